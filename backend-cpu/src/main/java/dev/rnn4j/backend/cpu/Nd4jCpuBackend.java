@@ -1,0 +1,313 @@
+package dev.rnn4j.backend.cpu;
+
+import dev.rnn4j.api.ActivationFunction;
+import dev.rnn4j.api.Backend;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The {@link Backend} on ND4J's native CPU runtime (OpenBLAS for matrix products).
+ *
+ * <p>On first use it checks that ND4J loaded the native CPU runtime, sets float32 as ND4J's default type and limits
+ * ND4J and OpenBLAS to one thread each (on a 2-core machine one thread beat every two-thread setting measured; override
+ * with the system property {@code rnn4j.threads}).
+ *
+ * <p>For float32 arrays laid out contiguously, the elementwise operations run as Java loops over bulk copies of the
+ * native buffers (tanh as a rational approximation, error below 1e-6), several times faster here than ND4J's own
+ * elementwise ops; other arrays (float64 for gradient checks, strided views) use the reference implementations of
+ * {@link Backend}.
+ */
+public final class Nd4jCpuBackend implements Backend {
+    /** System property that sets the number of threads ND4J and OpenBLAS may use. */
+    public static final String THREADS_PROPERTY = "rnn4j.threads";
+
+    private static final String EXPECTED_BACKEND = "org.nd4j.linalg.cpu.nativecpu.CpuBackend";
+
+    private final ThreadLocal<float[][]> scratch = ThreadLocal.withInitial(() -> new float[3][0]);
+    private volatile boolean ready;
+    private int threads;
+
+    @Override
+    public String name() {
+        return "cpu";
+    }
+
+    @Override
+    public void ensureReady() {
+        if (ready) {
+            return;
+        }
+        synchronized (this) {
+            if (ready) {
+                return;
+            }
+            String loaded;
+            try {
+                loaded = Nd4j.getBackend().getClass().getName();
+            } catch (Throwable failure) {
+                throw new IllegalStateException("rnn4j cpu backend: ND4J could not load its native CPU runtime "
+                        + "(org.nd4j:nd4j-native-platform): " + failure
+                        + ". Build with the cpu Maven profile (the default) on linux-x86_64.", failure);
+            }
+            if (!EXPECTED_BACKEND.equals(loaded)) {
+                throw new IllegalStateException("rnn4j cpu backend: expected ND4J's native CPU runtime ("
+                        + EXPECTED_BACKEND + ") but ND4J loaded " + loaded
+                        + ". Build with the cpu Maven profile (mvn -Pcpu ...) and keep nd4j-cuda jars off the"
+                        + " classpath, or bind CudaBackendModule and build with -Pcuda.");
+            }
+            threads = Integer.getInteger(THREADS_PROPERTY, 1);
+            if (threads < 1) {
+                throw new IllegalStateException("system property " + THREADS_PROPERTY + ": expected at least 1, found "
+                        + threads);
+            }
+            Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
+            Nd4j.getEnvironment().setMaxThreads(threads);
+            Nd4j.getEnvironment().setMaxMasterThreads(threads);
+            Nd4j.factory().blas().setMaxThreads(threads);
+            ready = true;
+        }
+    }
+
+    @Override
+    public String describe() {
+        ensureReady();
+        String coreType = System.getenv("OPENBLAS_CORETYPE");
+        return "backend cpu: ND4J native " + Nd4j.getBackend().getClass().getSimpleName()
+                + ", BLAS " + Nd4j.factory().blas().getBlasVendor() + " kernels "
+                + (coreType == null ? "auto-detected" : coreType + " (OPENBLAS_CORETYPE)")
+                + ", CPU SIMD " + cpuSimd()
+                + ", threads " + threads + " of " + Runtime.getRuntime().availableProcessors() + " cores";
+    }
+
+    /** @return the widest x86 vector extension the CPU reports in /proc/cpuinfo, or "unknown" */
+    static String cpuSimd() {
+        try {
+            String info = Files.readString(Path.of("/proc/cpuinfo")).toLowerCase(Locale.ROOT);
+            int flags = info.indexOf("\nflags");
+            String line = flags < 0 ? info : info.substring(flags, info.indexOf('\n', flags + 1));
+            if (line.contains(" avx512f")) {
+                return "AVX-512";
+            }
+            if (line.contains(" avx2")) {
+                return "AVX2";
+            }
+            if (line.contains(" avx")) {
+                return "AVX";
+            }
+            return line.contains(" sse4_2") ? "SSE4.2" : "baseline";
+        } catch (Exception unreadable) {
+            return "unknown (" + System.getProperty("os.arch") + ")";
+        }
+    }
+
+    @Override
+    public INDArray zeros(DataType type, long... shape) {
+        ensureReady();
+        return Nd4j.zeros(type, shape);
+    }
+
+    @Override
+    public void activation(ActivationFunction function, INDArray x, INDArray out) {
+        if (!fast(x, out) || function == ActivationFunction.SOFTMAX) {
+            Backend.super.activation(function, x, out);
+            return;
+        }
+        int length = Math.toIntExact(x.length());
+        float[] values = read(x, 0, length);
+        switch (function) {
+            case LINEAR -> { }
+            case TANH -> FastTanh.tanhInPlace(values, length);
+            case RELU -> {
+                for (int i = 0; i < length; i++) {
+                    values[i] = Math.max(values[i], 0f);
+                }
+            }
+            case SIGMOID -> {
+                for (int i = 0; i < length; i++) {
+                    values[i] = (float) (1.0 / (1.0 + Math.exp(-values[i])));
+                }
+            }
+            default -> throw new AssertionError(function);
+        }
+        write(values, length, out);
+    }
+
+    @Override
+    public void activationBackward(ActivationFunction function, INDArray y, INDArray dy, INDArray dx) {
+        if (!fast(y, dy, dx) || function == ActivationFunction.SOFTMAX) {
+            Backend.super.activationBackward(function, y, dy, dx);
+            return;
+        }
+        int length = Math.toIntExact(y.length());
+        float[] output = read(y, 0, length);
+        float[] gradient = read(dy, 1, length);
+        switch (function) {
+            case LINEAR -> { }
+            case TANH -> {
+                for (int i = 0; i < length; i++) {
+                    gradient[i] *= 1f - output[i] * output[i];
+                }
+            }
+            case RELU -> {
+                for (int i = 0; i < length; i++) {
+                    gradient[i] = output[i] > 0f ? gradient[i] : 0f;
+                }
+            }
+            case SIGMOID -> {
+                for (int i = 0; i < length; i++) {
+                    gradient[i] *= output[i] * (1f - output[i]);
+                }
+            }
+            default -> throw new AssertionError(function);
+        }
+        write(gradient, length, dx);
+    }
+
+    @Override
+    public void addRowVector(INDArray matrix, INDArray row) {
+        if (!fast(matrix, row) || matrix.rank() != 2) {
+            Backend.super.addRowVector(matrix, row);
+            return;
+        }
+        int rows = Math.toIntExact(matrix.size(0));
+        int columns = Math.toIntExact(matrix.size(1));
+        int length = rows * columns;
+        float[] values = read(matrix, 0, length);
+        float[] vector = read(row, 1, columns);
+        for (int r = 0; r < rows; r++) {
+            int base = r * columns;
+            for (int c = 0; c < columns; c++) {
+                values[base + c] += vector[c];
+            }
+        }
+        write(values, length, matrix);
+    }
+
+    @Override
+    public void sumRows(INDArray matrix, INDArray out) {
+        if (!fast(matrix, out) || matrix.rank() != 2) {
+            Backend.super.sumRows(matrix, out);
+            return;
+        }
+        int rows = Math.toIntExact(matrix.size(0));
+        int columns = Math.toIntExact(matrix.size(1));
+        float[] values = read(matrix, 0, rows * columns);
+        float[] sums = buffer(1, columns);
+        java.util.Arrays.fill(sums, 0, columns, 0f);
+        for (int r = 0; r < rows; r++) {
+            int base = r * columns;
+            for (int c = 0; c < columns; c++) {
+                sums[c] += values[base + c];
+            }
+        }
+        write(sums, columns, out);
+    }
+
+    @Override
+    public void axpy(double alpha, INDArray x, INDArray y) {
+        if (!fast(x, y)) {
+            Backend.super.axpy(alpha, x, y);
+            return;
+        }
+        int length = Math.toIntExact(x.length());
+        float[] input = read(x, 0, length);
+        float[] output = read(y, 1, length);
+        float scale = (float) alpha;
+        for (int i = 0; i < length; i++) {
+            output[i] += scale * input[i];
+        }
+        write(output, length, y);
+    }
+
+    @Override
+    public void multiply(INDArray a, INDArray b, INDArray out) {
+        if (!fast(a, b, out)) {
+            Backend.super.multiply(a, b, out);
+            return;
+        }
+        int length = Math.toIntExact(a.length());
+        float[] left = read(a, 0, length);
+        float[] right = read(b, 1, length);
+        for (int i = 0; i < length; i++) {
+            left[i] *= right[i];
+        }
+        write(left, length, out);
+    }
+
+    @Override
+    public void write(float[] values, INDArray target) {
+        if (!fast(target) || values.length != target.length()) {
+            Backend.super.write(values, target);
+            return;
+        }
+        write(values, values.length, target);
+    }
+
+    @Override
+    public void gatherRows(INDArray source, int[] rows, int from, INDArray target) {
+        if (!fast(source, target)) {
+            Backend.super.gatherRows(source, rows, from, target);
+            return;
+        }
+        int count = Math.toIntExact(target.size(0));
+        int rowLength = Math.toIntExact(source.length() / source.size(0));
+        if (target.length() != (long) count * rowLength) {
+            throw new IllegalArgumentException("gatherRows: target " + java.util.Arrays.toString(target.shape())
+                    + " does not hold " + count + " rows of " + rowLength + " values");
+        }
+        FloatBuffer sourceBuffer = source.data().asNioFloat();
+        int sourceOffset = Math.toIntExact(source.offset());
+        float[] values = buffer(0, count * rowLength);
+        for (int i = 0; i < count; i++) {
+            int row = rows[from + i];
+            sourceBuffer.get(sourceOffset + row * rowLength, values, i * rowLength, rowLength);
+        }
+        write(values, count * rowLength, target);
+    }
+
+    private float[] buffer(int slot, int length) {
+        float[][] buffers = scratch.get();
+        if (buffers[slot].length < length) {
+            buffers[slot] = new float[Math.max(length, buffers[slot].length * 3 / 2)];
+        }
+        return buffers[slot];
+    }
+
+    private float[] read(INDArray array, int slot, int length) {
+        float[] values = buffer(slot, length);
+        array.data().asNioFloat().get(Math.toIntExact(array.offset()), values, 0, length);
+        return values;
+    }
+
+    private static void write(float[] values, int length, INDArray array) {
+        array.data().asNioFloat().put(Math.toIntExact(array.offset()), values, 0, length);
+    }
+
+    /** @return whether every array is float32 and laid out contiguously in C order (views included) */
+    static boolean fast(INDArray... arrays) {
+        for (INDArray array : arrays) {
+            if (array.dataType() != DataType.FLOAT || !contiguousC(array)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean contiguousC(INDArray array) {
+        long[] shape = array.shape();
+        long[] stride = array.stride();
+        long expected = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            if (shape[i] != 1 && stride[i] != expected) {
+                return false;
+            }
+            expected *= shape[i];
+        }
+        return true;
+    }
+}

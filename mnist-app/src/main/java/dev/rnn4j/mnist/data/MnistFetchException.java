@@ -1,0 +1,35 @@
+package dev.rnn4j.mnist.data;
+
+import java.io.IOException;
+
+/**
+ * The MNIST files could not be obtained: npm and every download mirror failed, or a file's checksum
+ * did not match.
+ *
+ * <p>The message is meant for the user as is: it names the files, where they were sought (npm
+ * package, URLs), what went wrong with each attempt, and, when nothing else worked, the options
+ * ({@code --mirror URL}, {@code --data-dir DIR}) that can help.
+ */
+public class MnistFetchException extends IOException {
+
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * Creates the exception.
+     *
+     * @param message the full message for the user
+     */
+    public MnistFetchException(String message) {
+        super(message);
+    }
+
+    /**
+     * Creates the exception with an underlying cause.
+     *
+     * @param message the full message for the user
+     * @param cause the underlying exception
+     */
+    public MnistFetchException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,190 @@
+package dev.rnn4j.api;
+
+import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * What a compute backend provides to the layers: the ND4J runtime it stands for, and the few array operations the
+ * framework's hot loops are built from. Core code receives a {@code Backend} through constructors and never names an
+ * implementation; an application binds one with Guice ({@code CpuBackendModule} or {@code CudaBackendModule}).
+ *
+ * <p>The default methods are reference implementations on ND4J's generic operations, correct on every ND4J runtime and
+ * free to allocate. A backend overrides them with faster versions; the contract suite every backend runs compares the
+ * two.
+ *
+ * <p>Arrays: every array argument is a C-ordered, contiguous array or view of the same data type (float32 for training,
+ * float64 for gradient checks). Output arrays are owned by the caller and written in place; an output may alias an input
+ * only where the method says so.
+ */
+public interface Backend {
+
+    /** @return the short name users select the backend by: {@code cpu} or {@code cuda} */
+    String name();
+
+    /**
+     * Checks, once, that ND4J loaded the runtime this backend stands for, and applies its settings (threads, default
+     * data type). Called before the first array is created; cheap after the first call.
+     *
+     * @throws IllegalStateException naming the runtime found, the one expected and the Maven profile to build with
+     */
+    void ensureReady();
+
+    /** @return one line naming the runtime, device, BLAS, SIMD level and thread count in use */
+    String describe();
+
+    /**
+     * @param type  the data type
+     * @param shape the shape
+     * @return a new zero-filled C-ordered array
+     */
+    default INDArray zeros(DataType type, long... shape) {
+        ensureReady();
+        return Nd4j.zeros(type, shape);
+    }
+
+    /**
+     * {@code c = alpha * op(a) * op(b) + beta * c}, where {@code op} transposes when asked. {@code c} must not alias
+     * {@code a} or {@code b}.
+     *
+     * @param a          left matrix
+     * @param b          right matrix
+     * @param c          result, written in place
+     * @param transposeA use the transpose of {@code a}
+     * @param transposeB use the transpose of {@code b}
+     * @param alpha      scale of the product
+     * @param beta       scale of the old {@code c} (0 overwrites, 1 accumulates)
+     */
+    default void gemm(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB, double alpha,
+            double beta) {
+        Nd4j.gemm(a, b, c, transposeA, transposeB, alpha, beta);
+    }
+
+    /**
+     * {@code out = f(x)}; softmax works on the rows of a 2-D array. {@code out} may be {@code x}.
+     *
+     * @param function the activation
+     * @param x        input
+     * @param out      output, same shape
+     */
+    default void activation(ActivationFunction function, INDArray x, INDArray out) {
+        if (out != x) {
+            out.assign(x);
+        }
+        switch (function) {
+            case LINEAR -> { }
+            case TANH -> Transforms.tanh(out, false);
+            case SIGMOID -> Transforms.sigmoid(out, false);
+            case RELU -> Transforms.relu(out, false);
+            case SOFTMAX -> {
+                INDArray max = out.max(true, 1);
+                out.subiColumnVector(max);
+                Transforms.exp(out, false);
+                out.diviColumnVector(out.sum(true, 1));
+            }
+        }
+    }
+
+    /**
+     * The gradient through an activation, from its output: {@code dx = f'(y) * dy} (for softmax, the row-wise Jacobian
+     * product). {@code dx} may alias {@code dy} but not {@code y}.
+     *
+     * @param function the activation
+     * @param y        the activation's output
+     * @param dy       gradient with respect to {@code y}
+     * @param dx       gradient with respect to the activation's input, written in place
+     */
+    default void activationBackward(ActivationFunction function, INDArray y, INDArray dy, INDArray dx) {
+        INDArray result = switch (function) {
+            case LINEAR -> dy.dup();
+            case TANH -> y.mul(y).rsubi(1.0).muli(dy);
+            case SIGMOID -> y.rsub(1.0).muli(y).muli(dy);
+            case RELU -> y.gt(0.0).castTo(y.dataType()).muli(dy);
+            case SOFTMAX -> dy.subColumnVector(dy.mul(y).sum(true, 1)).muli(y);
+        };
+        dx.assign(result);
+    }
+
+    /**
+     * Adds a row vector to every row of a matrix, in place.
+     *
+     * @param matrix {@code [rows, n]}
+     * @param row    {@code [n]} or {@code [1, n]}
+     */
+    default void addRowVector(INDArray matrix, INDArray row) {
+        matrix.addiRowVector(row.reshape(1, row.length()));
+    }
+
+    /**
+     * {@code out[j] = sum_i matrix[i, j]}.
+     *
+     * @param matrix {@code [rows, n]}
+     * @param out    {@code [n]} or {@code [1, n]}, overwritten
+     */
+    default void sumRows(INDArray matrix, INDArray out) {
+        out.assign(matrix.sum(0).reshape(out.shape()));
+    }
+
+    /**
+     * {@code y += alpha * x}, elementwise over arrays of the same length.
+     *
+     * @param alpha scale
+     * @param x     input
+     * @param y     updated in place
+     */
+    default void axpy(double alpha, INDArray x, INDArray y) {
+        y.addi(x.mul(alpha));
+    }
+
+    /**
+     * {@code out = a * b} elementwise. {@code out} may be {@code a} or {@code b}.
+     *
+     * @param a   left
+     * @param b   right, same shape
+     * @param out result
+     */
+    default void multiply(INDArray a, INDArray b, INDArray out) {
+        out.assign(a.mul(b));
+    }
+
+    /**
+     * Writes values into an array in C order.
+     *
+     * @param values as many values as {@code target} has elements
+     * @param target a contiguous array, overwritten
+     */
+    default void write(float[] values, INDArray target) {
+        checkLength(values.length, target);
+        target.assign(Nd4j.create(values, target.shape(), 'c').castTo(target.dataType()));
+    }
+
+    /**
+     * Copies rows of {@code source} (its first dimension) into {@code target}: {@code target[i] = source[rows[from + i]]}
+     * for {@code i < target.size(0)}.
+     *
+     * @param source the data, first dimension = samples
+     * @param rows   sample indices
+     * @param from   first entry of {@code rows} to use
+     * @param target the batch, same trailing shape as {@code source}, overwritten
+     */
+    default void gatherRows(INDArray source, int[] rows, int from, INDArray target) {
+        int count = Math.toIntExact(target.size(0));
+        int[] picked = Arrays.copyOfRange(rows, from, from + count);
+        long rowLength = source.length() / source.size(0);
+        INDArray flat = source.reshape('c', source.size(0), rowLength);
+        target.assign(Nd4j.pullRows(flat, 1, picked).reshape(target.shape()));
+    }
+
+    /**
+     * @param length the number of values offered
+     * @param target the array they are for
+     */
+    private static void checkLength(long length, INDArray target) {
+        if (length != target.length()) {
+            throw new IllegalArgumentException("write: target has " + target.length() + " elements "
+                    + Arrays.toString(target.shape()) + ", found " + length + " values");
+        }
+    }
+}

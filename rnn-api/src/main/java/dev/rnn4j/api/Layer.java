@@ -1,0 +1,101 @@
+package dev.rnn4j.api;
+
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A layer of a model. Its life has three stages:
+ * <ol>
+ *   <li><b>Construction</b> stores and validates hyperparameters (a bad value throws {@link IllegalArgumentException}
+ *   naming the argument and the value) and creates no arrays.</li>
+ *   <li><b>{@link #build}</b>, called once by the model with the sample shape of the input, creates the parameters by
+ *   Keras's names and shapes. After it, the input shape is fixed.</li>
+ *   <li><b>Training and inference</b>: {@link #forward} then, in training, {@link #backward}.</li>
+ * </ol>
+ *
+ * <p>Arrays: the layer owns every array it returns; a returned array stays valid until the next {@code forward} or
+ * {@code backward} call on this layer, and callers must not write into it. Batches are {@code [batch, ...sample shape]}
+ * in C order, for recurrent layers {@code [batch, timesteps, features]}.
+ */
+public interface Layer {
+
+    /** @return the unique name in its model ({@code simple_rnn}, {@code dense_1}); null until named */
+    String name();
+
+    /**
+     * Sets the name, once, before building. The model names unnamed layers as Keras does.
+     *
+     * @param name the name
+     */
+    void setName(String name);
+
+    /** @return the type name shown in summaries and stored in model files: the simple class name */
+    default String typeName() {
+        return getClass().getSimpleName();
+    }
+
+    /**
+     * The output's sample shape for an input's sample shape; validates without building.
+     *
+     * @param inputShape the input's sample shape (no batch dimension)
+     * @return the output's sample shape
+     * @throws IllegalArgumentException naming the layer, the expected and the actual shape
+     */
+    Shape outputShape(Shape inputShape);
+
+    /**
+     * Creates the parameters. Called once.
+     *
+     * @param inputShape the input's sample shape
+     * @param context    backend, data type and random generator
+     */
+    void build(Shape inputShape, BuildContext context);
+
+    /** @return whether {@link #build} has run */
+    boolean isBuilt();
+
+    /** @return the input sample shape given to {@link #build}, or null before */
+    Shape inputShape();
+
+    /**
+     * The forward pass.
+     *
+     * @param input    {@code [batch, ...inputShape]}, not modified
+     * @param training whether this is a training step: dropout and other training-only behaviour apply only then
+     * @return the output {@code [batch, ...outputShape]}, owned by the layer
+     * @throws IllegalArgumentException naming the layer, expected and actual shape, before any computation
+     */
+    INDArray forward(INDArray input, boolean training);
+
+    /**
+     * The backward pass for the last {@link #forward} call: overwrites every parameter's gradient with the gradient of
+     * the loss, and returns the gradient with respect to the input.
+     *
+     * @param outputGradient   gradient of the loss with respect to the last output, same shape; not modified
+     * @param needInputGradient false when nobody needs the input gradient (the first layer): the layer may skip it
+     * @return the input gradient, owned by the layer, or null when not needed
+     */
+    INDArray backward(INDArray outputGradient, boolean needInputGradient);
+
+    /**
+     * @return the trainable parameters in a fixed order (the save order and the summary order); empty before build or
+     * for layers without weights
+     */
+    List<Parameter> parameters();
+
+    /**
+     * The number of scalars the layer will own, computed from the hyperparameters and the input shape. Equals the sum of
+     * {@link #parameters()} sizes once built.
+     *
+     * @param inputShape the input's sample shape
+     * @return the parameter count
+     */
+    long countParams(Shape inputShape);
+
+    /**
+     * @return the constructor arguments under Keras's names ({@code units}, {@code activation}, {@code dropout}, ...),
+     * enough to rebuild the layer; values are strings, numbers, booleans or lists of them
+     */
+    Map<String, Object> config();
+}

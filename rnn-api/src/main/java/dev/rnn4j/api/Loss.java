@@ -1,0 +1,49 @@
+package dev.rnn4j.api;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A loss over a batch: the mean over samples of a per-sample loss. Arrays are {@code [batch, classes]} (or the model's
+ * output shape) and are not modified.
+ */
+public interface Loss {
+
+    /** @return Keras's name, for example {@code categorical_crossentropy} */
+    String name();
+
+    /**
+     * @param predictions the model's output
+     * @param targets     the expected output, same shape
+     * @return the mean loss over the batch
+     */
+    double compute(INDArray predictions, INDArray targets);
+
+    /**
+     * The gradient of {@link #compute} with respect to the predictions.
+     *
+     * @param predictions the model's output
+     * @param targets     the expected output
+     * @param out         written in place, same shape
+     */
+    void gradient(INDArray predictions, INDArray targets, INDArray out);
+
+    /**
+     * @param outputActivation the activation of the model's last layer
+     * @return whether {@link #gradientBeforeActivation} may be used instead of backpropagating through that activation
+     */
+    default boolean fusesWith(ActivationFunction outputActivation) {
+        return false;
+    }
+
+    /**
+     * The gradient with respect to the activation's input (for softmax + cross-entropy: {@code (p - y) / batch}); only
+     * called when {@link #fusesWith} is true.
+     *
+     * @param predictions the activation's output
+     * @param targets     the expected output
+     * @param out         written in place
+     */
+    default void gradientBeforeActivation(INDArray predictions, INDArray targets, INDArray out) {
+        throw new UnsupportedOperationException(name() + " fuses with no activation");
+    }
+}

@@ -1,0 +1,147 @@
+package dev.rnn4j.core;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The arguments of {@link Sequential#fit(INDArray, INDArray, FitOptions)}, with Keras's defaults: 1 epoch, batch 32,
+ * verbose 1, shuffling every epoch, no validation.
+ */
+public final class FitOptions {
+    int epochs = 1;
+    int batchSize = 32;
+    int verbose = 1;
+    boolean shuffle = true;
+    double validationSplit;
+    INDArray validationX;
+    INDArray validationY;
+    int initialEpoch;
+    PrintStream out = System.out;
+    Boolean interactive;
+    final List<EpochListener> listeners = new ArrayList<>();
+
+    /**
+     * @param epochs the number of epochs, at least 0
+     * @return this
+     */
+    public FitOptions epochs(int epochs) {
+        if (epochs < 0) {
+            throw new IllegalArgumentException("epochs: expected at least 0, found " + epochs);
+        }
+        this.epochs = epochs;
+        return this;
+    }
+
+    /**
+     * @param batchSize samples per step, at least 1
+     * @return this
+     */
+    public FitOptions batchSize(int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch_size: expected at least 1, found " + batchSize);
+        }
+        this.batchSize = batchSize;
+        return this;
+    }
+
+    /**
+     * @param verbose 0 silent, 1 progress bar, 2 one line per epoch
+     * @return this
+     */
+    public FitOptions verbose(int verbose) {
+        if (verbose < 0 || verbose > 2) {
+            throw new IllegalArgumentException("verbose: expected 0, 1 or 2, found " + verbose);
+        }
+        this.verbose = verbose;
+        return this;
+    }
+
+    /**
+     * @param shuffle whether to shuffle the training data before every epoch
+     * @return this
+     */
+    public FitOptions shuffle(boolean shuffle) {
+        this.shuffle = shuffle;
+        return this;
+    }
+
+    /**
+     * Holds out the last fraction of the data (before shuffling) for validation, as Keras does.
+     *
+     * @param validationSplit a fraction in [0, 1)
+     * @return this
+     */
+    public FitOptions validationSplit(double validationSplit) {
+        if (!(validationSplit >= 0.0 && validationSplit < 1.0)) {
+            throw new IllegalArgumentException("validation_split: expected a fraction in [0, 1), found "
+                    + validationSplit);
+        }
+        this.validationSplit = validationSplit;
+        return this;
+    }
+
+    /**
+     * @param x validation inputs
+     * @param y validation targets
+     * @return this
+     */
+    public FitOptions validationData(INDArray x, INDArray y) {
+        this.validationX = Objects.requireNonNull(x, "validation x is null");
+        this.validationY = Objects.requireNonNull(y, "validation y is null");
+        return this;
+    }
+
+    /**
+     * @param initialEpoch the number of epochs already done (for resuming); training runs epochs
+     *                     {@code initialEpoch + 1 .. epochs}
+     * @return this
+     */
+    public FitOptions initialEpoch(int initialEpoch) {
+        if (initialEpoch < 0) {
+            throw new IllegalArgumentException("initial_epoch: expected at least 0, found " + initialEpoch);
+        }
+        this.initialEpoch = initialEpoch;
+        return this;
+    }
+
+    /**
+     * @param out where progress goes (default standard output)
+     * @return this
+     */
+    public FitOptions output(PrintStream out) {
+        this.out = Objects.requireNonNull(out, "out is null");
+        return this;
+    }
+
+    /**
+     * @param interactive whether the output is a terminal that can redraw a line (default: detected)
+     * @return this
+     */
+    public FitOptions interactive(boolean interactive) {
+        this.interactive = interactive;
+        return this;
+    }
+
+    /**
+     * @param listener called after every epoch
+     * @return this
+     */
+    public FitOptions listener(EpochListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener is null"));
+        return this;
+    }
+
+    /** Called after every epoch of {@code fit}, with the epoch's logs. */
+    @FunctionalInterface
+    public interface EpochListener {
+        /**
+         * @param epoch the epoch just finished, 1-based
+         * @param logs  loss, metrics and validation values of the epoch
+         * @return false to stop training after this epoch
+         */
+        boolean onEpochEnd(int epoch, java.util.Map<String, Double> logs);
+    }
+}

@@ -1,0 +1,81 @@
+package dev.rnn4j.core.layers;
+
+import dev.rnn4j.api.ActivationFunction;
+import dev.rnn4j.api.Shape;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Keras's {@code Activation} layer: applies an activation, no parameters. Softmax works over the last axis of
+ * {@code [batch, classes]} inputs.
+ */
+public final class Activation extends AbstractLayer {
+    private final ActivationFunction function;
+    private final Map<Integer, INDArray[]> buffersByBatch = new HashMap<>();
+    private INDArray[] last;
+
+    /**
+     * @param function the activation
+     */
+    public Activation(ActivationFunction function) {
+        this.function = Objects.requireNonNull(function, "function is null");
+    }
+
+    /**
+     * @param kerasName {@code softmax}, {@code tanh}, {@code relu}, {@code sigmoid} or {@code linear}
+     */
+    public Activation(String kerasName) {
+        this(ActivationFunction.fromKerasName(kerasName));
+    }
+
+    /** @return the activation */
+    public ActivationFunction function() {
+        return function;
+    }
+
+    @Override
+    public Shape outputShape(Shape inputShape) {
+        if (function == ActivationFunction.SOFTMAX && inputShape.rank() != 1) {
+            throw new IllegalArgumentException(label() + ": softmax expects input of shape (None, classes), found "
+                    + inputShape);
+        }
+        return inputShape;
+    }
+
+    @Override
+    public long countParams(Shape inputShape) {
+        return 0;
+    }
+
+    @Override
+    public Map<String, Object> config() {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("activation", function.kerasName());
+        return config;
+    }
+
+    @Override
+    protected void buildInternal(Shape inputShape) {
+    }
+
+    @Override
+    protected INDArray forwardInternal(INDArray input, boolean training) {
+        int batch = Math.toIntExact(input.size(0));
+        last = buffersByBatch.computeIfAbsent(batch, count -> new INDArray[] {
+            backend().zeros(dataType(), input.shape()), backend().zeros(dataType(), input.shape())});
+        backend().activation(function, input, last[0]);
+        return last[0];
+    }
+
+    @Override
+    protected INDArray backwardInternal(INDArray outputGradient, boolean needInputGradient) {
+        if (!needInputGradient) {
+            return null;
+        }
+        backend().activationBackward(function, last[0], outputGradient, last[1]);
+        return last[1];
+    }
+}

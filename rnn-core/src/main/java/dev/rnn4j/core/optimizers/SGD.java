@@ -1,0 +1,109 @@
+package dev.rnn4j.core.optimizers;
+
+import dev.rnn4j.api.Backend;
+import dev.rnn4j.api.Optimizer;
+import dev.rnn4j.api.Parameter;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Keras's {@code SGD}, with optional momentum and Nesterov momentum:
+ * <pre>
+ * momentum = 0:  w = w - learning_rate * g
+ * otherwise:     velocity = momentum * velocity - learning_rate * g
+ *                w = w + velocity                                   (plain)
+ *                w = w + momentum * velocity - learning_rate * g    (Nesterov)
+ * </pre>
+ * Velocities are created on the first step, one per parameter, only when momentum is used.
+ */
+public final class SGD implements Optimizer {
+    private double learningRate;
+    private final double momentum;
+    private final boolean nesterov;
+    /** Keyed by identity: the parameter objects live as long as their layers. */
+    private final Map<Parameter, INDArray> velocities = new IdentityHashMap<>();
+    private long iterations;
+
+    /** Keras's defaults: learning rate 0.01, no momentum. */
+    public SGD() {
+        this(0.01);
+    }
+
+    /**
+     * @param learningRate a positive, finite rate
+     */
+    public SGD(double learningRate) {
+        this(learningRate, 0.0, false);
+    }
+
+    /**
+     * @param learningRate a positive, finite rate
+     * @param momentum     in [0, 1)
+     * @param nesterov     whether to use Nesterov momentum
+     */
+    public SGD(double learningRate, double momentum, boolean nesterov) {
+        setLearningRate(learningRate);
+        if (!(momentum >= 0.0 && momentum < 1.0)) {
+            throw new IllegalArgumentException("SGD momentum: expected a value in [0, 1), found " + momentum);
+        }
+        this.momentum = momentum;
+        this.nesterov = nesterov;
+    }
+
+    @Override
+    public String name() {
+        return "SGD";
+    }
+
+    @Override
+    public void step(List<Parameter> parameters, Backend backend) {
+        for (Parameter parameter : parameters) {
+            if (momentum == 0.0) {
+                backend.axpy(-learningRate, parameter.gradient(), parameter.value());
+                continue;
+            }
+            INDArray velocity = velocities.computeIfAbsent(parameter,
+                    key -> backend.zeros(key.value().dataType(), key.shape()));
+            velocity.muli(momentum);
+            backend.axpy(-learningRate, parameter.gradient(), velocity);
+            if (nesterov) {
+                backend.axpy(momentum, velocity, parameter.value());
+                backend.axpy(-learningRate, parameter.gradient(), parameter.value());
+            } else {
+                backend.axpy(1.0, velocity, parameter.value());
+            }
+        }
+        iterations++;
+    }
+
+    @Override
+    public double learningRate() {
+        return learningRate;
+    }
+
+    @Override
+    public void setLearningRate(double learningRate) {
+        if (!(learningRate > 0.0) || Double.isInfinite(learningRate)) {
+            throw new IllegalArgumentException("SGD learning_rate: expected a positive finite value, found "
+                    + learningRate);
+        }
+        this.learningRate = learningRate;
+    }
+
+    @Override
+    public long iterations() {
+        return iterations;
+    }
+
+    @Override
+    public Map<String, Object> config() {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("learning_rate", learningRate);
+        config.put("momentum", momentum);
+        config.put("nesterov", nesterov);
+        return config;
+    }
+}

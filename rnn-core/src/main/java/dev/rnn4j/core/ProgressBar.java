@@ -101,8 +101,8 @@ public final class ProgressBar {
     private String epochLine(int current, Map<String, Double> values, double elapsed) {
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%d/%d - %.0fs", current, target, elapsed));
         appendValues(line, values);
-        line.append(" -").append(perStep(elapsed, "epoch").substring(1));
-        line.append(" -").append(perStep(elapsed / Math.max(1, target), "step"));
+        line.append(" - ").append(perStep(elapsed, "epoch").trim());
+        line.append(" - ").append(perStep(elapsed / Math.max(1, target), "step").trim());
         return line.toString();
     }
 

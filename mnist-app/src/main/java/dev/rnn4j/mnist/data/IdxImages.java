@@ -23,6 +23,10 @@ public record IdxImages(int count, int rows, int cols, byte[] pixels) {
     /**
      * Checks that the dimensions are positive and match the pixel array.
      *
+     * @param count the number of images
+     * @param rows the pixel rows per image
+     * @param cols the pixel columns per image
+     * @param pixels the pixels, not copied
      * @throws IllegalArgumentException if they do not
      */
     public IdxImages {

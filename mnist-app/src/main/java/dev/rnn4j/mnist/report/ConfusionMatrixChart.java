@@ -107,7 +107,8 @@ final class ConfusionMatrixChart {
     /**
      * Renders the heat map: columns are the predicted class (left to right), rows the true class (top
      * to bottom, like a printed matrix), coloured with matplotlib's "Blues" map from 0 to the largest
-     * count, with a colour bar on the right.
+     * count, with a colour bar on the right. With many classes the cells shrink (to 10 px at least);
+     * counts that no longer fit are left out and only every k-th class is labelled.
      *
      * @param counts a matrix accepted by {@link #validate}
      * @param classNames the class names, in row order
@@ -126,7 +127,12 @@ final class ConfusionMatrixChart {
         private final String title;
 
         private final int cell;
+        /** The font of the counts, or null when cells are too small to hold them. */
         private final Font valueFont;
+        /** Label every row (true class) when they fit, else every {@code rowStep}-th. */
+        private final int rowStep;
+        /** Label every column (predicted class) when they fit, else every {@code columnStep}-th. */
+        private final int columnStep;
         private final boolean rotateXLabels;
         private final int xLabelsHeight;
         private final int matrixLeft;
@@ -143,8 +149,9 @@ final class ConfusionMatrixChart {
             this.n = counts.length;
             this.max = max(counts);
             this.title = title(counts);
-            // About 640 px for up to 10 classes, cells of 64 px up to 12, then shrinking down to 26 px.
-            this.cell = n <= 12 ? Math.max(64, 640 / n) : Math.max(26, 768 / n);
+            // About 640 px for up to 10 classes, cells of 64 px up to 12, then about 768 px in all,
+            // with cells of at least 10 px (so the picture grows past 76 classes).
+            this.cell = n <= 12 ? Math.max(64, 640 / n) : Math.max(10, 768 / n);
             this.matrixSize = n * cell;
             this.barTicks = ticks(Math.max(1, max));
 
@@ -159,7 +166,12 @@ final class ConfusionMatrixChart {
                 for (String name : names) {
                     maxName = Math.max(maxName, tick.stringWidth(name));
                 }
-                this.rotateXLabels = maxName > cell - 6;
+                this.rowStep = Math.max(1, (int) Math.ceil((double) tick.getHeight() / cell));
+                this.rotateXLabels = maxName > rowStep * cell - 6;
+                // Slanted labels a step apart are step * cell / sqrt(2) apart across the slant.
+                this.columnStep = rotateXLabels
+                        ? Math.max(1, (int) Math.ceil(tick.getHeight() * Math.sqrt(2) / cell))
+                        : rowStep;
                 // A slanted label ends at its column and runs down-left at 45 degrees.
                 int slant = (int) Math.ceil((maxName + tick.getAscent()) * Math.sqrt(0.5));
                 this.xLabelsHeight = rotateXLabels ? slant : tick.getHeight();
@@ -210,8 +222,10 @@ final class ConfusionMatrixChart {
         }
 
         private void drawCells(Graphics2D g) {
-            g.setFont(valueFont);
-            FontMetrics fm = g.getFontMetrics();
+            FontMetrics fm = valueFont == null ? null : g.getFontMetrics(valueFont);
+            if (valueFont != null) {
+                g.setFont(valueFont);
+            }
             for (int i = 0; i < n; i++) {
                 for (int j = 0; j < n; j++) {
                     int x = matrixLeft + j * cell;
@@ -219,6 +233,9 @@ final class ConfusionMatrixChart {
                     double fraction = (double) counts[i][j] / Math.max(1, max);
                     g.setColor(blues(fraction));
                     g.fillRect(x, y, cell, cell);
+                    if (fm == null) {
+                        continue;
+                    }
                     // Dark cells get white text, as scikit-learn's ConfusionMatrixDisplay does.
                     g.setColor(fraction > 0.5 ? Color.WHITE : INK);
                     String text = Integer.toString(counts[i][j]);
@@ -241,12 +258,15 @@ final class ConfusionMatrixChart {
             g.setFont(TICK_FONT);
             FontMetrics fm = g.getFontMetrics();
             int xLabelsTop = matrixTop + matrixSize + TICK_GAP;
-            for (int k = 0; k < n; k++) {
-                String name = names.get(k);
+            for (int k = 0; k < n; k += rowStep) {
                 // Rows (true class): right-aligned left of the row.
+                String name = names.get(k);
                 g.drawString(name, matrixLeft - TICK_GAP - fm.stringWidth(name),
                         matrixTop + k * cell + (cell - fm.getAscent() - fm.getDescent()) / 2f + fm.getAscent());
+            }
+            for (int k = 0; k < n; k += columnStep) {
                 // Columns (predicted class): centred under the column, or slanted when too wide.
+                String name = names.get(k);
                 float centre = matrixLeft + k * cell + cell / 2f;
                 if (rotateXLabels) {
                     AffineTransform saved = g.getTransform();
@@ -292,17 +312,20 @@ final class ConfusionMatrixChart {
             }
         }
 
-        /** The largest font, at most 16 pt (22 pt in big cells), in which the widest count fits a cell. */
+        /**
+         * The largest font, at most 16 pt (22 pt in big cells) and at least 8 pt, in which the widest
+         * count fits a cell; null if even 8 pt does not fit.
+         */
         private Font fitValueFont(Graphics2D g) {
             String widest = Integer.toString(max);
-            for (int size = cell >= 100 ? 22 : 16; size > 7; size--) {
+            for (int size = cell >= 100 ? 22 : 16; size >= 8; size--) {
                 Font font = new Font(Font.SANS_SERIF, Font.PLAIN, size);
                 FontMetrics fm = g.getFontMetrics(font);
                 if (fm.stringWidth(widest) <= cell - 6 && fm.getAscent() + fm.getDescent() <= cell - 4) {
                     return font;
                 }
             }
-            return new Font(Font.SANS_SERIF, Font.PLAIN, 7);
+            return null;
         }
     }
 

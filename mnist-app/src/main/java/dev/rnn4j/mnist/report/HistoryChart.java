@@ -46,8 +46,8 @@ final class HistoryChart {
     /** Series with at most this many epochs get a marker on every point, so short runs stay visible. */
     private static final int MARKER_LIMIT = 60;
 
-    /** Runs with at most this many epochs get a labelled tick on every epoch. */
-    private static final int EVERY_EPOCH_LIMIT = 25;
+    /** Runs with at least this many epochs get slanted x labels. */
+    private static final int SLANTED_LABELS_FROM = 100;
 
     private HistoryChart() {}
 
@@ -126,7 +126,8 @@ final class HistoryChart {
         XYStyler styler = chart.getStyler();
         epochTicks(styler, epochs);
         if (epochs == 1) {
-            styler.setXAxisMin(0.5).setXAxisMax(1.5);
+            // Whole-number bounds, so the ticks land on 0, 1, 2 rather than on halves.
+            styler.setXAxisMin(0.0).setXAxisMax(2.0);
         } else {
             styler.setXAxisMin(1.0).setXAxisMax((double) epochs);
         }
@@ -145,6 +146,7 @@ final class HistoryChart {
         styler.setPlotGridLinesColor(new Color(0xDD, 0xDD, 0xDD));
         styler.setChartTitleBoxVisible(false);
         styler.setChartTitleFont(TITLE_FONT);
+        styler.setChartTitlePadding(10);
         styler.setAxisTitleFont(AXIS_TITLE_FONT);
         styler.setAxisTickLabelsFont(TICK_FONT);
         styler.setLegendFont(LEGEND_FONT);
@@ -156,17 +158,14 @@ final class HistoryChart {
     }
 
     /**
-     * Epochs are whole numbers. With a tick-label function XChart puts one tick on every epoch, which
-     * suits a short run; a long run gets XChart's own evenly spaced ticks, printed without decimals.
+     * Epochs are whole numbers, printed without decimals. XChart 3.8 puts the ticks of evenly spaced
+     * x values on data points (every epoch for a short run, every k-th for a longer one) and only
+     * checks that the labels do not touch; three-digit labels are slanted so they stay apart.
      */
     private static void epochTicks(XYStyler styler, int epochs) {
-        if (epochs <= EVERY_EPOCH_LIMIT) {
-            styler.setxAxisTickLabelsFormattingFunction(v -> {
-                double r = Math.rint(v);
-                return Math.abs(v - r) < 1e-9 ? Long.toString((long) r) : "";
-            });
-        } else {
-            styler.setXAxisDecimalPattern("#0");
+        styler.setXAxisDecimalPattern("#0");
+        if (epochs >= SLANTED_LABELS_FROM) {
+            styler.setXAxisLabelRotation(45);
         }
     }
 

@@ -53,7 +53,8 @@ class MnistDatasetTest {
         write(dir, MnistDataset.TRAIN_LABELS + ".gz", gzip(labels(5, 5)));
 
         assertThat(MnistDataset.load(dir).train().labels()).containsExactly(1, 2);
-        assertThat(MnistDataset.locate(dir, MnistDataset.TRAIN_LABELS)).isEqualTo(dir.resolve(MnistDataset.TRAIN_LABELS));
+        assertThat(MnistDataset.locate(dir, MnistDataset.TRAIN_LABELS))
+                .isEqualTo(dir.resolve(MnistDataset.TRAIN_LABELS));
     }
 
     @Test

@@ -151,8 +151,10 @@ class MnistFetcherTest {
         assertThat(logText())
                 .contains("Could not run " + NO_NPM)
                 .contains("Fetching train-images-idx3-ubyte.gz from " + url)
-                .contains("train-images-idx3-ubyte.gz: 100% (")
-                .contains("train-images-idx3-ubyte: MD5 verified, saved as " + cache.resolve("train-images-idx3-ubyte"));
+                .contains("train-images-idx3-ubyte.gz: 100% (" + gzip(FILES.get(MnistDataset.TRAIN_IMAGES)).length
+                        + " bytes of " + gzip(FILES.get(MnistDataset.TRAIN_IMAGES)).length + " bytes)")
+                .contains("train-images-idx3-ubyte: MD5 verified, saved as "
+                        + cache.resolve("train-images-idx3-ubyte"));
         MnistDataset data = MnistDataset.load(dir);
         assertThat(data.train().labels()).containsExactly(1, 2, 3);
         assertThat(data.test().count()).isEqualTo(2);
@@ -173,6 +175,22 @@ class MnistFetcherTest {
     }
 
     @Test
+    void trustsMarkerForFilesUnchangedInSizeAndTime() throws Exception {
+        serve("mnist");
+        fetcher().mirror(mirror("mnist")).build().resolve();
+        Path labels = cache.resolve(MnistDataset.TRAIN_LABELS);
+        FileTime verifiedTime = Files.getLastModifiedTime(labels);
+        Files.write(labels, labels(9, 9, 9)); // same size
+        Files.setLastModifiedTime(labels, verifiedTime);
+        requests.clear();
+
+        fetcher().mirror(mirror("mnist")).build().resolve();
+
+        assertThat(labels).hasBinaryContent(labels(9, 9, 9)); // not hashed again, so not noticed
+        assertThat(requests).isEmpty();
+    }
+
+    @Test
     void verifiesCacheWithoutMarkerAndWritesMarker() throws Exception {
         Files.createDirectories(cache);
         FILES.forEach((name, content) -> IdxTestFiles.write(cache, name, content));
@@ -181,7 +199,8 @@ class MnistFetcherTest {
 
         assertThat(dir).isEqualTo(cache.toAbsolutePath().normalize());
         assertThat(cache.resolve(MnistFetcher.MARKER_FILE)).content()
-                .contains(md5(FILES.get(MnistDataset.TRAIN_IMAGES)) + " " + FILES.get(MnistDataset.TRAIN_IMAGES).length);
+                .contains(md5(FILES.get(MnistDataset.TRAIN_IMAGES)) + " "
+                        + FILES.get(MnistDataset.TRAIN_IMAGES).length);
         assertThat(requests).isEmpty();
     }
 
@@ -232,6 +251,13 @@ class MnistFetcherTest {
     }
 
     @Test
+    void formatsSizes() {
+        assertThat(MnistFetcher.size(999)).isEqualTo("999 bytes");
+        assertThat(MnistFetcher.size(29_404)).isEqualTo("29.4 kB");
+        assertThat(MnistFetcher.size(47_040_016)).isEqualTo("47.0 MB");
+    }
+
+    @Test
     void triesNextMirrorAfter404() throws Exception {
         serve("good");
 
@@ -239,7 +265,9 @@ class MnistFetcherTest {
 
         assertThat(dir).isEqualTo(cache.toAbsolutePath().normalize());
         assertCacheHoldsAllFiles();
-        assertThat(requests).contains("/missing/train-images-idx3-ubyte.gz", "/good/train-images-idx3-ubyte.gz");
+        assertThat(requests).containsExactly("/missing/train-images-idx3-ubyte.gz", "/good/train-images-idx3-ubyte.gz",
+                "/good/train-labels-idx1-ubyte.gz", "/good/t10k-images-idx3-ubyte.gz",
+                "/good/t10k-labels-idx1-ubyte.gz");
         assertThat(logText()).contains("failed: " + mirror("missing") + "/train-images-idx3-ubyte.gz: HTTP status 404");
     }
 
@@ -270,7 +298,10 @@ class MnistFetcherTest {
         Files.writeString(data.resolve("unrelated.txt"), "not MNIST");
 
         Path fromOption = fetcher().dataDir(data).build().resolve();
-        Path fromEnvironment = fetcher().environment(Map.of(MnistFetcher.DATA_DIR_ENV, data.toString())).build().resolve();
+        Path fromEnvironment = fetcher()
+                .environment(Map.of(MnistFetcher.DATA_DIR_ENV, data.toString()))
+                .build()
+                .resolve();
 
         assertThat(fromOption).isEqualTo(data);
         assertThat(fromEnvironment).isEqualTo(data);
@@ -297,7 +328,10 @@ class MnistFetcherTest {
                 .isEqualTo(Path.of("/somewhere/rnn4j", "mnist"));
         assertThat(MnistFetcher.defaultCacheDir(Map.of()))
                 .isEqualTo(Path.of(System.getProperty("user.home"), ".cache", "rnn4j", "mnist"));
-        assertThat(MnistFetcher.builder().environment(Map.of(MnistFetcher.CACHE_ENV, temp.toString())).build().cacheDir())
+        MnistFetcher fromEnvironment = MnistFetcher.builder()
+                .environment(Map.of(MnistFetcher.CACHE_ENV, temp.toString()))
+                .build();
+        assertThat(fromEnvironment.cacheDir())
                 .isEqualTo(temp.resolve("mnist"));
     }
 

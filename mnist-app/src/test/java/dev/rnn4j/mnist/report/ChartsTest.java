@@ -212,6 +212,33 @@ class ChartsTest {
         }
 
         @Test
+        void writesAManyClassMatrixWithLongNames() throws IOException {
+            int n = 100;
+            int[][] m = new int[n][n];
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                names.add("a_rather_long_class_name_" + i);
+                m[i][i] = 1000 + i;
+                m[i][(i + 1) % n] = i % 4;
+            }
+            Path png = dir.resolve("many.png");
+            Charts.writeConfusionMatrix(m, names, png);
+            BufferedImage image = readPng(png);
+            assertThat(image.getWidth()).isBetween(1000, 3000);
+            assertThat(image.getHeight()).isBetween(1000, 3000);
+        }
+
+        @Test
+        void colourBarTicksAreNiceAndEndAtOrBelowTheMaximum() {
+            assertThat(ConfusionMatrixChart.ticks(1)).containsExactly(0, 1);
+            assertThat(ConfusionMatrixChart.ticks(7)).containsExactly(0, 2, 4, 6);
+            assertThat(ConfusionMatrixChart.ticks(1135)).containsExactly(0, 500, 1000);
+            int[] huge = ConfusionMatrixChart.ticks(Integer.MAX_VALUE);
+            assertThat(huge).isSorted().hasSizeBetween(3, 12).startsWith(0);
+            assertThat(huge[huge.length - 1]).isPositive();
+        }
+
+        @Test
         void titleGivesTheOverallAccuracy() {
             assertThat(ConfusionMatrixChart.title(new int[][] {{97, 1}, {2, 0}}))
                     .isEqualTo("Confusion matrix (test accuracy 97.00%)");

@@ -54,12 +54,15 @@ public final class Categorical {
         if (rows.rank() != 2) {
             throw new IllegalArgumentException("argmax: expected [rows, classes], found rank " + rows.rank());
         }
-        double[][] values = rows.toDoubleMatrix();
-        int[] result = new int[values.length];
-        for (int row = 0; row < values.length; row++) {
+        double[] values = Values.of(rows);
+        int count = Math.toIntExact(rows.size(0));
+        int classes = Math.toIntExact(rows.size(1));
+        int[] result = new int[count];
+        for (int row = 0; row < count; row++) {
+            int base = row * classes;
             int best = 0;
-            for (int column = 1; column < values[row].length; column++) {
-                if (values[row][column] > values[row][best]) {
+            for (int column = 1; column < classes; column++) {
+                if (values[base + column] > values[base + best]) {
                     best = column;
                 }
             }

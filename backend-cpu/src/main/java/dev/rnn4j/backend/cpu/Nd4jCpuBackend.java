@@ -153,7 +153,8 @@ public final class Nd4jCpuBackend implements Backend {
 
     @Override
     public void activation(ActivationFunction function, INDArray x, INDArray out) {
-        if (!fast(x, out) || function == ActivationFunction.SOFTMAX) {
+        boolean softmaxRows = function == ActivationFunction.SOFTMAX && x.rank() == 2;
+        if (!fast(x, out) || (function == ActivationFunction.SOFTMAX && !softmaxRows)) {
             Backend.super.activation(function, x, out);
             return;
         }
@@ -161,6 +162,7 @@ public final class Nd4jCpuBackend implements Backend {
         float[] values = read(x, 0, length);
         switch (function) {
             case LINEAR -> { }
+            case SOFTMAX -> softmaxRows(values, Math.toIntExact(x.size(0)), Math.toIntExact(x.size(1)));
             case TANH -> FastTanh.tanhInPlace(values, length);
             case RELU -> {
                 for (int i = 0; i < length; i++) {
@@ -175,6 +177,27 @@ public final class Nd4jCpuBackend implements Backend {
             default -> throw new AssertionError(function);
         }
         write(values, length, out);
+    }
+
+    /** Row-wise softmax, stable: the row maximum is subtracted before exponentiating; sums in double. */
+    private static void softmaxRows(float[] values, int rows, int columns) {
+        for (int r = 0; r < rows; r++) {
+            int base = r * columns;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int c = 0; c < columns; c++) {
+                max = Math.max(max, values[base + c]);
+            }
+            double sum = 0;
+            for (int c = 0; c < columns; c++) {
+                double exponential = Math.exp(values[base + c] - max);
+                values[base + c] = (float) exponential;
+                sum += exponential;
+            }
+            float scale = (float) (1.0 / sum);
+            for (int c = 0; c < columns; c++) {
+                values[base + c] *= scale;
+            }
+        }
     }
 
     @Override

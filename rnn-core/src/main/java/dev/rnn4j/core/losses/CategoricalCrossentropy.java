@@ -2,6 +2,7 @@ package dev.rnn4j.core.losses;
 
 import dev.rnn4j.api.ActivationFunction;
 import dev.rnn4j.api.Loss;
+import dev.rnn4j.core.Values;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -24,18 +25,24 @@ public final class CategoricalCrossentropy implements Loss {
     @Override
     public double compute(INDArray predictions, INDArray targets) {
         checkShapes(predictions, targets);
-        double[][] p = predictions.toDoubleMatrix();
-        double[][] y = targets.toDoubleMatrix();
+        double[] p = Values.of(predictions);
+        double[] y = Values.of(targets);
+        int batch = Math.toIntExact(predictions.size(0));
+        int classes = Math.toIntExact(predictions.size(1));
         double total = 0;
-        for (int row = 0; row < p.length; row++) {
-            double sum = rowSum(p[row]);
-            for (int column = 0; column < p[row].length; column++) {
-                if (y[row][column] != 0.0) {
-                    total -= y[row][column] * Math.log(clip(p[row][column] / sum));
+        for (int row = 0; row < batch; row++) {
+            int base = row * classes;
+            double sum = 0;
+            for (int column = 0; column < classes; column++) {
+                sum += p[base + column];
+            }
+            for (int column = 0; column < classes; column++) {
+                if (y[base + column] != 0.0) {
+                    total -= y[base + column] * Math.log(clip(p[base + column] / sum));
                 }
             }
         }
-        return total / p.length;
+        return total / batch;
     }
 
     @Override

@@ -230,6 +230,11 @@ public final class Sequential {
         return optimizer;
     }
 
+    /** @return the metric names given to compile, in order; empty when not compiled */
+    public List<String> metrics() {
+        return metrics;
+    }
+
     /** @return the total number of parameters; requires a built model */
     public long countParams() {
         requireBuilt();

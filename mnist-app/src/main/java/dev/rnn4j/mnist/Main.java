@@ -1,0 +1,85 @@
+package dev.rnn4j.mnist;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The MNIST notebook as a command-line program. {@code train} (the default) runs the notebook's experiment; the other
+ * commands use a saved model or describe the setup.
+ */
+@Command(name = "mnist-app", mixinStandardHelpOptions = true, version = "rnn4j mnist-app 0.1.0",
+        description = "The Keras notebook 'RNN for MNIST digits classification' on rnn4j.",
+        subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class,
+            InfoCommand.class})
+public final class Main implements Runnable {
+    /** Exit status for bad input or a failed run. */
+    static final int EXIT_ERROR = 2;
+
+    @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces of errors.")
+    boolean debug;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(new CommandLine(this), "choose a command");
+    }
+
+    /**
+     * @param args the command line; without a command, {@code train} runs
+     */
+    public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");
+        System.exit(run(args));
+    }
+
+    /**
+     * @param args the command line
+     * @return the exit status
+     */
+    static int run(String... args) {
+        String[] effective = args;
+        if (args.length == 0 || (args[0].startsWith("-") && !isRootOption(args[0]))) {
+            effective = new String[args.length + 1];
+            effective[0] = "train";
+            System.arraycopy(args, 0, effective, 1, args.length);
+        }
+        boolean debug = Arrays.asList(effective).contains("--debug");
+        CommandLine commandLine = new CommandLine(new Main());
+        commandLine.setExecutionExceptionHandler((failure, line, parsed) -> {
+            line.getErr().println("error: " + message(failure));
+            if (debug) {
+                failure.printStackTrace(line.getErr());
+            }
+            return EXIT_ERROR;
+        });
+        commandLine.setParameterExceptionHandler((failure, arguments) -> {
+            java.io.PrintWriter err = failure.getCommandLine().getErr();
+            err.println("error: " + failure.getMessage() + " (run with --help for the options)");
+            return EXIT_ERROR;
+        });
+        return commandLine.execute(effective);
+    }
+
+    private static boolean isRootOption(String arg) {
+        return arg.equals("--help") || arg.equals("-h") || arg.equals("--version") || arg.equals("-V");
+    }
+
+    private static String message(Throwable failure) {
+        Throwable cause = failure;
+        if (cause instanceof UncheckedIOException unchecked) {
+            cause = unchecked.getCause();
+        }
+        String text = cause.getMessage();
+        if (text == null || text.isBlank()) {
+            text = cause.getClass().getSimpleName();
+        } else if (cause instanceof java.nio.file.NoSuchFileException) {
+            text = "file not found: " + text;
+        } else if (cause instanceof IOException && !(cause.getClass().getName().startsWith("dev.rnn4j"))) {
+            text = cause.getClass().getSimpleName() + ": " + text;
+        }
+        return text;
+    }
+}

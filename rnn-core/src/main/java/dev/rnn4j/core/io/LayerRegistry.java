@@ -1,0 +1,229 @@
+package dev.rnn4j.core.io;
+
+import dev.rnn4j.api.ActivationFunction;
+import dev.rnn4j.api.Layer;
+import dev.rnn4j.core.initializers.Initializers;
+import dev.rnn4j.core.layers.Activation;
+import dev.rnn4j.core.layers.Dense;
+import dev.rnn4j.core.layers.SimpleRNN;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * The layer types {@link ModelFile#load} can rebuild: type name ({@code class_name} in {@code config.json}, the
+ * layer's {@link Layer#typeName()}) to a factory that makes an unbuilt, unnamed layer from its saved
+ * {@link Layer#config()}.
+ *
+ * <p>Built in: {@code SimpleRNN} ({@code units}, {@code activation}, {@code use_bias}, {@code return_sequences},
+ * {@code dropout}), {@code Dense} ({@code units}, {@code activation}, {@code use_bias}) and {@code Activation}
+ * ({@code activation}); missing keys take Keras's defaults, unknown keys are ignored. Others are added by
+ * {@link #register} or by a {@link LayerProvider} found through {@link ServiceLoader} (loaded once, on first use, from the
+ * thread's context class loader; {@link #loadProviders} loads those of another class loader).
+ *
+ * <p>A factory receives the config as read back from JSON: strings, {@link Boolean}s, {@link Integer} (or {@link Long}
+ * when it does not fit) for numbers written without a fraction or exponent, {@link Double} for the others, {@code null},
+ * {@link java.util.List}s and {@link Map}s of these. A factory throws {@link IllegalArgumentException} naming the key for
+ * a bad value; {@link ModelFile#load} reports it with the file and the layer.
+ *
+ * <p>Thread-safe. The registry is global to the JVM (as Keras's custom objects are to a process).
+ */
+public final class LayerRegistry {
+    private static final Map<String, Function<Map<String, Object>, Layer>> BUILT_INS = builtIns();
+    private static final Map<String, Function<Map<String, Object>, Layer>> REGISTERED = new ConcurrentHashMap<>();
+    private static boolean providersLoaded;
+
+    private LayerRegistry() {
+    }
+
+    /**
+     * Registers a layer type, replacing an earlier registration of the same name. The built-in types cannot be
+     * replaced.
+     *
+     * @param typeName the type name, as the layer's {@link Layer#typeName()} returns it
+     * @param factory  makes an unbuilt, unnamed layer from its config
+     * @throws IllegalArgumentException for a blank name or a built-in type's name
+     */
+    public static void register(String typeName, Function<Map<String, Object>, Layer> factory) {
+        Objects.requireNonNull(typeName, "typeName is null");
+        Objects.requireNonNull(factory, "factory is null");
+        if (typeName.isBlank()) {
+            throw new IllegalArgumentException("typeName: expected a layer type name, found '" + typeName + "'");
+        }
+        if (BUILT_INS.containsKey(typeName)) {
+            throw new IllegalArgumentException("typeName: " + typeName + " is a built-in layer type and cannot be"
+                    + " replaced; register the layer under its own class name");
+        }
+        REGISTERED.put(typeName, factory);
+    }
+
+    /**
+     * Registers the layers of every {@link LayerProvider} that {@code loader} can see (for plugin class loaders; the
+     * providers on the class path are loaded without this call).
+     *
+     * @param loader the class loader to search
+     * @return the number of layer types registered
+     * @throws IllegalStateException naming the provider when one cannot be loaded or offers a built-in name
+     */
+    public static int loadProviders(ClassLoader loader) {
+        int count = 0;
+        try {
+            for (LayerProvider provider : ServiceLoader.load(LayerProvider.class, loader)) {
+                Map<String, Function<Map<String, Object>, Layer>> layers = provider.layers();
+                if (layers == null) {
+                    continue;
+                }
+                for (Map.Entry<String, Function<Map<String, Object>, Layer>> entry : layers.entrySet()) {
+                    try {
+                        register(entry.getKey(), entry.getValue());
+                    } catch (RuntimeException e) {
+                        throw new IllegalStateException("LayerProvider " + provider.getClass().getName()
+                                + " offers layer type " + entry.getKey() + ": " + e.getMessage(), e);
+                    }
+                    count++;
+                }
+            }
+        } catch (ServiceConfigurationError e) {
+            throw new IllegalStateException("cannot load a " + LayerProvider.class.getName() + ": " + e.getMessage(),
+                    e);
+        }
+        return count;
+    }
+
+    /** @return every known type name, sorted: the built-ins, registered types and those of providers */
+    public static Set<String> knownTypes() {
+        ensureProvidersLoaded();
+        Set<String> names = new TreeSet<>(BUILT_INS.keySet());
+        names.addAll(REGISTERED.keySet());
+        return Collections.unmodifiableSet(names);
+    }
+
+    /**
+     * @param typeName a type name
+     * @return whether a factory is known for it
+     */
+    public static boolean isKnown(String typeName) {
+        return factory(typeName) != null;
+    }
+
+    /**
+     * Makes a layer of a known type.
+     *
+     * @param typeName the type name
+     * @param config   its config, as described above
+     * @return a new unbuilt, unnamed layer
+     * @throws IllegalArgumentException for an unknown type (naming the known ones) or a bad config (naming the key)
+     */
+    public static Layer create(String typeName, Map<String, Object> config) {
+        Function<Map<String, Object>, Layer> factory = factory(typeName);
+        if (factory == null) {
+            throw new IllegalArgumentException("unknown layer type '" + typeName + "'; known types: "
+                    + String.join(", ", knownTypes()) + " (add others with LayerRegistry.register or a LayerProvider)");
+        }
+        Layer layer = factory.apply(Collections.unmodifiableMap(new LinkedHashMap<>(config)));
+        if (layer == null) {
+            throw new IllegalArgumentException("the factory for layer type " + typeName + " returned null");
+        }
+        return layer;
+    }
+
+    private static Function<Map<String, Object>, Layer> factory(String typeName) {
+        Function<Map<String, Object>, Layer> factory = BUILT_INS.get(typeName);
+        if (factory != null) {
+            return factory;
+        }
+        ensureProvidersLoaded();
+        return REGISTERED.get(typeName);
+    }
+
+    private static synchronized void ensureProvidersLoaded() {
+        if (providersLoaded) {
+            return;
+        }
+        providersLoaded = true;
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        loadProviders(loader != null ? loader : LayerRegistry.class.getClassLoader());
+    }
+
+    private static Map<String, Function<Map<String, Object>, Layer>> builtIns() {
+        Map<String, Function<Map<String, Object>, Layer>> builtIns = new LinkedHashMap<>();
+        builtIns.put("SimpleRNN", config -> SimpleRNN.builder(requiredInt(config, "units"))
+                .activation(activation(config, ActivationFunction.TANH))
+                .useBias(optionalBoolean(config, "use_bias", true))
+                .returnSequences(optionalBoolean(config, "return_sequences", false))
+                .dropout(optionalDouble(config, "dropout", 0.0))
+                .build());
+        builtIns.put("Dense", config -> new Dense(requiredInt(config, "units"),
+                activation(config, ActivationFunction.LINEAR), optionalBoolean(config, "use_bias", true),
+                Initializers.glorotUniform(), Initializers.zeros()));
+        builtIns.put("Activation", config -> {
+            Object name = config.get("activation");
+            if (!(name instanceof String text)) {
+                throw new IllegalArgumentException("activation: expected a name such as 'softmax', found "
+                        + describe(name));
+            }
+            return new Activation(text);
+        });
+        return Collections.unmodifiableMap(builtIns);
+    }
+
+    // ------------------------------------------------------------------------------------------ config helpers
+
+    static int requiredInt(Map<String, Object> config, String key) {
+        Object value = config.get(key);
+        if (value instanceof Number number) {
+            double asDouble = number.doubleValue();
+            if (asDouble == Math.rint(asDouble) && asDouble >= Integer.MIN_VALUE && asDouble <= Integer.MAX_VALUE) {
+                return (int) asDouble;
+            }
+        }
+        throw new IllegalArgumentException(key + ": expected an integer, found " + describe(value));
+    }
+
+    static boolean optionalBoolean(Map<String, Object> config, String key, boolean defaultValue) {
+        Object value = config.get(key);
+        if (value == null && !config.containsKey(key)) {
+            return defaultValue;
+        }
+        if (value instanceof Boolean flag) {
+            return flag;
+        }
+        throw new IllegalArgumentException(key + ": expected true or false, found " + describe(value));
+    }
+
+    static double optionalDouble(Map<String, Object> config, String key, double defaultValue) {
+        Object value = config.get(key);
+        if (value == null && !config.containsKey(key)) {
+            return defaultValue;
+        }
+        if (value instanceof Number number) {
+            return number.doubleValue();
+        }
+        throw new IllegalArgumentException(key + ": expected a number, found " + describe(value));
+    }
+
+    private static ActivationFunction activation(Map<String, Object> config, ActivationFunction defaultValue) {
+        Object value = config.get("activation");
+        if (value == null && !config.containsKey("activation")) {
+            return defaultValue;
+        }
+        if (value instanceof String name) {
+            return ActivationFunction.fromKerasName(name);
+        }
+        throw new IllegalArgumentException("activation: expected a name such as 'tanh', found " + describe(value));
+    }
+
+    private static String describe(Object value) {
+        if (value == null) {
+            return "nothing";
+        }
+        return value instanceof String ? "'" + value + "'" : String.valueOf(value);
+    }
+}

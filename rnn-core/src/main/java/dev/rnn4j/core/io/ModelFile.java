@@ -1,0 +1,616 @@
+package dev.rnn4j.core.io;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
+import dev.rnn4j.api.Backend;
+import dev.rnn4j.api.Layer;
+import dev.rnn4j.api.Loss;
+import dev.rnn4j.api.Optimizer;
+import dev.rnn4j.api.Parameter;
+import dev.rnn4j.api.Shape;
+import dev.rnn4j.core.Sequential;
+import dev.rnn4j.core.losses.CategoricalCrossentropy;
+import dev.rnn4j.core.optimizers.SGD;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Saves and loads a {@link Sequential} model as one zip file that NumPy and Keras users can read without rnn4j
+ * (docs/model-format.md):
+ * <pre>
+ * config.json                          the model: format, input shape, seed, layers and their configs, compile settings
+ * weights/&lt;layer&gt;/&lt;parameter&gt;.npy     one float32 C-order .npy per parameter, Keras's names and shapes
+ * </pre>
+ *
+ * <p>Saving writes a temporary file in the target's folder and moves it over the target (atomically where the file
+ * system can), so an existing model is never lost or half-written; on failure the temporary file is deleted.
+ *
+ * <p>Loading rebuilds the layers through {@link LayerRegistry}, builds the model with the saved input shape and seed,
+ * copies the weights in (checking each one's shape) and compiles it again when the file has a {@code compile} section.
+ * Weight entries under {@code weights/} that belong to no parameter are rejected (they mean the config and the weights
+ * disagree); other extra entries are ignored. Every problem with the file is a {@link ModelFileException} whose one-line
+ * message names the file, the entry, what was expected and what was found.
+ *
+ * <p>The format stores weights and settings, not training state: optimizer state (momentum velocities, iteration
+ * count) and the random generator's position are not saved. Weights are stored as float32 whatever the model's type;
+ * a loaded model is float32.
+ */
+public final class ModelFile {
+    /** The value of {@code format} in {@code config.json}. */
+    public static final String FORMAT = "rnn4j-model";
+    /** The newest {@code format_version} this rnn4j writes and reads. */
+    public static final int FORMAT_VERSION = 1;
+    /** The entry holding the model's description. */
+    public static final String CONFIG_ENTRY = "config.json";
+    /** The folder of the weight entries. */
+    public static final String WEIGHTS_FOLDER = "weights/";
+    /** The largest {@code config.json} accepted. */
+    static final int MAX_CONFIG_BYTES = 16 << 20;
+    /** Zip entries get this fixed time, so saving the same model twice gives the same bytes. */
+    private static final LocalDateTime ENTRY_TIME = LocalDateTime.of(2020, 1, 1, 0, 0);
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+
+    private ModelFile() {
+    }
+
+    /**
+     * @param layerName     the layer's name
+     * @param parameterName the parameter's name
+     * @return the zip entry of the parameter's weights: {@code weights/<layer>/<parameter>.npy}
+     */
+    public static String weightEntry(String layerName, String parameterName) {
+        return WEIGHTS_FOLDER + layerName + "/" + parameterName + ".npy";
+    }
+
+    // ------------------------------------------------------------------------------------------------------ save
+
+    /**
+     * Saves a built model, replacing {@code path} if it exists. The file is complete or untouched: it is written to
+     * a temporary file in the same folder, then moved over {@code path}.
+     *
+     * @param model a built model
+     * @param path  the model file, conventionally {@code *.zip}
+     * @throws IllegalStateException    when the model is not built (nothing is written)
+     * @throws IllegalArgumentException when a layer or parameter name cannot be a zip folder name (nothing is written)
+     * @throws IOException              when writing fails; the old file, if any, is left as it was
+     */
+    public static void save(Sequential model, Path path) throws IOException {
+        Objects.requireNonNull(model, "model is null");
+        Objects.requireNonNull(path, "path is null");
+        if (!model.isBuilt()) {
+            throw new IllegalStateException("save " + path + ": the model is not built; build it (model.build(shape))"
+                    + " or fit it before saving");
+        }
+        for (Layer layer : model.layers()) {
+            checkEntryName(path, "layer name", layer.name());
+            for (Parameter parameter : layer.parameters()) {
+                checkEntryName(path, "parameter name of layer " + layer.name(), parameter.name());
+            }
+        }
+        Path target = path.toAbsolutePath();
+        Path folder = target.getParent();
+        if (folder == null) {
+            throw new IllegalArgumentException("save " + path + ": expected a file path, found a root folder");
+        }
+        // createTempFile's default is owner-only (0600); ask for 0666 so the model gets the umask's usual permissions.
+        FileAttribute<?>[] attributes = folder.getFileSystem().supportedFileAttributeViews().contains("posix")
+                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
+                        "rw-rw-rw-"))}
+                : new FileAttribute<?>[0];
+        Path temp = Files.createTempFile(folder, target.getFileName() + ".", ".tmp", attributes);
+        try {
+            write(model, temp);
+            move(temp, target);
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException deleteFailure) {
+                e.addSuppressed(deleteFailure);
+            }
+            throw e;
+        }
+    }
+
+    private static void write(Sequential model, Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING);
+                ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel),
+                        1 << 16))) {
+            byte[] config = GSON.toJson(config(model)).concat("\n").getBytes(StandardCharsets.UTF_8);
+            putEntry(zip, CONFIG_ENTRY);
+            zip.write(config);
+            zip.closeEntry();
+            for (Layer layer : model.layers()) {
+                for (Parameter parameter : layer.parameters()) {
+                    putEntry(zip, weightEntry(layer.name(), parameter.name()));
+                    Npy.write(zip, parameter.value());
+                    zip.closeEntry();
+                }
+            }
+            zip.finish();
+            zip.flush();
+            channel.force(true);
+        }
+    }
+
+    private static void putEntry(ZipOutputStream zip, String name) throws IOException {
+        ZipEntry entry = new ZipEntry(name);
+        entry.setTimeLocal(ENTRY_TIME);
+        zip.putNextEntry(entry);
+    }
+
+    private static void move(Path temp, Path target) throws IOException {
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static void checkEntryName(Path path, String what, String name) {
+        if (name == null || name.isEmpty() || name.equals(".") || name.equals("..") || name.contains("/")
+                || name.contains("\\") || name.chars().anyMatch(c -> c < 0x20)) {
+            throw new IllegalArgumentException("save " + path + ": " + what + " '" + name + "' cannot name a zip"
+                    + " folder: expected no '/', '\\' or control characters, and not '.' or '..'");
+        }
+    }
+
+    private static JsonObject config(Sequential model) {
+        JsonObject config = new JsonObject();
+        config.addProperty("format", FORMAT);
+        config.addProperty("format_version", FORMAT_VERSION);
+        config.addProperty("class_name", "Sequential");
+        JsonArray inputShape = new JsonArray();
+        for (int dim : model.inputShape().dims()) {
+            inputShape.add(dim);
+        }
+        config.add("input_shape", inputShape);
+        config.addProperty("seed", model.seed());
+        JsonArray layers = new JsonArray();
+        for (Layer layer : model.layers()) {
+            JsonObject entry = new JsonObject();
+            entry.addProperty("class_name", layer.typeName());
+            entry.addProperty("name", layer.name());
+            entry.add("config", GSON.toJsonTree(layer.config()));
+            layers.add(entry);
+        }
+        config.add("layers", layers);
+        Loss loss = model.loss();
+        Optimizer optimizer = model.optimizer();
+        if (loss != null && optimizer != null) {
+            JsonObject compile = new JsonObject();
+            compile.addProperty("loss", loss.name());
+            JsonObject optimizerEntry = new JsonObject();
+            optimizerEntry.addProperty("class_name", optimizer.name());
+            optimizerEntry.add("config", GSON.toJsonTree(optimizer.config()));
+            compile.add("optimizer", optimizerEntry);
+            JsonArray metrics = new JsonArray();
+            model.metrics().forEach(metrics::add);
+            compile.add("metrics", metrics);
+            config.add("compile", compile);
+        }
+        return config;
+    }
+
+    // ------------------------------------------------------------------------------------------------------ load
+
+    /**
+     * Loads a model saved by {@link #save}: a built float32 model with the saved layers, names, input shape, seed and
+     * weights, compiled again when it was compiled.
+     *
+     * @param path    the model file
+     * @param backend the backend the model computes with
+     * @return the model
+     * @throws NoSuchFileException when the file does not exist
+     * @throws ModelFileException  naming the file, the entry and the problem, when the file is not a valid model file
+     * @throws IOException         when reading fails
+     */
+    public static Sequential load(Path path, Backend backend) throws IOException {
+        Objects.requireNonNull(path, "path is null");
+        Objects.requireNonNull(backend, "backend is null");
+        if (!Files.exists(path)) {
+            throw new NoSuchFileException(path.toString(), null, "no model file here");
+        }
+        if (Files.isDirectory(path)) {
+            throw new ModelFileException(path + ": expected a model file (a zip), found a folder");
+        }
+        ZipFile zip;
+        try {
+            zip = new ZipFile(path.toFile());
+        } catch (ZipException e) {
+            throw new ModelFileException(path + ": expected a model file (a zip written by ModelFile.save), found a"
+                    + " file that is not a zip or is truncated (" + e.getMessage() + ")", e);
+        }
+        try (zip) {
+            return new Loader(path, zip, backend).load();
+        }
+    }
+
+    /** The state of one load, for messages that name the file and the entry. */
+    private static final class Loader {
+        private final Path path;
+        private final ZipFile zip;
+        private final Backend backend;
+
+        Loader(Path path, ZipFile zip, Backend backend) {
+            this.path = path;
+            this.zip = zip;
+            this.backend = backend;
+        }
+
+        Sequential load() throws IOException {
+            JsonObject config = readConfig();
+            checkFormat(config);
+            int[] inputShape = inputShape(config);
+            long seed = longValue(config, "seed");
+            Sequential model = new Sequential(backend).seed(seed);
+            JsonArray layers = array(config, "layers");
+            if (layers.isEmpty()) {
+                throw configError("layers: expected at least one layer, found none");
+            }
+            for (int i = 0; i < layers.size(); i++) {
+                Layer layer = layer(layers.get(i), i);
+                try {
+                    model.add(layer);
+                } catch (RuntimeException e) {
+                    throw configError("layers[" + i + "] '" + layer.name() + "': " + e.getMessage(), e);
+                }
+            }
+            try {
+                model.build(Shape.of(inputShape));
+            } catch (RuntimeException e) {
+                throw configError("input_shape " + Arrays.toString(inputShape) + " does not fit the layers: "
+                        + e.getMessage(), e);
+            }
+            readWeights(model);
+            if (config.has("compile") && !config.get("compile").isJsonNull()) {
+                compile(model, object(config, "compile", "compile"));
+            }
+            return model;
+        }
+
+        private JsonObject readConfig() throws IOException {
+            ZipEntry entry = zip.getEntry(CONFIG_ENTRY);
+            if (entry == null || entry.isDirectory()) {
+                throw new ModelFileException(path + ", entry " + CONFIG_ENTRY + ": missing; expected the model's"
+                        + " description (a file saved by ModelFile.save has it), found entries " + entryNames(8));
+            }
+            if (entry.getSize() > MAX_CONFIG_BYTES) {
+                throw configError("expected at most " + MAX_CONFIG_BYTES + " bytes, found " + entry.getSize());
+            }
+            byte[] bytes;
+            try (InputStream in = zip.getInputStream(entry)) {
+                bytes = in.readNBytes(MAX_CONFIG_BYTES + 1);
+            } catch (IOException e) {
+                throw configError("cannot read the entry: " + e.getMessage(), e);
+            }
+            if (bytes.length > MAX_CONFIG_BYTES) {
+                throw configError("expected at most " + MAX_CONFIG_BYTES + " bytes, found more");
+            }
+            JsonElement json;
+            try {
+                json = JsonParser.parseString(new String(bytes, StandardCharsets.UTF_8));
+            } catch (JsonParseException e) {
+                throw configError("expected JSON, found a syntax error: " + oneLine(e.getMessage()), e);
+            }
+            if (!json.isJsonObject()) {
+                throw configError("expected a JSON object, found " + abbreviate(json));
+            }
+            return json.getAsJsonObject();
+        }
+
+        private void checkFormat(JsonObject config) throws ModelFileException {
+            JsonElement format = config.get("format");
+            if (format == null || !format.isJsonPrimitive() || !FORMAT.equals(format.getAsString())) {
+                throw configError("format: expected '" + FORMAT + "', found " + abbreviate(format)
+                        + "; not an rnn4j model file");
+            }
+            JsonElement version = config.get("format_version");
+            long formatVersion = integer(version, "format_version");
+            if (formatVersion > FORMAT_VERSION) {
+                throw configError("format_version " + formatVersion + " was written by a newer rnn4j; this rnn4j reads"
+                        + " format_version " + FORMAT_VERSION + " and older: upgrade rnn4j to load it");
+            }
+            if (formatVersion < 1) {
+                throw configError("format_version: expected 1 to " + FORMAT_VERSION + ", found " + formatVersion);
+            }
+            String className = string(config, "class_name", "class_name");
+            if (!"Sequential".equals(className)) {
+                throw configError("class_name: expected 'Sequential', found '" + className + "'");
+            }
+        }
+
+        private int[] inputShape(JsonObject config) throws ModelFileException {
+            JsonArray shape = array(config, "input_shape");
+            if (shape.isEmpty()) {
+                throw configError("input_shape: expected at least one dimension, found []");
+            }
+            int[] dims = new int[shape.size()];
+            for (int i = 0; i < dims.length; i++) {
+                long dim = integer(shape.get(i), "input_shape[" + i + "]");
+                if (dim < 1 || dim > Integer.MAX_VALUE) {
+                    throw configError("input_shape[" + i + "]: expected a positive integer, found " + dim);
+                }
+                dims[i] = (int) dim;
+            }
+            return dims;
+        }
+
+        private Layer layer(JsonElement element, int index) throws ModelFileException {
+            String where = "layers[" + index + "]";
+            if (element == null || !element.isJsonObject()) {
+                throw configError(where + ": expected an object {class_name, name, config}, found "
+                        + abbreviate(element));
+            }
+            JsonObject spec = element.getAsJsonObject();
+            String typeName = string(spec, "class_name", where + ".class_name");
+            String name = string(spec, "name", where + ".name");
+            Map<String, Object> layerConfig = spec.has("config") && !spec.get("config").isJsonNull()
+                    ? toMap(object(spec, "config", where + ".config")) : Map.of();
+            String label = where + " '" + name + "' (" + typeName + ")";
+            if (!LayerRegistry.isKnown(typeName)) {
+                throw configError(label + ": unknown layer type '" + typeName + "'; known types: "
+                        + String.join(", ", LayerRegistry.knownTypes())
+                        + " (add others with LayerRegistry.register or a LayerProvider)");
+            }
+            Layer layer;
+            try {
+                layer = LayerRegistry.create(typeName, layerConfig);
+                layer.setName(name);
+            } catch (RuntimeException e) {
+                throw configError(label + ": bad config " + abbreviate(spec.get("config")) + ": " + e.getMessage(), e);
+            }
+            return layer;
+        }
+
+        private void readWeights(Sequential model) throws IOException {
+            Set<String> expected = new LinkedHashSet<>();
+            for (Layer layer : model.layers()) {
+                for (Parameter parameter : layer.parameters()) {
+                    String entryName = weightEntry(layer.name(), parameter.name());
+                    expected.add(entryName);
+                    ZipEntry entry = zip.getEntry(entryName);
+                    if (entry == null || entry.isDirectory()) {
+                        throw new ModelFileException(path + ", entry " + entryName + ": missing weight entry; expected"
+                                + " the " + parameter.name() + " of layer " + layer.name() + " (" + layer.typeName()
+                                + "), shape " + Arrays.toString(parameter.shape()));
+                    }
+                }
+            }
+            for (Enumeration<? extends ZipEntry> entries = zip.entries(); entries.hasMoreElements();) {
+                ZipEntry entry = entries.nextElement();
+                if (entry.getName().startsWith(WEIGHTS_FOLDER) && !entry.isDirectory()
+                        && !expected.contains(entry.getName())) {
+                    throw new ModelFileException(path + ", entry " + entry.getName() + ": unexpected weight entry;"
+                            + " expected only the parameters of the layers in " + CONFIG_ENTRY + " ("
+                            + expected.size() + " entries), found one that belongs to none");
+                }
+            }
+            for (Layer layer : model.layers()) {
+                for (Parameter parameter : layer.parameters()) {
+                    readWeight(layer, parameter);
+                }
+            }
+        }
+
+        private void readWeight(Layer layer, Parameter parameter) throws IOException {
+            String entryName = weightEntry(layer.name(), parameter.name());
+            String source = path + ", entry " + entryName;
+            ZipEntry entry = zip.getEntry(entryName);
+            float[] values;
+            try (InputStream in = new BufferedInputStream(zip.getInputStream(entry), 1 << 16)) {
+                // The shape is checked before the data length, so a forged shape is reported as what it is.
+                Npy.Header header = Npy.readHeader(in, -1, source);
+                if (!Arrays.equals(header.shape(), parameter.shape())) {
+                    throw new ModelFileException(source + ": shape: expected " + Arrays.toString(parameter.shape())
+                            + " for the " + parameter.name() + " of layer " + layer.name() + " (" + layer.typeName()
+                            + "), found " + Arrays.toString(header.shape()));
+                }
+                Npy.checkDataLength(header, entry.getSize(), source);
+                values = Npy.readData(in, header, entry.getSize(), source);
+            } catch (ModelFileException e) {
+                throw e;
+            } catch (IOException e) {
+                throw new ModelFileException(source + ": cannot read the entry (corrupt zip?): " + e.getMessage(), e);
+            }
+            parameter.value().assign(Nd4j.create(values, parameter.shape(), 'c').castTo(parameter.value().dataType()));
+        }
+
+        private void compile(Sequential model, JsonObject compile) throws ModelFileException {
+            String lossName = string(compile, "loss", "compile.loss");
+            Loss loss = switch (lossName) {
+                case "categorical_crossentropy" -> new CategoricalCrossentropy();
+                default -> throw configError("compile.loss: unknown loss '" + lossName
+                        + "'; known losses: categorical_crossentropy");
+            };
+            JsonObject optimizerSpec = object(compile, "optimizer", "compile.optimizer");
+            String optimizerName = string(optimizerSpec, "class_name", "compile.optimizer.class_name");
+            Map<String, Object> optimizerConfig = optimizerSpec.has("config")
+                    && !optimizerSpec.get("config").isJsonNull()
+                    ? toMap(object(optimizerSpec, "config", "compile.optimizer.config")) : Map.of();
+            Optimizer optimizer = switch (optimizerName) {
+                case "SGD" -> {
+                    try {
+                        yield new SGD(LayerRegistry.optionalDouble(optimizerConfig, "learning_rate", 0.01),
+                                LayerRegistry.optionalDouble(optimizerConfig, "momentum", 0.0),
+                                LayerRegistry.optionalBoolean(optimizerConfig, "nesterov", false));
+                    } catch (RuntimeException e) {
+                        throw configError("compile.optimizer.config: " + e.getMessage(), e);
+                    }
+                }
+                default -> throw configError("compile.optimizer.class_name: unknown optimizer '" + optimizerName
+                        + "'; known optimizers: SGD");
+            };
+            List<String> metrics = new ArrayList<>();
+            if (compile.has("metrics") && !compile.get("metrics").isJsonNull()) {
+                JsonArray array = array(compile, "metrics");
+                for (int i = 0; i < array.size(); i++) {
+                    JsonElement metric = array.get(i);
+                    if (!metric.isJsonPrimitive() || !metric.getAsJsonPrimitive().isString()) {
+                        throw configError("compile.metrics[" + i + "]: expected a metric name, found "
+                                + abbreviate(metric));
+                    }
+                    metrics.add(metric.getAsString());
+                }
+            }
+            try {
+                model.compile(loss, optimizer, metrics.toArray(String[]::new));
+            } catch (RuntimeException e) {
+                throw configError("compile.metrics: " + e.getMessage(), e);
+            }
+        }
+
+        // ------------------------------------------------------------------------------------- JSON helpers
+
+        private ModelFileException configError(String problem) {
+            return new ModelFileException(path + ", entry " + CONFIG_ENTRY + ": " + oneLine(problem));
+        }
+
+        private ModelFileException configError(String problem, Throwable cause) {
+            return new ModelFileException(path + ", entry " + CONFIG_ENTRY + ": " + oneLine(problem), cause);
+        }
+
+        private String string(JsonObject object, String key, String where) throws ModelFileException {
+            JsonElement value = object.get(key);
+            if (value == null || !value.isJsonPrimitive() || !value.getAsJsonPrimitive().isString()) {
+                throw configError(where + ": expected a string, found " + abbreviate(value));
+            }
+            return value.getAsString();
+        }
+
+        private JsonObject object(JsonObject object, String key, String where) throws ModelFileException {
+            JsonElement value = object.get(key);
+            if (value == null || !value.isJsonObject()) {
+                throw configError(where + ": expected an object, found " + abbreviate(value));
+            }
+            return value.getAsJsonObject();
+        }
+
+        private JsonArray array(JsonObject object, String key) throws ModelFileException {
+            JsonElement value = object.get(key);
+            if (value == null || !value.isJsonArray()) {
+                throw configError(key + ": expected a list, found " + abbreviate(value));
+            }
+            return value.getAsJsonArray();
+        }
+
+        private long longValue(JsonObject object, String key) throws ModelFileException {
+            return integer(object.get(key), key);
+        }
+
+        private long integer(JsonElement value, String where) throws ModelFileException {
+            if (value != null && value.isJsonPrimitive() && value.getAsJsonPrimitive().isNumber()) {
+                Object number = toJava(value);
+                if (number instanceof Integer || number instanceof Long) {
+                    return ((Number) number).longValue();
+                }
+            }
+            throw configError(where + ": expected an integer, found " + abbreviate(value));
+        }
+
+        private String entryNames(int limit) {
+            List<String> names = new ArrayList<>();
+            for (Enumeration<? extends ZipEntry> entries = zip.entries(); entries.hasMoreElements();) {
+                if (names.size() == limit) {
+                    names.add("...");
+                    break;
+                }
+                names.add(entries.nextElement().getName());
+            }
+            return names.toString();
+        }
+    }
+
+    /**
+     * Converts a JSON object to the plain Java values layer factories receive (see {@link LayerRegistry}).
+     *
+     * @param object a JSON object
+     * @return an ordered map of strings, booleans, numbers, nulls, lists and maps
+     */
+    static Map<String, Object> toMap(JsonObject object) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonElement> entry : object.entrySet()) {
+            map.put(entry.getKey(), toJava(entry.getValue()));
+        }
+        return map;
+    }
+
+    private static Object toJava(JsonElement element) {
+        if (element == null || element.isJsonNull()) {
+            return null;
+        }
+        if (element.isJsonObject()) {
+            return toMap(element.getAsJsonObject());
+        }
+        if (element.isJsonArray()) {
+            List<Object> list = new ArrayList<>();
+            for (JsonElement item : element.getAsJsonArray()) {
+                list.add(toJava(item));
+            }
+            return list;
+        }
+        JsonPrimitive primitive = element.getAsJsonPrimitive();
+        if (primitive.isBoolean()) {
+            return primitive.getAsBoolean();
+        }
+        if (primitive.isString()) {
+            return primitive.getAsString();
+        }
+        String literal = primitive.getAsString();
+        if (literal.matches("-?\\d+")) {
+            try {
+                long value = Long.parseLong(literal);
+                return value == (int) value ? Integer.valueOf((int) value) : Long.valueOf(value);
+            } catch (NumberFormatException e) {
+                return Double.parseDouble(literal);
+            }
+        }
+        return primitive.getAsDouble();
+    }
+
+    private static String abbreviate(JsonElement element) {
+        if (element == null) {
+            return "nothing";
+        }
+        String text = element.toString();
+        return text.length() > 80 ? text.substring(0, 80) + "..." : text;
+    }
+
+    private static String oneLine(String text) {
+        return text == null ? "" : text.replaceAll("\\s*[\\r\\n]+\\s*", " ");
+    }
+}

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 @Command(name = "mnist-app", mixinStandardHelpOptions = true, version = "rnn4j mnist-app 0.1.0",
         description = "The Keras notebook 'RNN for MNIST digits classification' on rnn4j.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class,
-            InfoCommand.class})
+            InfoCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
     /** Exit status for bad input or a failed run. */
     static final int EXIT_ERROR = 2;
@@ -32,7 +32,8 @@ public final class Main implements Runnable {
      */
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
-        System.exit(run(args));
+        java.util.Optional<Integer> restarted = OpenBlasKernels.restartIfUseful(Main.class, args);
+        System.exit(restarted.orElseGet(() -> run(args)));
     }
 
     /**

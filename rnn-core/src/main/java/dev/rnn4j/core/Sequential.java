@@ -434,7 +434,14 @@ public final class Sequential {
         return new StepResult(value, correct);
     }
 
-    private INDArray forward(INDArray x, boolean training) {
+    /**
+     * Runs the layers on one batch, as calling a Keras model: {@code model(x, training)}.
+     *
+     * @param x        a batch {@code [batch, ...inputShape]}, of the model's data type and C order
+     * @param training whether dropout applies
+     * @return the output, owned by the last layer and valid until the next call
+     */
+    public INDArray forward(INDArray x, boolean training) {
         INDArray current = x;
         for (Layer layer : layers) {
             current = layer.forward(current, training);

@@ -1,0 +1,278 @@
+package dev.rnn4j.mnist;
+
+import com.google.gson.Gson;
+import com.sun.management.GarbageCollectionNotificationInfo;
+import dev.rnn4j.api.Backend;
+import dev.rnn4j.api.Layer;
+import dev.rnn4j.api.Shape;
+import dev.rnn4j.core.FitOptions;
+import dev.rnn4j.core.Sequential;
+import dev.rnn4j.core.layers.Dense;
+import dev.rnn4j.core.layers.SimpleRNN;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.management.NotificationEmitter;
+import javax.management.openmbean.CompositeData;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Measures the notebook's training and inference speed on the real data: epoch time (median after a warm-up), ms per
+ * step split into data / forward / backward / update, FLOP per batch from the shapes and the rate reached, inference
+ * samples per second, the longest GC pause and the peak resident memory. Prints a table and one JSON line.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmark the notebook's model: epoch time, step split, GFLOP/s, inference rate, GC, RSS.")
+final class BenchCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions data = new CommonOptions();
+
+    @Option(names = "--epochs", defaultValue = "3", description = "Measured epochs after one warm-up epoch"
+            + " (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--quick", description = "Epochs of 20 steps instead of 469 (about 20 s in all);"
+            + " epoch times are scaled to a full epoch.")
+    boolean quick;
+
+    @Option(names = "--units", defaultValue = "256", description = "SimpleRNN units (default: ${DEFAULT-VALUE}).")
+    int units;
+
+    @Option(names = "--batch-size", defaultValue = "128", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Override
+    public Integer call() throws Exception {
+        if (epochs < 1) {
+            throw new IllegalArgumentException("--epochs: expected at least 1, found " + epochs);
+        }
+        AtomicLong longestPauseMillis = watchGcPauses();
+        Backend backend = Backends.load();
+        MnistData mnist = MnistData.load(data.dataDir, data.mirrors, System.out, data.classes);
+        Shape input = Shape.of(mnist.dataset.rows(), mnist.dataset.cols());
+        Sequential model = NotebookModel.create(backend, 1, input, units, 0.2, data.classes, 0.01);
+        long flopPerBatch = trainingFlop(model, batchSize);
+        int samples = Math.toIntExact(mnist.xTrain.size(0));
+        int stepsPerEpoch = (samples + batchSize - 1) / batchSize;
+
+        System.out.println(backend.describe());
+        INDArray trainX = mnist.xTrain;
+        INDArray trainY = mnist.yTrain;
+        if (quick) {
+            long subset = Math.min(samples, 20L * batchSize);
+            trainX = trainX.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, subset),
+                    org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.all()).dup('c');
+            trainY = trainY.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, subset),
+                    org.nd4j.linalg.indexing.NDArrayIndex.all()).dup('c');
+        }
+        int measuredSteps = Math.toIntExact((trainX.size(0) + batchSize - 1) / batchSize);
+        System.out.println("warm-up: one epoch of " + measuredSteps + " steps ...");
+        FitOptions fit = new FitOptions().epochs(1).batchSize(batchSize).verbose(0);
+        model.fit(trainX, trainY, fit);
+        long pauseAfterWarmUp = longestPauseMillis.getAndSet(0);
+
+        List<Double> epochSeconds = new ArrayList<>();
+        for (int round = 0; round < epochs; round++) {
+            long start = System.nanoTime();
+            model.fit(trainX, trainY, fit);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            epochSeconds.add(seconds * stepsPerEpoch / measuredSteps);
+            System.out.printf(Locale.ROOT, "  epoch %d: %.2f s for %d steps%n", round + 1, seconds, measuredSteps);
+        }
+        long trainingPause = longestPauseMillis.get();
+        StepTimes times = new StepTimes();
+        runSteps(model, backend, mnist, 30, times);
+        double epochMedian = median(epochSeconds);
+        double stepMillis = epochMedian / stepsPerEpoch * 1e3;
+        double inference128 = inferenceRate(model, mnist.xTest, 128);
+        double inference1024 = inferenceRate(model, mnist.xTest, 1024);
+        long peakRssKib = peakRssKib();
+
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("backend", backend.describe());
+        result.put("openblas_coretype", System.getenv().getOrDefault("OPENBLAS_CORETYPE", "unset"));
+        result.put("batch_size", batchSize);
+        result.put("units", units);
+        result.put("steps_per_epoch", stepsPerEpoch);
+        result.put("epoch_seconds_median", round(epochMedian, 3));
+        result.put("epoch_seconds", epochSeconds.stream().map(value -> round(value, 3)).toList());
+        result.put("ms_per_step", round(stepMillis, 2));
+        result.put("ms_data", round(times.median(times.data), 3));
+        result.put("ms_forward", round(times.median(times.forward), 3));
+        result.put("ms_backward", round(times.median(times.backward), 3));
+        result.put("ms_update", round(times.median(times.update), 3));
+        result.put("flop_per_batch", flopPerBatch);
+        result.put("gflops", round(flopPerBatch / (stepMillis / 1e3) / 1e9, 1));
+        result.put("inference_per_second_batch_128", Math.round(inference128));
+        result.put("inference_per_second_batch_1024", Math.round(inference1024));
+        result.put("gc_longest_pause_ms_training", trainingPause);
+        result.put("gc_longest_pause_ms_warmup", pauseAfterWarmUp);
+        result.put("peak_rss_mib", peakRssKib < 0 ? null : round(peakRssKib / 1024.0, 1));
+
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%-34s %s%n", "training epoch (median)", String.format(Locale.ROOT,
+                "%.2f s  (%s)", epochMedian, epochSeconds.stream().map(value -> String.format(Locale.ROOT, "%.2f", value))
+                        .toList()));
+        System.out.printf(Locale.ROOT, "%-34s %.2f ms%n", "per step", stepMillis);
+        System.out.printf(Locale.ROOT, "%-34s data %.2f, forward %.2f, backward %.2f, update %.2f ms (medians)%n",
+                "  split", times.median(times.data), times.median(times.forward), times.median(times.backward),
+                times.median(times.update));
+        System.out.printf(Locale.ROOT, "%-34s %.4f GFLOP -> %.1f GFLOP/s%n", "FLOP per batch (from shapes)",
+                flopPerBatch / 1e9, flopPerBatch / (stepMillis / 1e3) / 1e9);
+        System.out.printf(Locale.ROOT, "%-34s %,.0f samples/s (batch 128), %,.0f samples/s (batch 1024)%n",
+                "inference", inference128, inference1024);
+        System.out.printf(Locale.ROOT, "%-34s %d ms (warm-up %d ms)%n", "longest GC pause in training",
+                trainingPause, pauseAfterWarmUp);
+        System.out.printf(Locale.ROOT, "%-34s %s%n", "peak RSS",
+                peakRssKib < 0 ? "unknown" : String.format(Locale.ROOT, "%.0f MiB", peakRssKib / 1024.0));
+        System.out.println("JSON " + new Gson().toJson(result));
+        return 0;
+    }
+
+    /**
+     * Runs training steps the way fit does, timing data, forward, backward and update separately. The forward pass is
+     * run twice per step (once alone, once inside computeGradients), so these steps are slower than fit's; only the
+     * split comes from here, the epoch times come from fit.
+     */
+    private void runSteps(Sequential model, Backend backend, MnistData mnist, int steps, StepTimes times) {
+        int samples = Math.toIntExact(mnist.xTrain.size(0));
+        int[] order = new int[samples];
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < samples; i++) {
+            order[i] = i;
+        }
+        for (int i = samples - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int swap = order[i];
+            order[i] = order[j];
+            order[j] = swap;
+        }
+        INDArray x = backend.zeros(model.dataType(), Shape.ofBatch(mnist.xTrain.shape()).withBatch(batchSize));
+        INDArray y = backend.zeros(model.dataType(), Shape.ofBatch(mnist.yTrain.shape()).withBatch(batchSize));
+        for (int step = 0; step < steps; step++) {
+            int from = (step * batchSize) % (samples - batchSize);
+            long t0 = System.nanoTime();
+            backend.gatherRows(mnist.xTrain, order, from, x);
+            backend.gatherRows(mnist.yTrain, order, from, y);
+            long t1 = System.nanoTime();
+            model.forward(x, true);
+            long t2 = System.nanoTime();
+            model.computeGradients(x, y, true);
+            long t3 = System.nanoTime();
+            model.optimizer().step(model.parameters(), backend);
+            long t4 = System.nanoTime();
+            times.data.add((t1 - t0) / 1e6);
+            times.forward.add((t2 - t1) / 1e6);
+            times.backward.add(Math.max(0, (t3 - t2) - (t2 - t1)) / 1e6);
+            times.update.add((t4 - t3) / 1e6);
+        }
+    }
+
+    /**
+     * Multiply-adds of one training step, times two: forward and backward products of SimpleRNN and Dense layers
+     * (the first layer's input gradient is not computed). Elementwise work is not counted.
+     */
+    static long trainingFlop(Sequential model, int batch) {
+        long flop = 0;
+        Shape shape = model.inputShape();
+        boolean first = true;
+        for (Layer layer : model.layers()) {
+            if (layer instanceof SimpleRNN rnn) {
+                long steps = shape.dim(0);
+                long features = shape.last();
+                long units = rnn.units();
+                long input = 2L * batch * steps * features * units;
+                long recurrent = 2L * batch * steps * units * units;
+                long recurrentBack = 2L * batch * (steps - 1) * units * units;
+                flop += input + recurrent + input + recurrent + recurrentBack + (first ? 0 : input);
+            } else if (layer instanceof Dense dense) {
+                long rows = (long) batch * (shape.rank() == 2 ? shape.dim(0) : 1);
+                long product = 2L * rows * shape.last() * dense.units();
+                flop += product * (first ? 2 : 3);
+            }
+            shape = layer.outputShape(shape);
+            first = false;
+        }
+        return flop;
+    }
+
+    private static double inferenceRate(Sequential model, INDArray x, int batch) {
+        model.predict(x, batch);
+        List<Double> rates = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            long start = System.nanoTime();
+            model.predict(x, batch);
+            rates.add(x.size(0) / ((System.nanoTime() - start) / 1e9));
+        }
+        return median(rates);
+    }
+
+    private static AtomicLong watchGcPauses() {
+        AtomicLong longest = new AtomicLong();
+        for (GarbageCollectorMXBean bean : ManagementFactory.getGarbageCollectorMXBeans()) {
+            if (bean instanceof NotificationEmitter emitter) {
+                emitter.addNotificationListener((notification, handback) -> {
+                    if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION
+                            .equals(notification.getType())) {
+                        GarbageCollectionNotificationInfo info = GarbageCollectionNotificationInfo
+                                .from((CompositeData) notification.getUserData());
+                        // Concurrent cycles run beside the application; only stop-the-world pauses count.
+                        if (!info.getGcName().contains("Concurrent")) {
+                            longest.accumulateAndGet(info.getGcInfo().getDuration(), Math::max);
+                        }
+                    }
+                }, null, null);
+            }
+        }
+        return longest;
+    }
+
+    /** @return VmHWM from /proc/self/status in KiB, or -1 where unavailable */
+    static long peakRssKib() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (Exception unavailable) {
+            return -1;
+        }
+        return -1;
+    }
+
+    private static double median(List<Double> values) {
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int middle = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+
+    private static double round(double value, int digits) {
+        double scale = Math.pow(10, digits);
+        return Math.round(value * scale) / scale;
+    }
+
+    /** Per-step times in milliseconds. */
+    private static final class StepTimes {
+        final List<Double> data = new ArrayList<>();
+        final List<Double> forward = new ArrayList<>();
+        final List<Double> backward = new ArrayList<>();
+        final List<Double> update = new ArrayList<>();
+
+        double median(List<Double> values) {
+            return values.isEmpty() ? 0 : BenchCommand.median(values);
+        }
+    }
+}

@@ -135,22 +135,27 @@ public final class Nd4jCudaBackend implements Backend {
 
     private static Probe runProbe() {
         boolean cudaClasses = isPresent(EXPECTED_BACKEND);
+        // Ask ND4J's CUDA backend first: ND4J only logs why it skips a backend, and a failed native load is reported
+        // in full only once per JVM (later attempts say "Could not initialize class").
+        String cudaCannotRun = cudaClasses ? whyCudaCannotRun() : null;
         String loaded;
         try {
             loaded = Nd4j.getBackend().getClass().getName();
         } catch (Throwable failure) {
-            String found = cudaClasses
-                    ? "ND4J could not start: " + messages(failure) + "; ND4J's CUDA backend says: " + whyCudaCannotRun()
-                    : "the ND4J CUDA classes are not on the classpath (no org.nd4j:" + artifactId()
-                            + " jar), and ND4J could not start: " + messages(failure);
+            String found = !cudaClasses
+                    ? "the ND4J CUDA classes are not on the classpath (no org.nd4j:" + artifactId()
+                            + " jar), and ND4J could not start: " + messages(failure)
+                    : cudaCannotRun != null ? "ND4J's CUDA backend cannot run here: " + cudaCannotRun
+                            : "ND4J could not start on CUDA: " + messages(failure);
             return new Probe(message(found), failure);
         }
         if (EXPECTED_BACKEND.equals(loaded)) {
             return new Probe(null, null);
         }
         String found = "ND4J loaded " + loaded + " instead"
-                + (cudaClasses ? "; ND4J's CUDA backend says: " + whyCudaCannotRun()
-                        : " (the ND4J CUDA classes are not on the classpath)");
+                + (!cudaClasses ? " (the ND4J CUDA classes are not on the classpath)"
+                        : cudaCannotRun != null ? ", because its CUDA backend cannot run here: " + cudaCannotRun
+                        : " (another backend may be forced through ND4J's environment variables)");
         return new Probe(message(found), null);
     }
 
@@ -162,17 +167,17 @@ public final class Nd4jCudaBackend implements Backend {
                 + "), which needs ND4J's CUDA jars (org.nd4j:" + artifact + "-platform, which the cuda Maven profile"
                 + " adds), the CUDA " + cuda + " runtime libraries (libcudart, cuBLAS: an installed CUDA " + cuda
                 + " toolkit on the library path, or org.bytedeco:cuda-platform-redist) and an NVIDIA GPU with a driver"
-                + " that supports CUDA " + cuda + ". Found: " + found + ". To run on the CPU instead, build with the cpu Maven profile, the"
-                + " default (mvn -Pcpu ..., or build without -Pcuda), which binds CpuBackendModule.";
+                + " that supports CUDA " + cuda + ". Found: " + found + ". To run on the CPU instead, build with the"
+                + " cpu Maven profile, the default (mvn -Pcpu ..., or build without -Pcuda), which binds"
+                + " CpuBackendModule.";
     }
 
-    /** @return why ND4J's CUDA backend declines to run here, asking it directly (its own check logs, not throws) */
+    /** @return why ND4J's CUDA backend cannot run here (a missing libcudart, no device...), or {@code null} if it can */
     private static String whyCudaCannotRun() {
         try {
             Nd4jBackend cuda = (Nd4jBackend) Class.forName(EXPECTED_BACKEND, true, loader())
                     .getDeclaredConstructor().newInstance();
-            return cuda.canRun() ? "it can run (another backend may be forced through ND4J's environment variables)"
-                    : "it cannot run (no usable GPU)";
+            return cuda.canRun() ? null : "it reports that it cannot run (no usable GPU)";
         } catch (Throwable failure) {
             return messages(failure);
         }

@@ -94,8 +94,9 @@ public final class Nd4jCpuBackend implements Backend {
                 + ", BLAS " + Nd4j.factory().blas().getBlasVendor() + " kernels "
                 + (coreType == null ? "auto-detected" : coreType + " (OPENBLAS_CORETYPE)")
                 + ", CPU SIMD " + cpuSimd()
-                + ", threads " + threads + " (large products split in two; ND4J and OpenBLAS 1 each) of "
-                + Runtime.getRuntime().availableProcessors() + " cores";
+                + (threads == 2 ? ", threads 2 (large products split in two; ND4J and OpenBLAS 1 each)"
+                        : ", threads 1 (ND4J and OpenBLAS single-threaded)")
+                + " of " + Runtime.getRuntime().availableProcessors() + " cores";
     }
 
     /** @return the widest x86 vector extension the CPU reports in /proc/cpuinfo, or "unknown" */

@@ -16,17 +16,28 @@ final class SummaryCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "FILE", description = "A model.zip written by train.")
     Path model;
 
-    @Option(names = "--units", defaultValue = "256", description = "SimpleRNN units (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--cell", defaultValue = "simple",
+            description = "Recurrent cell: simple (SimpleRNN), lstm or gru (default: ${DEFAULT-VALUE}).")
+    String cell;
+
+    @Option(names = "--layers", defaultValue = "1",
+            description = "Recurrent layers, stacked; all but the last return sequences (default: ${DEFAULT-VALUE}).")
+    int layers;
+
+    @Option(names = "--units", defaultValue = "256",
+            description = "Units of each recurrent layer (default: ${DEFAULT-VALUE}).")
     int units;
 
-    @Option(names = "--dropout", defaultValue = "0.2", description = "SimpleRNN dropout (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--dropout", defaultValue = "0.2",
+            description = "Input dropout of each recurrent layer (default: ${DEFAULT-VALUE}).")
     double dropout;
 
     @Override
     public Integer call() throws Exception {
         Backend backend = Backends.load();
         Sequential sequential = model != null ? ModelFile.load(model, backend)
-                : NotebookModel.create(backend, 0, Shape.of(28, 28), units, dropout, 10, 0.01);
+                : NotebookModel.create(backend, 0, Shape.of(28, 28), NotebookModel.Cell.fromOption(cell), layers, units,
+                        dropout, 10, 0.01);
         System.out.print(sequential.summary());
         return 0;
     }

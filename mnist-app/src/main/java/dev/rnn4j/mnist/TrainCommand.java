@@ -42,10 +42,20 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "128", description = "Batch size (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--units", defaultValue = "256", description = "SimpleRNN units (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--cell", defaultValue = "simple",
+            description = "Recurrent cell: simple (SimpleRNN), lstm or gru (default: ${DEFAULT-VALUE}).")
+    String cell;
+
+    @Option(names = "--layers", defaultValue = "1",
+            description = "Recurrent layers, stacked; all but the last return sequences (default: ${DEFAULT-VALUE}).")
+    int layers;
+
+    @Option(names = "--units", defaultValue = "256",
+            description = "Units of each recurrent layer (default: ${DEFAULT-VALUE}).")
     int units;
 
-    @Option(names = "--dropout", defaultValue = "0.2", description = "SimpleRNN input dropout (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--dropout", defaultValue = "0.2",
+            description = "Input dropout of each recurrent layer (default: ${DEFAULT-VALUE}).")
     double dropout;
 
     @Option(names = "--learning-rate", defaultValue = "0.01", description = "SGD learning rate (default: ${DEFAULT-VALUE}).")
@@ -69,6 +79,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintStream console = System.out;
         validate();
+        NotebookModel.Cell recurrentCell = NotebookModel.Cell.fromOption(cell);
         Backend backend = Backends.load();
         console.println(backend.describe());
         MnistData mnist = MnistData.load(data.dataDir, data.mirrors, console, data.classes);
@@ -93,7 +104,8 @@ final class TrainCommand implements Callable<Integer> {
         long usedSeed = seed != null ? seed : System.currentTimeMillis();
         console.println("seed: " + usedSeed);
         Shape input = Shape.of(mnist.dataset.rows(), mnist.dataset.cols());
-        Sequential model = NotebookModel.create(backend, usedSeed, input, units, dropout, data.classes, learningRate);
+        Sequential model = NotebookModel.create(backend, usedSeed, input, recurrentCell, layers, units, dropout,
+                data.classes, learningRate);
         console.print(model.summary());
 
         Path runFolder = out != null ? out : Path.of("runs",
@@ -135,6 +147,10 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (batchSize < 1) {
             throw new IllegalArgumentException("--batch-size: expected at least 1, found " + batchSize);
+        }
+        NotebookModel.Cell.fromOption(cell);
+        if (layers < 1) {
+            throw new IllegalArgumentException("--layers: expected at least 1, found " + layers);
         }
         if (units < 1) {
             throw new IllegalArgumentException("--units: expected at least 1, found " + units);
@@ -194,6 +210,8 @@ final class TrainCommand implements Callable<Integer> {
         summary.put("seed", usedSeed);
         summary.put("epochs", epochs);
         summary.put("batch_size", batchSize);
+        summary.put("cell", NotebookModel.Cell.fromOption(cell).option());
+        summary.put("layers", layers);
         summary.put("units", units);
         summary.put("dropout", dropout);
         summary.put("learning_rate", learningRate);

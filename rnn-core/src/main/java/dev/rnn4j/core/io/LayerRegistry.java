@@ -5,9 +5,13 @@ import dev.rnn4j.api.Layer;
 import dev.rnn4j.core.initializers.Initializers;
 import dev.rnn4j.core.layers.Activation;
 import dev.rnn4j.core.layers.Dense;
+import dev.rnn4j.core.layers.GRU;
+import dev.rnn4j.core.layers.LSTM;
 import dev.rnn4j.core.layers.SimpleRNN;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceConfigurationError;
@@ -23,10 +27,14 @@ import java.util.function.Function;
  * {@link Layer#config()}.
  *
  * <p>Built in: {@code SimpleRNN} ({@code units}, {@code activation}, {@code use_bias}, {@code return_sequences},
- * {@code dropout}), {@code Dense} ({@code units}, {@code activation}, {@code use_bias}) and {@code Activation}
- * ({@code activation}); missing keys take Keras's defaults, unknown keys are ignored. Others are added by
- * {@link #register} or by a {@link LayerProvider} found through {@link ServiceLoader} (loaded once, on first use, from the
- * thread's context class loader; {@link #loadProviders} loads those of another class loader).
+ * {@code dropout}), {@code LSTM} ({@code units}, {@code activation}, {@code recurrent_activation}, {@code use_bias},
+ * {@code unit_forget_bias}, {@code return_sequences}, {@code dropout}, {@code recurrent_dropout}), {@code GRU}
+ * ({@code units}, {@code activation}, {@code recurrent_activation}, {@code use_bias}, {@code return_sequences},
+ * {@code dropout}, {@code recurrent_dropout}, {@code reset_after}, which must be true), {@code Dense} ({@code units},
+ * {@code activation}, {@code use_bias}) and {@code Activation} ({@code activation}); missing keys take Keras's
+ * defaults, unknown keys are ignored. Others are added by {@link #register} or by a {@link LayerProvider} found through
+ * {@link ServiceLoader} (loaded once, on first use, from the thread's context class loader; {@link #loadProviders}
+ * loads those of another class loader).
  *
  * <p>A factory receives the config as read back from JSON: strings, {@link Boolean}s, {@link Integer} (or {@link Long}
  * when it does not fit) for numbers written without a fraction or exponent, {@link Double} for the others, {@code null},
@@ -38,6 +46,8 @@ import java.util.function.Function;
 public final class LayerRegistry {
     private static final Map<String, Function<Map<String, Object>, Layer>> BUILT_INS = builtIns();
     private static final Map<String, Function<Map<String, Object>, Layer>> REGISTERED = new ConcurrentHashMap<>();
+    /** The provider classes already registered, so a provider seen again through another class loader counts once. */
+    private static final Set<Class<?>> LOADED_PROVIDERS = new HashSet<>();
     private static boolean providersLoaded;
 
     private LayerRegistry() {
@@ -65,17 +75,30 @@ public final class LayerRegistry {
     }
 
     /**
-     * Registers the layers of every {@link LayerProvider} that {@code loader} can see (for plugin class loaders; the
-     * providers on the class path are loaded without this call).
+     * Registers the layers of every {@link LayerProvider} that {@code loader} can see and that is not registered yet
+     * (for plugin class loaders; the providers on the class path are loaded without this call, and first). A plugin
+     * loader usually sees the class path's providers too, through its parent: those are not registered again.
      *
      * @param loader the class loader to search
-     * @return the number of layer types registered
+     * @return the number of layer types registered by providers not seen before
      * @throws IllegalStateException naming the provider when one cannot be loaded or offers a built-in name
      */
     public static int loadProviders(ClassLoader loader) {
+        Objects.requireNonNull(loader, "loader is null");
+        ensureProvidersLoaded();
+        return loadNewProviders(loader);
+    }
+
+    private static synchronized int loadNewProviders(ClassLoader loader) {
         int count = 0;
         try {
-            for (LayerProvider provider : ServiceLoader.load(LayerProvider.class, loader)) {
+            List<ServiceLoader.Provider<LayerProvider>> candidates = ServiceLoader.load(LayerProvider.class, loader)
+                    .stream().toList();
+            for (ServiceLoader.Provider<LayerProvider> candidate : candidates) {
+                if (!LOADED_PROVIDERS.add(candidate.type())) {
+                    continue;
+                }
+                LayerProvider provider = candidate.get();
                 Map<String, Function<Map<String, Object>, Layer>> layers = provider.layers();
                 if (layers == null) {
                     continue;
@@ -149,19 +172,42 @@ public final class LayerRegistry {
         }
         providersLoaded = true;
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        loadProviders(loader != null ? loader : LayerRegistry.class.getClassLoader());
+        loadNewProviders(loader != null ? loader : LayerRegistry.class.getClassLoader());
     }
 
     private static Map<String, Function<Map<String, Object>, Layer>> builtIns() {
         Map<String, Function<Map<String, Object>, Layer>> builtIns = new LinkedHashMap<>();
         builtIns.put("SimpleRNN", config -> SimpleRNN.builder(requiredInt(config, "units"))
-                .activation(activation(config, ActivationFunction.TANH))
+                .activation(activation(config, "activation", ActivationFunction.TANH))
                 .useBias(optionalBoolean(config, "use_bias", true))
                 .returnSequences(optionalBoolean(config, "return_sequences", false))
                 .dropout(optionalDouble(config, "dropout", 0.0))
                 .build());
+        builtIns.put("LSTM", config -> LSTM.builder(requiredInt(config, "units"))
+                .activation(activation(config, "activation", ActivationFunction.TANH))
+                .recurrentActivation(activation(config, "recurrent_activation", ActivationFunction.SIGMOID))
+                .useBias(optionalBoolean(config, "use_bias", true))
+                .unitForgetBias(optionalBoolean(config, "unit_forget_bias", true))
+                .returnSequences(optionalBoolean(config, "return_sequences", false))
+                .dropout(optionalDouble(config, "dropout", 0.0))
+                .recurrentDropout(optionalDouble(config, "recurrent_dropout", 0.0))
+                .build());
+        builtIns.put("GRU", config -> {
+            if (!optionalBoolean(config, "reset_after", true)) {
+                throw new IllegalArgumentException("reset_after: expected true (rnn4j's GRU is Keras's default"
+                        + " reset_after=True form), found false");
+            }
+            return GRU.builder(requiredInt(config, "units"))
+                    .activation(activation(config, "activation", ActivationFunction.TANH))
+                    .recurrentActivation(activation(config, "recurrent_activation", ActivationFunction.SIGMOID))
+                    .useBias(optionalBoolean(config, "use_bias", true))
+                    .returnSequences(optionalBoolean(config, "return_sequences", false))
+                    .dropout(optionalDouble(config, "dropout", 0.0))
+                    .recurrentDropout(optionalDouble(config, "recurrent_dropout", 0.0))
+                    .build();
+        });
         builtIns.put("Dense", config -> new Dense(requiredInt(config, "units"),
-                activation(config, ActivationFunction.LINEAR), optionalBoolean(config, "use_bias", true),
+                activation(config, "activation", ActivationFunction.LINEAR), optionalBoolean(config, "use_bias", true),
                 Initializers.glorotUniform(), Initializers.zeros()));
         builtIns.put("Activation", config -> {
             Object name = config.get("activation");
@@ -209,15 +255,20 @@ public final class LayerRegistry {
         throw new IllegalArgumentException(key + ": expected a number, found " + describe(value));
     }
 
-    private static ActivationFunction activation(Map<String, Object> config, ActivationFunction defaultValue) {
-        Object value = config.get("activation");
-        if (value == null && !config.containsKey("activation")) {
+    private static ActivationFunction activation(Map<String, Object> config, String key,
+            ActivationFunction defaultValue) {
+        Object value = config.get(key);
+        if (value == null && !config.containsKey(key)) {
             return defaultValue;
         }
         if (value instanceof String name) {
-            return ActivationFunction.fromKerasName(name);
+            try {
+                return ActivationFunction.fromKerasName(name);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(key + ": " + e.getMessage().replaceFirst("^activation: ", ""), e);
+            }
         }
-        throw new IllegalArgumentException("activation: expected a name such as 'tanh', found " + describe(value));
+        throw new IllegalArgumentException(key + ": expected a name such as 'tanh', found " + describe(value));
     }
 
     private static String describe(Object value) {

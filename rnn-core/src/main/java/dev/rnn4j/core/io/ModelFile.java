@@ -16,6 +16,8 @@ import dev.rnn4j.api.Parameter;
 import dev.rnn4j.api.Shape;
 import dev.rnn4j.core.Sequential;
 import dev.rnn4j.core.losses.CategoricalCrossentropy;
+import dev.rnn4j.core.optimizers.Adam;
+import dev.rnn4j.core.optimizers.RMSprop;
 import dev.rnn4j.core.optimizers.SGD;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -462,19 +464,32 @@ public final class ModelFile {
             Map<String, Object> optimizerConfig = optimizerSpec.has("config")
                     && !optimizerSpec.get("config").isJsonNull()
                     ? toMap(object(optimizerSpec, "config", "compile.optimizer.config")) : Map.of();
-            Optimizer optimizer = switch (optimizerName) {
-                case "SGD" -> {
-                    try {
-                        yield new SGD(LayerRegistry.optionalDouble(optimizerConfig, "learning_rate", 0.01),
-                                LayerRegistry.optionalDouble(optimizerConfig, "momentum", 0.0),
-                                LayerRegistry.optionalBoolean(optimizerConfig, "nesterov", false));
-                    } catch (RuntimeException e) {
-                        throw configError("compile.optimizer.config: " + e.getMessage(), e);
-                    }
-                }
-                default -> throw configError("compile.optimizer.class_name: unknown optimizer '" + optimizerName
-                        + "'; known optimizers: SGD");
-            };
+            Optimizer optimizer;
+            try {
+                optimizer = switch (optimizerName) {
+                    case "SGD" -> new SGD(LayerRegistry.optionalDouble(optimizerConfig, "learning_rate", 0.01),
+                            LayerRegistry.optionalDouble(optimizerConfig, "momentum", 0.0),
+                            LayerRegistry.optionalBoolean(optimizerConfig, "nesterov", false));
+                    case "Adam" -> new Adam(LayerRegistry.optionalDouble(optimizerConfig, "learning_rate", 0.001),
+                            LayerRegistry.optionalDouble(optimizerConfig, "beta_1", 0.9),
+                            LayerRegistry.optionalDouble(optimizerConfig, "beta_2", 0.999),
+                            LayerRegistry.optionalDouble(optimizerConfig, "epsilon", 1e-7),
+                            LayerRegistry.optionalBoolean(optimizerConfig, "amsgrad", false));
+                    case "RMSprop" -> new RMSprop(
+                            LayerRegistry.optionalDouble(optimizerConfig, "learning_rate", 0.001),
+                            LayerRegistry.optionalDouble(optimizerConfig, "rho", 0.9),
+                            LayerRegistry.optionalDouble(optimizerConfig, "momentum", 0.0),
+                            LayerRegistry.optionalDouble(optimizerConfig, "epsilon", 1e-7),
+                            LayerRegistry.optionalBoolean(optimizerConfig, "centered", false));
+                    default -> null;
+                };
+            } catch (RuntimeException e) {
+                throw configError("compile.optimizer.config: " + e.getMessage(), e);
+            }
+            if (optimizer == null) {
+                throw configError("compile.optimizer.class_name: unknown optimizer '" + optimizerName
+                        + "'; known optimizers: SGD, Adam, RMSprop");
+            }
             List<String> metrics = new ArrayList<>();
             if (compile.has("metrics") && !compile.get("metrics").isJsonNull()) {
                 JsonArray array = array(compile, "metrics");

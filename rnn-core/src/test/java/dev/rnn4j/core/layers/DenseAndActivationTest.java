@@ -7,6 +7,12 @@ import dev.rnn4j.api.ActivationFunction;
 import dev.rnn4j.api.Shape;
 import dev.rnn4j.core.GradientCheck;
 import dev.rnn4j.core.TestSupport;
+import dev.rnn4j.core.initializers.Initializers;
+import dev.rnn4j.core.testkit.LayerContractTest;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -15,6 +21,68 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 class DenseAndActivationTest {
+
+    /** The contract kit on Dense over {@code [batch, features]}: linear, tanh, and without bias. */
+    @Nested
+    class DenseContract extends LayerContractTest<Dense> {
+        @Override
+        protected Dense createLayer() {
+            return new Dense(3);
+        }
+
+        @Override
+        protected Shape inputShape() {
+            return Shape.of(4);
+        }
+
+        @Override
+        protected Map<String, Supplier<Dense>> variants() {
+            Map<String, Supplier<Dense>> variants = new LinkedHashMap<>();
+            variants.put("tanh", () -> new Dense(2, ActivationFunction.TANH));
+            variants.put("no_bias", () -> new Dense(2, ActivationFunction.LINEAR, false,
+                    Initializers.glorotUniform(), Initializers.zeros()));
+            return variants;
+        }
+    }
+
+    /** The contract kit on Dense over {@code [batch, timesteps, features]}. */
+    @Nested
+    class DenseOnSequencesContract extends LayerContractTest<Dense> {
+        @Override
+        protected Dense createLayer() {
+            return new Dense(2, ActivationFunction.RELU);
+        }
+
+        @Override
+        protected Shape inputShape() {
+            return Shape.of(3, 4);
+        }
+    }
+
+    /** The contract kit on Activation: softmax, and the elementwise functions. */
+    @Nested
+    class ActivationContract extends LayerContractTest<Activation> {
+        @Override
+        protected Activation createLayer() {
+            return new Activation("softmax");
+        }
+
+        @Override
+        protected Shape inputShape() {
+            return Shape.of(5);
+        }
+
+        @Override
+        protected Map<String, Supplier<Activation>> variants() {
+            Map<String, Supplier<Activation>> variants = new LinkedHashMap<>();
+            for (ActivationFunction function : ActivationFunction.values()) {
+                if (function != ActivationFunction.SOFTMAX) {
+                    variants.put(function.kerasName(), () -> new Activation(function));
+                }
+            }
+            return variants;
+        }
+    }
 
     @Test
     void denseComputesXTimesKernelPlusBias() {

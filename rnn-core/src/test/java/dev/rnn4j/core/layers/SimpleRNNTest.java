@@ -9,6 +9,10 @@ import dev.rnn4j.api.Shape;
 import dev.rnn4j.core.GradientCheck;
 import dev.rnn4j.core.TestSupport;
 import dev.rnn4j.core.initializers.Initializers;
+import dev.rnn4j.core.testkit.LayerContractTest;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -16,7 +20,28 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-class SimpleRNNTest {
+/** SimpleRNN: the contract kit (gradients, shapes, count, seed, config, model file), then Keras's values and more. */
+class SimpleRNNTest extends LayerContractTest<SimpleRNN> {
+
+    @Override
+    protected SimpleRNN createLayer() {
+        return new SimpleRNN(3);
+    }
+
+    @Override
+    protected Shape inputShape() {
+        return Shape.of(4, 2);
+    }
+
+    @Override
+    protected Map<String, Supplier<SimpleRNN>> variants() {
+        Map<String, Supplier<SimpleRNN>> variants = new LinkedHashMap<>();
+        variants.put("return_sequences", () -> SimpleRNN.builder(2).returnSequences(true).build());
+        variants.put("relu_no_bias", () -> SimpleRNN.builder(3).activation(ActivationFunction.RELU).useBias(false)
+                .build());
+        variants.put("dropout", () -> SimpleRNN.builder(3).dropout(0.3).returnSequences(true).build());
+        return variants;
+    }
 
     /** Keras's own test (simple_rnn_test.py): arange(24) as (2, 3, 4), constant weights. */
     @Test

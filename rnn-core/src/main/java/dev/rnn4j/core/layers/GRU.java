@@ -1,0 +1,576 @@
+package dev.rnn4j.core.layers;
+
+import dev.rnn4j.api.ActivationFunction;
+import dev.rnn4j.api.Backend;
+import dev.rnn4j.api.Initializer;
+import dev.rnn4j.api.Shape;
+import dev.rnn4j.core.initializers.Initializers;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * Keras's {@code GRU}, gated recurrent unit, in Keras's default {@code reset_after=True} form (the cuDNN-compatible
+ * one), with Keras's weight names, layouts and gate order {@code z, r, h}:
+ * <pre>
+ * [x_z | x_r | x_h] = x_t · kernel + bias[0]
+ * [r_z | r_r | r_h] = h'_{t-1} · recurrent_kernel + bias[1]
+ * z  = σ(x_z + r_z)              update gate      (σ = recurrent_activation)
+ * r  = σ(x_r + r_r)              reset gate
+ * hh = tanh(x_h + r * r_h)       candidate        (tanh = activation; the reset gate applies after the product)
+ * h_t = z * h_{t-1} + (1 - z) * hh                h_0 = 0
+ * </pre>
+ *
+ * <p>Input {@code [batch, timesteps, features]}; output {@code [batch, units]} (the last state) or, with
+ * {@code returnSequences}, {@code [batch, timesteps, units]}. Parameters: {@code kernel [features, 3·units]}
+ * (Glorot-uniform), {@code recurrent_kernel [units, 3·units]} (orthogonal over the whole matrix, as Keras),
+ * {@code bias [2, 3·units]} (zeros; row 0 the input bias, row 1 the recurrent bias). The count is
+ * {@code 3·units·(features + units) + 2·3·units}. {@code reset_after=False} is not implemented.
+ *
+ * <p>Dropout, in training only, as Keras 3 (and Keras 2's default {@code implementation=2}) does it: {@code dropout}
+ * multiplies the inputs by one mask per sequence ({@code [batch, features]}), {@code recurrentDropout} multiplies
+ * {@code h_{t-1}} by one mask per sequence ({@code [batch, units]}) where it enters the recurrent product
+ * ({@code h'_{t-1}} above; the blend with {@code z} uses the unmasked state). Each mask is shared by every timestep and
+ * all three gates; kept values are scaled by {@code 1 / (1 - rate)}. Masks are drawn from the model's generator.
+ *
+ * <p>Speed, as {@link SimpleRNN} and {@link LSTM}: time-major buffers allocated once per batch size, views created
+ * once, the input projection of all timesteps as one product, one recurrent product per step, and each weight gradient
+ * as one product over all timesteps after the loop. Per step the {@code [batch, 3·units]} projections are copied into
+ * gate-major {@code [3, batch, units]} arrays (one ND4J {@code assign} each), so that the elementwise gate math runs as
+ * {@link Backend} operations on contiguous arrays; backward copies the gate gradients back the same way.
+ */
+public final class GRU extends AbstractLayer {
+    /** Gate indices in Keras's order. */
+    private static final int UPDATE = 0;
+    private static final int RESET = 1;
+    /** Keras's {@code h}: the candidate state {@code hh}. */
+    private static final int CANDIDATE = 2;
+    private static final int GATES = 3;
+
+    private final int units;
+    private final ActivationFunction activation;
+    private final ActivationFunction recurrentActivation;
+    private final boolean useBias;
+    private final boolean returnSequences;
+    private final double dropout;
+    private final double recurrentDropout;
+    private final Initializer kernelInitializer;
+    private final Initializer recurrentInitializer;
+    private final Initializer biasInitializer;
+
+    private INDArray kernel;
+    private INDArray recurrentKernel;
+    private INDArray inputBias;
+    private INDArray recurrentBias;
+    private INDArray inputBiasGradient;
+    private INDArray recurrentBiasGradient;
+    private final Map<Integer, Buffers> buffersByBatch = new HashMap<>();
+    private Buffers last;
+    private boolean lastInputMasked;
+    private boolean lastRecurrentMasked;
+
+    /**
+     * Keras's defaults: tanh and sigmoid, bias, reset after, last state only, no dropout.
+     *
+     * @param units the size of the state, at least 1
+     */
+    public GRU(int units) {
+        this(builder(units));
+    }
+
+    private GRU(Builder builder) {
+        if (builder.units < 1) {
+            throw new IllegalArgumentException("GRU units: expected at least 1, found " + builder.units);
+        }
+        checkRate("dropout", builder.dropout);
+        checkRate("recurrent_dropout", builder.recurrentDropout);
+        checkElementwise("activation", builder.activation);
+        checkElementwise("recurrent_activation", builder.recurrentActivation);
+        this.units = builder.units;
+        this.activation = builder.activation;
+        this.recurrentActivation = builder.recurrentActivation;
+        this.useBias = builder.useBias;
+        this.returnSequences = builder.returnSequences;
+        this.dropout = builder.dropout;
+        this.recurrentDropout = builder.recurrentDropout;
+        this.kernelInitializer = Objects.requireNonNull(builder.kernelInitializer, "kernelInitializer is null");
+        this.recurrentInitializer = Objects.requireNonNull(builder.recurrentInitializer,
+                "recurrentInitializer is null");
+        this.biasInitializer = Objects.requireNonNull(builder.biasInitializer, "biasInitializer is null");
+    }
+
+    private static void checkRate(String name, double rate) {
+        if (!(rate >= 0.0 && rate < 1.0)) {
+            throw new IllegalArgumentException("GRU " + name + ": expected a rate in [0, 1), found " + rate);
+        }
+    }
+
+    private static void checkElementwise(String name, ActivationFunction function) {
+        Objects.requireNonNull(function, name + " is null");
+        if (function == ActivationFunction.SOFTMAX) {
+            throw new IllegalArgumentException("GRU " + name + ": expected an elementwise activation, found softmax");
+        }
+    }
+
+    /**
+     * @param units the size of the state, at least 1
+     * @return a builder for the optional settings, Keras's defaults preset
+     */
+    public static Builder builder(int units) {
+        return new Builder(units);
+    }
+
+    /** @return the number of units */
+    public int units() {
+        return units;
+    }
+
+    /** @return whether the output is every state rather than the last */
+    public boolean returnSequences() {
+        return returnSequences;
+    }
+
+    @Override
+    public Shape outputShape(Shape inputShape) {
+        requireRank(inputShape, 2, "[batch, timesteps, features]");
+        return returnSequences ? Shape.of(inputShape.dim(0), units) : Shape.of(units);
+    }
+
+    @Override
+    public long countParams(Shape inputShape) {
+        long features = inputShape.last();
+        return GATES * (long) units * (features + units) + (useBias ? 2L * GATES * units : 0);
+    }
+
+    @Override
+    public Map<String, Object> config() {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("units", units);
+        config.put("activation", activation.kerasName());
+        config.put("recurrent_activation", recurrentActivation.kerasName());
+        config.put("use_bias", useBias);
+        config.put("return_sequences", returnSequences);
+        config.put("dropout", dropout);
+        config.put("recurrent_dropout", recurrentDropout);
+        config.put("reset_after", true);
+        return config;
+    }
+
+    @Override
+    protected void buildInternal(Shape inputShape) {
+        kernel = addWeight("kernel", new int[] {inputShape.last(), GATES * units}, kernelInitializer);
+        recurrentKernel = addWeight("recurrent_kernel", new int[] {units, GATES * units}, recurrentInitializer);
+        if (useBias) {
+            INDArray bias = addWeight("bias", new int[] {2, GATES * units}, biasInitializer);
+            INDArray biasGradient = parameter("bias").gradient();
+            inputBias = bias.get(NDArrayIndex.point(0), NDArrayIndex.all());
+            recurrentBias = bias.get(NDArrayIndex.point(1), NDArrayIndex.all());
+            inputBiasGradient = biasGradient.get(NDArrayIndex.point(0), NDArrayIndex.all());
+            recurrentBiasGradient = biasGradient.get(NDArrayIndex.point(1), NDArrayIndex.all());
+        }
+    }
+
+    @Override
+    protected INDArray forwardInternal(INDArray input, boolean training) {
+        Backend backend = backend();
+        Buffers buffers = buffersByBatch.computeIfAbsent(Math.toIntExact(input.size(0)), this::allocate);
+        last = buffers;
+        int steps = buffers.steps;
+        buffers.inputs3d.assign(input.permute(1, 0, 2));
+        lastInputMasked = training && dropout > 0.0;
+        lastRecurrentMasked = training && recurrentDropout > 0.0;
+        if (lastInputMasked) {
+            fillMask(buffers.inputMask, buffers.inputMaskValues, dropout);
+            for (int t = 0; t < steps; t++) {
+                backend.multiply(buffers.inputSteps[t], buffers.inputMask, buffers.inputSteps[t]);
+            }
+        }
+        if (lastRecurrentMasked) {
+            fillMask(buffers.recurrentMask, buffers.recurrentMaskValues, recurrentDropout);
+        }
+        // x · kernel + bias[0] for all steps in one product.
+        backend.gemm(buffers.inputs, kernel, buffers.inputProjections, false, false, 1.0, 0.0);
+        if (useBias) {
+            backend.addRowVector(buffers.inputProjections, inputBias);
+        }
+        INDArray[] recurrentInputs = lastRecurrentMasked ? buffers.maskedStateSteps : buffers.stateSteps;
+        for (int t = 1; t <= steps; t++) {
+            INDArray[] gate = buffers.gate[t - 1];
+            INDArray[] recurrent = buffers.recurrentProjection[t - 1];
+            // h'_{t-1} · recurrent_kernel + bias[1], kept gate-major for backward (r_h is needed there).
+            backend.gemm(recurrentInputs[t - 1], recurrentKernel, buffers.recurrentStep, false, false, 1.0, 0.0);
+            if (useBias) {
+                backend.addRowVector(buffers.recurrentStep, recurrentBias);
+            }
+            buffers.recurrentProjectionSteps[t - 1].assign(buffers.recurrentStepGateView);
+            buffers.gateSteps[t - 1].assign(buffers.inputProjectionGateViews[t - 1]);
+            // z, r = σ(x_{z,r} + r_{z,r}): the two gates are adjacent, one add and one activation.
+            backend.axpy(1.0, buffers.recurrentUpdateAndResetSteps[t - 1], buffers.updateAndResetSteps[t - 1]);
+            backend.activation(recurrentActivation, buffers.updateAndResetSteps[t - 1],
+                    buffers.updateAndResetSteps[t - 1]);
+            // hh = tanh(x_h + r * r_h)
+            backend.multiply(gate[RESET], recurrent[CANDIDATE], buffers.scratch);
+            backend.axpy(1.0, buffers.scratch, gate[CANDIDATE]);
+            backend.activation(activation, gate[CANDIDATE], gate[CANDIDATE]);
+            // h_t = z * h_{t-1} + (1 - z) * hh = z * h_{t-1} - z * hh + hh
+            backend.multiply(gate[UPDATE], buffers.stateSteps[t - 1], buffers.stateSteps[t]);
+            backend.multiply(gate[UPDATE], gate[CANDIDATE], buffers.scratch);
+            backend.axpy(-1.0, buffers.scratch, buffers.stateSteps[t]);
+            backend.axpy(1.0, gate[CANDIDATE], buffers.stateSteps[t]);
+            if (lastRecurrentMasked && t < steps) {
+                backend.multiply(buffers.stateSteps[t], buffers.recurrentMask, buffers.maskedStateSteps[t]);
+            }
+        }
+        if (!returnSequences) {
+            return buffers.stateSteps[steps];
+        }
+        buffers.sequenceOutput.assign(buffers.statesAfter3d.permute(1, 0, 2));
+        return buffers.sequenceOutput;
+    }
+
+    @Override
+    protected INDArray backwardInternal(INDArray outputGradient, boolean needInputGradient) {
+        Backend backend = backend();
+        Buffers buffers = last;
+        int steps = buffers.steps;
+        if (returnSequences) {
+            buffers.stateGradients3d.assign(outputGradient.permute(1, 0, 2));
+        } else {
+            buffers.stateGradientSteps[steps - 1].assign(outputGradient);
+        }
+        // Without sequences, the recurrent product writes dh_{t-1} first; with them it adds to the output's gradient.
+        boolean accumulate = returnSequences;
+        INDArray[] gateGradient = buffers.gateGradient;
+        for (int t = steps; t >= 1; t--) {
+            INDArray[] gate = buffers.gate[t - 1];
+            INDArray[] recurrent = buffers.recurrentProjection[t - 1];
+            INDArray stateGradient = buffers.stateGradientSteps[t - 1];
+            // dz_z = dh * (h_{t-1} - hh) * σ'(z)
+            backend.multiply(stateGradient, buffers.stateSteps[t - 1], gateGradient[UPDATE]);
+            backend.multiply(stateGradient, gate[CANDIDATE], buffers.scratch);
+            backend.axpy(-1.0, buffers.scratch, gateGradient[UPDATE]);
+            backend.activationBackward(recurrentActivation, gate[UPDATE], gateGradient[UPDATE], gateGradient[UPDATE]);
+            // dh * z flows straight to h_{t-1}; dhh = dh * (1 - z) = dh - dh * z; dz_h = dhh * tanh'(hh)
+            backend.multiply(stateGradient, gate[UPDATE], buffers.carried);
+            gateGradient[CANDIDATE].assign(stateGradient);
+            backend.axpy(-1.0, buffers.carried, gateGradient[CANDIDATE]);
+            backend.activationBackward(activation, gate[CANDIDATE], gateGradient[CANDIDATE],
+                    gateGradient[CANDIDATE]);
+            // dz_r = dz_h * r_h * σ'(r)
+            backend.multiply(gateGradient[CANDIDATE], recurrent[CANDIDATE], gateGradient[RESET]);
+            backend.activationBackward(recurrentActivation, gate[RESET], gateGradient[RESET], gateGradient[RESET]);
+            // The input side gets [dz_z | dz_r | dz_h]; the recurrent side the same with dz_h * r.
+            buffers.inputProjectionGradientGateViews[t - 1].assign(buffers.gateGradients);
+            backend.multiply(gateGradient[CANDIDATE], gate[RESET], gateGradient[CANDIDATE]);
+            buffers.recurrentProjectionGradientGateViews[t - 1].assign(buffers.gateGradients);
+            if (t > 1) {
+                // dh_{t-1} (+)= (d[r_z | r_r | r_h] · recurrent_kernel^T) * recurrent mask + dh * z
+                INDArray previous = buffers.stateGradientSteps[t - 2];
+                recurrentGradient(backend, buffers, buffers.recurrentProjectionGradientSteps[t - 1], previous,
+                        accumulate);
+                backend.axpy(1.0, buffers.carried, previous);
+            }
+        }
+        // Weight gradients: one product over all timesteps each.
+        INDArray recurrentInputs = lastRecurrentMasked ? buffers.maskedStates : buffers.statesBefore;
+        backend.gemm(buffers.inputs, buffers.inputProjectionGradients, parameter("kernel").gradient(), true, false,
+                1.0, 0.0);
+        backend.gemm(recurrentInputs, buffers.recurrentProjectionGradients, parameter("recurrent_kernel").gradient(),
+                true, false, 1.0, 0.0);
+        if (useBias) {
+            backend.sumRows(buffers.inputProjectionGradients, inputBiasGradient);
+            backend.sumRows(buffers.recurrentProjectionGradients, recurrentBiasGradient);
+        }
+        if (!needInputGradient) {
+            return null;
+        }
+        backend.gemm(buffers.inputProjectionGradients, kernel, buffers.inputGradients, false, true, 1.0, 0.0);
+        if (lastInputMasked) {
+            for (int t = 0; t < steps; t++) {
+                backend.multiply(buffers.inputGradientSteps[t], buffers.inputMask, buffers.inputGradientSteps[t]);
+            }
+        }
+        buffers.inputGradientOutput.assign(buffers.inputGradients3d.permute(1, 0, 2));
+        return buffers.inputGradientOutput;
+    }
+
+    private void recurrentGradient(Backend backend, Buffers buffers, INDArray projectionGradient,
+            INDArray previousStateGradient, boolean accumulate) {
+        if (!lastRecurrentMasked) {
+            backend.gemm(projectionGradient, recurrentKernel, previousStateGradient, false, true, 1.0,
+                    accumulate ? 1.0 : 0.0);
+            return;
+        }
+        backend.gemm(projectionGradient, recurrentKernel, buffers.scratch, false, true, 1.0, 0.0);
+        if (!accumulate) {
+            backend.multiply(buffers.scratch, buffers.recurrentMask, previousStateGradient);
+            return;
+        }
+        backend.multiply(buffers.scratch, buffers.recurrentMask, buffers.scratch);
+        backend.axpy(1.0, buffers.scratch, previousStateGradient);
+    }
+
+    private void fillMask(INDArray mask, float[] values, double rate) {
+        float keep = (float) (1.0 / (1.0 - rate));
+        Random random = context().random();
+        for (int i = 0; i < values.length; i++) {
+            values[i] = random.nextDouble() >= rate ? keep : 0f;
+        }
+        backend().write(values, mask);
+    }
+
+    private Buffers allocate(int batch) {
+        return new Buffers(batch, inputShape().dim(0), inputShape().dim(1));
+    }
+
+    /** Arrays for one batch size, time-major, and the per-step views into them, created once. */
+    private final class Buffers {
+        final int steps;
+        final INDArray inputs;
+        final INDArray inputs3d;
+        final INDArray[] inputSteps;
+        /** {@code [T·B, 3u]} in Keras's column order: x · kernel + bias[0]. */
+        final INDArray inputProjections;
+        final INDArray[] inputProjectionGateViews;
+        /** One step's {@code [B, 3u]} recurrent product, and the same seen as {@code [3, B, u]} (strided). */
+        final INDArray recurrentStep;
+        final INDArray recurrentStepGateView;
+        /** Per step, the recurrent projections r_z, r_r, r_h gate-major {@code [3, B, u]}, contiguous. */
+        final INDArray[] recurrentProjectionSteps;
+        final INDArray[][] recurrentProjection;
+        final INDArray[] recurrentUpdateAndResetSteps;
+        /** Per step, z, r and hh gate-major {@code [3, B, u]}, contiguous. */
+        final INDArray[] gateSteps;
+        final INDArray[][] gate;
+        final INDArray[] updateAndResetSteps;
+        final INDArray statesBefore;
+        final INDArray statesAfter3d;
+        /** h_0 .. h_T, h_0 = 0. */
+        final INDArray[] stateSteps;
+        /** h'_0 .. h'_{T-1}: the states times the recurrent dropout mask, h'_0 = 0. */
+        final INDArray maskedStates;
+        final INDArray[] maskedStateSteps;
+        final INDArray scratch;
+        final INDArray carried;
+        /** dL/d[x_z | x_r | x_h] of one step, gate-major {@code [3, B, u]}. */
+        final INDArray gateGradients;
+        final INDArray[] gateGradient;
+        final INDArray inputProjectionGradients;
+        final INDArray[] inputProjectionGradientGateViews;
+        final INDArray recurrentProjectionGradients;
+        final INDArray[] recurrentProjectionGradientSteps;
+        final INDArray[] recurrentProjectionGradientGateViews;
+        final INDArray stateGradients3d;
+        final INDArray[] stateGradientSteps;
+        final INDArray inputGradients;
+        final INDArray inputGradients3d;
+        final INDArray[] inputGradientSteps;
+        final INDArray inputGradientOutput;
+        final INDArray sequenceOutput;
+        final INDArray inputMask;
+        final float[] inputMaskValues;
+        final INDArray recurrentMask;
+        final float[] recurrentMaskValues;
+
+        Buffers(int batch, int steps, int features) {
+            Backend backend = backend();
+            this.steps = steps;
+            long rows = (long) steps * batch;
+            long width = (long) GATES * units;
+            inputs = backend.zeros(dataType(), rows, features);
+            inputs3d = inputs.reshape('c', steps, batch, features);
+            inputSteps = rowBlocks(inputs, steps, batch);
+
+            inputProjections = backend.zeros(dataType(), rows, width);
+            inputProjectionGateViews = gateMajorViews(inputProjections, steps, batch);
+            recurrentStep = backend.zeros(dataType(), batch, width);
+            recurrentStepGateView = recurrentStep.reshape('c', batch, GATES, units).permute(1, 0, 2);
+            INDArray recurrentProjections = backend.zeros(dataType(), steps, GATES, batch, units);
+            recurrentProjectionSteps = new INDArray[steps];
+            recurrentProjection = new INDArray[steps][];
+            recurrentUpdateAndResetSteps = new INDArray[steps];
+            splitGates(recurrentProjections, recurrentProjectionSteps, recurrentProjection,
+                    recurrentUpdateAndResetSteps);
+            INDArray gates = backend.zeros(dataType(), steps, GATES, batch, units);
+            gateSteps = new INDArray[steps];
+            gate = new INDArray[steps][];
+            updateAndResetSteps = new INDArray[steps];
+            splitGates(gates, gateSteps, gate, updateAndResetSteps);
+            INDArray states = backend.zeros(dataType(), rows + batch, units);
+            statesBefore = states.get(NDArrayIndex.interval(0, rows), NDArrayIndex.all());
+            statesAfter3d = states.get(NDArrayIndex.interval(batch, rows + batch), NDArrayIndex.all())
+                    .reshape('c', steps, batch, units);
+            stateSteps = rowBlocks(states, steps + 1, batch);
+            maskedStates = recurrentDropout > 0.0 ? backend.zeros(dataType(), rows, units) : null;
+            maskedStateSteps = maskedStates != null ? rowBlocks(maskedStates, steps, batch) : null;
+            scratch = backend.zeros(dataType(), batch, units);
+            carried = backend.zeros(dataType(), batch, units);
+
+            gateGradients = backend.zeros(dataType(), GATES, batch, units);
+            gateGradient = new INDArray[GATES];
+            for (int k = 0; k < GATES; k++) {
+                gateGradient[k] = gateGradients.get(NDArrayIndex.point(k), NDArrayIndex.all(), NDArrayIndex.all());
+            }
+            inputProjectionGradients = backend.zeros(dataType(), rows, width);
+            inputProjectionGradientGateViews = gateMajorViews(inputProjectionGradients, steps, batch);
+            recurrentProjectionGradients = backend.zeros(dataType(), rows, width);
+            recurrentProjectionGradientSteps = rowBlocks(recurrentProjectionGradients, steps, batch);
+            recurrentProjectionGradientGateViews = gateMajorViews(recurrentProjectionGradients, steps, batch);
+            INDArray stateGradients = backend.zeros(dataType(), rows, units);
+            stateGradients3d = stateGradients.reshape('c', steps, batch, units);
+            stateGradientSteps = rowBlocks(stateGradients, steps, batch);
+            inputGradients = backend.zeros(dataType(), rows, features);
+            inputGradients3d = inputGradients.reshape('c', steps, batch, features);
+            inputGradientSteps = rowBlocks(inputGradients, steps, batch);
+            inputGradientOutput = backend.zeros(dataType(), batch, steps, features);
+            sequenceOutput = returnSequences ? backend.zeros(dataType(), batch, steps, units) : null;
+            inputMask = backend.zeros(dataType(), batch, features);
+            inputMaskValues = new float[batch * features];
+            recurrentMask = backend.zeros(dataType(), batch, units);
+            recurrentMaskValues = new float[batch * units];
+        }
+
+        /** Views of a {@code [T, 3, B, u]} array: per step all gates, each gate, and z with r. */
+        private void splitGates(INDArray byStep, INDArray[] steps, INDArray[][] gates, INDArray[] updateAndReset) {
+            for (int t = 0; t < steps.length; t++) {
+                steps[t] = byStep.get(NDArrayIndex.point(t), NDArrayIndex.all(), NDArrayIndex.all(),
+                        NDArrayIndex.all());
+                gates[t] = new INDArray[GATES];
+                for (int k = 0; k < GATES; k++) {
+                    gates[t][k] = byStep.get(NDArrayIndex.point(t), NDArrayIndex.point(k), NDArrayIndex.all(),
+                            NDArrayIndex.all());
+                }
+                updateAndReset[t] = byStep.get(NDArrayIndex.point(t), NDArrayIndex.interval(UPDATE, RESET + 1),
+                        NDArrayIndex.all(), NDArrayIndex.all());
+            }
+        }
+
+        /** Per step, {@code [B, 3u]} seen as {@code [3, B, u]}: a strided view to copy gates in and out with. */
+        private INDArray[] gateMajorViews(INDArray matrix, int steps, int batch) {
+            INDArray byGate = matrix.reshape('c', steps, batch, GATES, units);
+            INDArray[] views = new INDArray[steps];
+            for (int t = 0; t < steps; t++) {
+                views[t] = byGate.get(NDArrayIndex.point(t), NDArrayIndex.all(), NDArrayIndex.all(),
+                        NDArrayIndex.all()).permute(1, 0, 2);
+            }
+            return views;
+        }
+
+        private INDArray[] rowBlocks(INDArray matrix, int count, int rowsPerBlock) {
+            INDArray[] blocks = new INDArray[count];
+            for (int i = 0; i < count; i++) {
+                blocks[i] = matrix.get(NDArrayIndex.interval((long) i * rowsPerBlock, (long) (i + 1) * rowsPerBlock),
+                        NDArrayIndex.all());
+            }
+            return blocks;
+        }
+    }
+
+    /** Optional settings of {@link GRU}, with Keras's defaults. */
+    public static final class Builder {
+        private final int units;
+        private ActivationFunction activation = ActivationFunction.TANH;
+        private ActivationFunction recurrentActivation = ActivationFunction.SIGMOID;
+        private boolean useBias = true;
+        private boolean returnSequences;
+        private double dropout;
+        private double recurrentDropout;
+        private Initializer kernelInitializer = Initializers.glorotUniform();
+        private Initializer recurrentInitializer = Initializers.orthogonal();
+        private Initializer biasInitializer = Initializers.zeros();
+
+        private Builder(int units) {
+            this.units = units;
+        }
+
+        /**
+         * @param activation the candidate activation (default tanh)
+         * @return this
+         */
+        public Builder activation(ActivationFunction activation) {
+            this.activation = activation;
+            return this;
+        }
+
+        /**
+         * @param recurrentActivation the update and reset gates' activation (default sigmoid)
+         * @return this
+         */
+        public Builder recurrentActivation(ActivationFunction recurrentActivation) {
+            this.recurrentActivation = recurrentActivation;
+            return this;
+        }
+
+        /**
+         * @param useBias whether to add the input and recurrent biases (default true)
+         * @return this
+         */
+        public Builder useBias(boolean useBias) {
+            this.useBias = useBias;
+            return this;
+        }
+
+        /**
+         * @param returnSequences output every state (default false: the last state only)
+         * @return this
+         */
+        public Builder returnSequences(boolean returnSequences) {
+            this.returnSequences = returnSequences;
+            return this;
+        }
+
+        /**
+         * @param dropout the input dropout rate in [0, 1) (default 0)
+         * @return this
+         */
+        public Builder dropout(double dropout) {
+            this.dropout = dropout;
+            return this;
+        }
+
+        /**
+         * @param recurrentDropout the dropout rate in [0, 1) of the state entering the recurrent product (default 0)
+         * @return this
+         */
+        public Builder recurrentDropout(double recurrentDropout) {
+            this.recurrentDropout = recurrentDropout;
+            return this;
+        }
+
+        /**
+         * @param initializer the kernel initializer (default Glorot-uniform)
+         * @return this
+         */
+        public Builder kernelInitializer(Initializer initializer) {
+            this.kernelInitializer = initializer;
+            return this;
+        }
+
+        /**
+         * @param initializer the recurrent kernel initializer (default orthogonal)
+         * @return this
+         */
+        public Builder recurrentInitializer(Initializer initializer) {
+            this.recurrentInitializer = initializer;
+            return this;
+        }
+
+        /**
+         * @param initializer the initializer of the {@code [2, 3·units]} bias (default zeros)
+         * @return this
+         */
+        public Builder biasInitializer(Initializer initializer) {
+            this.biasInitializer = initializer;
+            return this;
+        }
+
+        /** @return the layer; invalid settings throw {@link IllegalArgumentException} naming the argument */
+        public GRU build() {
+            return new GRU(this);
+        }
+    }
+}

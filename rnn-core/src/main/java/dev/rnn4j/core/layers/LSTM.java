@@ -1,0 +1,571 @@
+package dev.rnn4j.core.layers;
+
+import dev.rnn4j.api.ActivationFunction;
+import dev.rnn4j.api.Backend;
+import dev.rnn4j.api.Initializer;
+import dev.rnn4j.api.Shape;
+import dev.rnn4j.core.initializers.Initializers;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * Keras's {@code LSTM}, long short-term memory, with Keras's weight names, layouts and gate order {@code i, f, c, o}:
+ * <pre>
+ * z_t = x_t · kernel + h'_{t-1} · recurrent_kernel + bias       split by columns into [z_i | z_f | z_c | z_o]
+ * i = σ(z_i)    f = σ(z_f)    g = tanh(z_c)    o = σ(z_o)         σ = recurrent_activation, tanh = activation
+ * c_t = f * c_{t-1} + i * g
+ * h_t = o * tanh(c_t)                                          h_0 = c_0 = 0
+ * </pre>
+ *
+ * <p>Input {@code [batch, timesteps, features]}; output {@code [batch, units]} (the last state) or, with
+ * {@code returnSequences}, {@code [batch, timesteps, units]}. Parameters: {@code kernel [features, 4·units]}
+ * (Glorot-uniform), {@code recurrent_kernel [units, 4·units]} (orthogonal over the whole matrix, as Keras),
+ * {@code bias [4·units]} (zeros, and with {@code unitForgetBias} ones in the forget gate's slice, as Keras's
+ * {@code unit_forget_bias=True}). The count is {@code 4·units·(features + units + 1)}.
+ *
+ * <p>Dropout, in training only, as Keras 3 (and Keras 2's default {@code implementation=2}) does it: {@code dropout}
+ * multiplies the inputs by one mask per sequence ({@code [batch, features]}), {@code recurrentDropout} multiplies
+ * {@code h_{t-1}} by one mask per sequence ({@code [batch, units]}) where it enters the recurrent product
+ * ({@code h'_{t-1}} above; the state itself is not masked). Each mask is shared by every timestep and all four gates;
+ * kept values are scaled by {@code 1 / (1 - rate)}. Masks are drawn from the model's generator.
+ *
+ * <p>Speed, as {@link SimpleRNN}: time-major buffers allocated once per batch size, views created once, the input
+ * projection of all timesteps as one matrix product, one product with the recurrent kernel per step, and each weight
+ * gradient as one product over all timesteps after the loop. Each step copies its {@code [batch, 4·units]}
+ * pre-activations into a gate-major {@code [4, batch, units]} array (one ND4J {@code assign}), so that every gate is a
+ * contiguous array and all elementwise gate math runs as {@link Backend} operations on contiguous arrays (the CPU
+ * backend's fast path); backward copies the gate gradients back into Keras's column order the same way. Derivatives
+ * come from the stored gate outputs.
+ */
+public final class LSTM extends AbstractLayer {
+    /** Gate indices in Keras's order. */
+    private static final int INPUT = 0;
+    private static final int FORGET = 1;
+    /** Keras's {@code c}: the candidate cell value {@code g}. */
+    private static final int CANDIDATE = 2;
+    private static final int OUTPUT = 3;
+    private static final int GATES = 4;
+
+    private final int units;
+    private final ActivationFunction activation;
+    private final ActivationFunction recurrentActivation;
+    private final boolean useBias;
+    private final boolean unitForgetBias;
+    private final boolean returnSequences;
+    private final double dropout;
+    private final double recurrentDropout;
+    private final Initializer kernelInitializer;
+    private final Initializer recurrentInitializer;
+    private final Initializer biasInitializer;
+
+    private INDArray kernel;
+    private INDArray recurrentKernel;
+    private INDArray bias;
+    private final Map<Integer, Buffers> buffersByBatch = new HashMap<>();
+    private Buffers last;
+    private boolean lastInputMasked;
+    private boolean lastRecurrentMasked;
+
+    /**
+     * Keras's defaults: tanh and sigmoid, bias with unit forget bias, last state only, no dropout.
+     *
+     * @param units the size of the state, at least 1
+     */
+    public LSTM(int units) {
+        this(builder(units));
+    }
+
+    private LSTM(Builder builder) {
+        if (builder.units < 1) {
+            throw new IllegalArgumentException("LSTM units: expected at least 1, found " + builder.units);
+        }
+        checkRate("dropout", builder.dropout);
+        checkRate("recurrent_dropout", builder.recurrentDropout);
+        checkElementwise("activation", builder.activation);
+        checkElementwise("recurrent_activation", builder.recurrentActivation);
+        this.units = builder.units;
+        this.activation = builder.activation;
+        this.recurrentActivation = builder.recurrentActivation;
+        this.useBias = builder.useBias;
+        this.unitForgetBias = builder.unitForgetBias;
+        this.returnSequences = builder.returnSequences;
+        this.dropout = builder.dropout;
+        this.recurrentDropout = builder.recurrentDropout;
+        this.kernelInitializer = Objects.requireNonNull(builder.kernelInitializer, "kernelInitializer is null");
+        this.recurrentInitializer = Objects.requireNonNull(builder.recurrentInitializer,
+                "recurrentInitializer is null");
+        this.biasInitializer = Objects.requireNonNull(builder.biasInitializer, "biasInitializer is null");
+    }
+
+    private static void checkRate(String name, double rate) {
+        if (!(rate >= 0.0 && rate < 1.0)) {
+            throw new IllegalArgumentException("LSTM " + name + ": expected a rate in [0, 1), found " + rate);
+        }
+    }
+
+    private static void checkElementwise(String name, ActivationFunction function) {
+        Objects.requireNonNull(function, name + " is null");
+        if (function == ActivationFunction.SOFTMAX) {
+            throw new IllegalArgumentException("LSTM " + name + ": expected an elementwise activation, found softmax");
+        }
+    }
+
+    /**
+     * @param units the size of the state, at least 1
+     * @return a builder for the optional settings, Keras's defaults preset
+     */
+    public static Builder builder(int units) {
+        return new Builder(units);
+    }
+
+    /** @return the number of units */
+    public int units() {
+        return units;
+    }
+
+    /** @return whether the output is every state rather than the last */
+    public boolean returnSequences() {
+        return returnSequences;
+    }
+
+    @Override
+    public Shape outputShape(Shape inputShape) {
+        requireRank(inputShape, 2, "[batch, timesteps, features]");
+        return returnSequences ? Shape.of(inputShape.dim(0), units) : Shape.of(units);
+    }
+
+    @Override
+    public long countParams(Shape inputShape) {
+        long features = inputShape.last();
+        return GATES * (long) units * (features + units + (useBias ? 1 : 0));
+    }
+
+    @Override
+    public Map<String, Object> config() {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("units", units);
+        config.put("activation", activation.kerasName());
+        config.put("recurrent_activation", recurrentActivation.kerasName());
+        config.put("use_bias", useBias);
+        config.put("unit_forget_bias", unitForgetBias);
+        config.put("return_sequences", returnSequences);
+        config.put("dropout", dropout);
+        config.put("recurrent_dropout", recurrentDropout);
+        return config;
+    }
+
+    @Override
+    protected void buildInternal(Shape inputShape) {
+        kernel = addWeight("kernel", new int[] {inputShape.last(), GATES * units}, kernelInitializer);
+        recurrentKernel = addWeight("recurrent_kernel", new int[] {units, GATES * units}, recurrentInitializer);
+        if (useBias) {
+            bias = addWeight("bias", new int[] {GATES * units}, unitForgetBias ? withForgetOnes() : biasInitializer);
+        }
+    }
+
+    /** Keras's {@code unit_forget_bias}: the bias initializer for i, ones for f, the initializer again for c and o. */
+    private Initializer withForgetOnes() {
+        return (shape, random) -> {
+            double[] values = new double[GATES * units];
+            System.arraycopy(biasInitializer.initialize(new int[] {units}, random), 0, values, 0, units);
+            Arrays.fill(values, units, 2 * units, 1.0);
+            System.arraycopy(biasInitializer.initialize(new int[] {2 * units}, random), 0, values, 2 * units,
+                    2 * units);
+            return values;
+        };
+    }
+
+    @Override
+    protected INDArray forwardInternal(INDArray input, boolean training) {
+        Backend backend = backend();
+        Buffers buffers = buffersByBatch.computeIfAbsent(Math.toIntExact(input.size(0)), this::allocate);
+        last = buffers;
+        int steps = buffers.steps;
+        buffers.inputs3d.assign(input.permute(1, 0, 2));
+        lastInputMasked = training && dropout > 0.0;
+        lastRecurrentMasked = training && recurrentDropout > 0.0;
+        if (lastInputMasked) {
+            fillMask(buffers.inputMask, buffers.inputMaskValues, dropout);
+            for (int t = 0; t < steps; t++) {
+                backend.multiply(buffers.inputSteps[t], buffers.inputMask, buffers.inputSteps[t]);
+            }
+        }
+        if (lastRecurrentMasked) {
+            fillMask(buffers.recurrentMask, buffers.recurrentMaskValues, recurrentDropout);
+        }
+        // x · kernel + bias for all steps in one product.
+        backend.gemm(buffers.inputs, kernel, buffers.preActivations, false, false, 1.0, 0.0);
+        if (useBias) {
+            backend.addRowVector(buffers.preActivations, bias);
+        }
+        INDArray[] recurrentInputs = lastRecurrentMasked ? buffers.maskedStateSteps : buffers.stateSteps;
+        for (int t = 1; t <= steps; t++) {
+            INDArray[] gate = buffers.gate[t - 1];
+            // z_t += h'_{t-1} · recurrent_kernel, then gate-major so each gate is contiguous.
+            backend.gemm(recurrentInputs[t - 1], recurrentKernel, buffers.preActivationSteps[t - 1], false, false,
+                    1.0, 1.0);
+            buffers.gateSteps[t - 1].assign(buffers.preActivationGateViews[t - 1]);
+            backend.activation(recurrentActivation, buffers.inputAndForgetSteps[t - 1],
+                    buffers.inputAndForgetSteps[t - 1]);
+            backend.activation(activation, gate[CANDIDATE], gate[CANDIDATE]);
+            backend.activation(recurrentActivation, gate[OUTPUT], gate[OUTPUT]);
+            // c_t = f * c_{t-1} + i * g
+            backend.multiply(gate[FORGET], buffers.cellSteps[t - 1], buffers.cellSteps[t]);
+            backend.multiply(gate[INPUT], gate[CANDIDATE], buffers.scratch);
+            backend.axpy(1.0, buffers.scratch, buffers.cellSteps[t]);
+            // h_t = o * tanh(c_t)
+            backend.activation(activation, buffers.cellSteps[t], buffers.cellActivationSteps[t - 1]);
+            backend.multiply(gate[OUTPUT], buffers.cellActivationSteps[t - 1], buffers.stateSteps[t]);
+            if (lastRecurrentMasked && t < steps) {
+                backend.multiply(buffers.stateSteps[t], buffers.recurrentMask, buffers.maskedStateSteps[t]);
+            }
+        }
+        if (!returnSequences) {
+            return buffers.stateSteps[steps];
+        }
+        buffers.sequenceOutput.assign(buffers.statesAfter3d.permute(1, 0, 2));
+        return buffers.sequenceOutput;
+    }
+
+    @Override
+    protected INDArray backwardInternal(INDArray outputGradient, boolean needInputGradient) {
+        Backend backend = backend();
+        Buffers buffers = last;
+        int steps = buffers.steps;
+        if (returnSequences) {
+            buffers.stateGradients3d.assign(outputGradient.permute(1, 0, 2));
+        } else {
+            buffers.stateGradientSteps[steps - 1].assign(outputGradient);
+        }
+        // Without sequences, the recurrent product writes dh_{t-1} first; with them it adds to the output's gradient.
+        boolean accumulate = returnSequences;
+        INDArray cellGradient = buffers.cellGradient;
+        INDArray[] gateGradient = buffers.gateGradient;
+        cellGradient.assign(0.0);
+        for (int t = steps; t >= 1; t--) {
+            INDArray[] gate = buffers.gate[t - 1];
+            INDArray stateGradient = buffers.stateGradientSteps[t - 1];
+            INDArray cellActivation = buffers.cellActivationSteps[t - 1];
+            // dz_o = dh * tanh(c_t) * σ'(o)
+            backend.multiply(stateGradient, cellActivation, gateGradient[OUTPUT]);
+            backend.activationBackward(recurrentActivation, gate[OUTPUT], gateGradient[OUTPUT], gateGradient[OUTPUT]);
+            // dc_t = dc from step t+1 + dh * o * tanh'(c_t)
+            backend.multiply(stateGradient, gate[OUTPUT], buffers.scratch);
+            backend.activationBackward(activation, cellActivation, buffers.scratch, buffers.scratch);
+            backend.axpy(1.0, buffers.scratch, cellGradient);
+            // dz_i = dc * g * σ'(i);  dz_c = dc * i * tanh'(g);  dz_f = dc * c_{t-1} * σ'(f)
+            backend.multiply(cellGradient, gate[CANDIDATE], gateGradient[INPUT]);
+            backend.activationBackward(recurrentActivation, gate[INPUT], gateGradient[INPUT], gateGradient[INPUT]);
+            backend.multiply(cellGradient, gate[INPUT], gateGradient[CANDIDATE]);
+            backend.activationBackward(activation, gate[CANDIDATE], gateGradient[CANDIDATE],
+                    gateGradient[CANDIDATE]);
+            backend.multiply(cellGradient, buffers.cellSteps[t - 1], gateGradient[FORGET]);
+            backend.activationBackward(recurrentActivation, gate[FORGET], gateGradient[FORGET], gateGradient[FORGET]);
+            // dc_{t-1} = dc_t * f
+            backend.multiply(cellGradient, gate[FORGET], cellGradient);
+            // Back into Keras's column order, where the weight gradients read it.
+            buffers.preActivationGradientGateViews[t - 1].assign(buffers.gateGradients);
+            if (t > 1) {
+                // dh_{t-1} (+)= (dz_t · recurrent_kernel^T) * recurrent mask
+                recurrentGradient(backend, buffers, buffers.preActivationGradientSteps[t - 1],
+                        buffers.stateGradientSteps[t - 2], accumulate);
+            }
+        }
+        // Weight gradients: one product over all timesteps each.
+        INDArray recurrentInputs = lastRecurrentMasked ? buffers.maskedStates : buffers.statesBefore;
+        backend.gemm(buffers.inputs, buffers.preActivationGradients, parameter("kernel").gradient(), true, false,
+                1.0, 0.0);
+        backend.gemm(recurrentInputs, buffers.preActivationGradients, parameter("recurrent_kernel").gradient(), true,
+                false, 1.0, 0.0);
+        if (useBias) {
+            backend.sumRows(buffers.preActivationGradients, parameter("bias").gradient());
+        }
+        if (!needInputGradient) {
+            return null;
+        }
+        backend.gemm(buffers.preActivationGradients, kernel, buffers.inputGradients, false, true, 1.0, 0.0);
+        if (lastInputMasked) {
+            for (int t = 0; t < steps; t++) {
+                backend.multiply(buffers.inputGradientSteps[t], buffers.inputMask, buffers.inputGradientSteps[t]);
+            }
+        }
+        buffers.inputGradientOutput.assign(buffers.inputGradients3d.permute(1, 0, 2));
+        return buffers.inputGradientOutput;
+    }
+
+    private void recurrentGradient(Backend backend, Buffers buffers, INDArray preActivationGradient,
+            INDArray previousStateGradient, boolean accumulate) {
+        if (!lastRecurrentMasked) {
+            backend.gemm(preActivationGradient, recurrentKernel, previousStateGradient, false, true, 1.0,
+                    accumulate ? 1.0 : 0.0);
+            return;
+        }
+        backend.gemm(preActivationGradient, recurrentKernel, buffers.scratch, false, true, 1.0, 0.0);
+        if (!accumulate) {
+            backend.multiply(buffers.scratch, buffers.recurrentMask, previousStateGradient);
+            return;
+        }
+        backend.multiply(buffers.scratch, buffers.recurrentMask, buffers.scratch);
+        backend.axpy(1.0, buffers.scratch, previousStateGradient);
+    }
+
+    private void fillMask(INDArray mask, float[] values, double rate) {
+        float keep = (float) (1.0 / (1.0 - rate));
+        Random random = context().random();
+        for (int i = 0; i < values.length; i++) {
+            values[i] = random.nextDouble() >= rate ? keep : 0f;
+        }
+        backend().write(values, mask);
+    }
+
+    private Buffers allocate(int batch) {
+        return new Buffers(batch, inputShape().dim(0), inputShape().dim(1));
+    }
+
+    /** Arrays for one batch size, time-major, and the per-step views into them, created once. */
+    private final class Buffers {
+        final int steps;
+        final INDArray inputs;
+        final INDArray inputs3d;
+        final INDArray[] inputSteps;
+        /** {@code [T·B, 4u]} in Keras's column order: the input projection plus, per step, the recurrent product. */
+        final INDArray preActivations;
+        final INDArray[] preActivationSteps;
+        /** Per step, the pre-activations seen gate-major: {@code [4, B, u]}, strided. */
+        final INDArray[] preActivationGateViews;
+        /** Per step, the activated gates i, f, g, o, gate-major {@code [4, B, u]}, contiguous. */
+        final INDArray[] gateSteps;
+        final INDArray[][] gate;
+        /** Per step, i and f together ({@code [2, B, u]}): one sigmoid call. */
+        final INDArray[] inputAndForgetSteps;
+        /** c_0 .. c_T, c_0 = 0. */
+        final INDArray[] cellSteps;
+        /** tanh(c_1) .. tanh(c_T). */
+        final INDArray[] cellActivationSteps;
+        final INDArray statesBefore;
+        final INDArray statesAfter3d;
+        /** h_0 .. h_T, h_0 = 0. */
+        final INDArray[] stateSteps;
+        /** h'_0 .. h'_{T-1}: the states times the recurrent dropout mask, h'_0 = 0. */
+        final INDArray maskedStates;
+        final INDArray[] maskedStateSteps;
+        final INDArray scratch;
+        final INDArray cellGradient;
+        /** dL/dz of one step, gate-major {@code [4, B, u]}. */
+        final INDArray gateGradients;
+        final INDArray[] gateGradient;
+        final INDArray preActivationGradients;
+        final INDArray[] preActivationGradientSteps;
+        final INDArray[] preActivationGradientGateViews;
+        final INDArray stateGradients3d;
+        final INDArray[] stateGradientSteps;
+        final INDArray inputGradients;
+        final INDArray inputGradients3d;
+        final INDArray[] inputGradientSteps;
+        final INDArray inputGradientOutput;
+        final INDArray sequenceOutput;
+        final INDArray inputMask;
+        final float[] inputMaskValues;
+        final INDArray recurrentMask;
+        final float[] recurrentMaskValues;
+
+        Buffers(int batch, int steps, int features) {
+            Backend backend = backend();
+            this.steps = steps;
+            long rows = (long) steps * batch;
+            inputs = backend.zeros(dataType(), rows, features);
+            inputs3d = inputs.reshape('c', steps, batch, features);
+            inputSteps = rowBlocks(inputs, steps, batch);
+
+            preActivations = backend.zeros(dataType(), rows, (long) GATES * units);
+            preActivationSteps = rowBlocks(preActivations, steps, batch);
+            preActivationGateViews = gateMajorViews(preActivations, steps, batch);
+            INDArray gates = backend.zeros(dataType(), steps, GATES, batch, units);
+            gateSteps = new INDArray[steps];
+            gate = new INDArray[steps][GATES];
+            inputAndForgetSteps = new INDArray[steps];
+            for (int t = 0; t < steps; t++) {
+                gateSteps[t] = gates.get(NDArrayIndex.point(t), NDArrayIndex.all(), NDArrayIndex.all(),
+                        NDArrayIndex.all());
+                for (int k = 0; k < GATES; k++) {
+                    gate[t][k] = gates.get(NDArrayIndex.point(t), NDArrayIndex.point(k), NDArrayIndex.all(),
+                            NDArrayIndex.all());
+                }
+                inputAndForgetSteps[t] = gates.get(NDArrayIndex.point(t), NDArrayIndex.interval(INPUT, FORGET + 1),
+                        NDArrayIndex.all(), NDArrayIndex.all());
+            }
+            cellSteps = rowBlocks(backend.zeros(dataType(), rows + batch, units), steps + 1, batch);
+            cellActivationSteps = rowBlocks(backend.zeros(dataType(), rows, units), steps, batch);
+            INDArray states = backend.zeros(dataType(), rows + batch, units);
+            statesBefore = states.get(NDArrayIndex.interval(0, rows), NDArrayIndex.all());
+            statesAfter3d = states.get(NDArrayIndex.interval(batch, rows + batch), NDArrayIndex.all())
+                    .reshape('c', steps, batch, units);
+            stateSteps = rowBlocks(states, steps + 1, batch);
+            maskedStates = recurrentDropout > 0.0 ? backend.zeros(dataType(), rows, units) : null;
+            maskedStateSteps = maskedStates != null ? rowBlocks(maskedStates, steps, batch) : null;
+            scratch = backend.zeros(dataType(), batch, units);
+
+            cellGradient = backend.zeros(dataType(), batch, units);
+            gateGradients = backend.zeros(dataType(), GATES, batch, units);
+            gateGradient = new INDArray[GATES];
+            for (int k = 0; k < GATES; k++) {
+                gateGradient[k] = gateGradients.get(NDArrayIndex.point(k), NDArrayIndex.all(), NDArrayIndex.all());
+            }
+            preActivationGradients = backend.zeros(dataType(), rows, (long) GATES * units);
+            preActivationGradientSteps = rowBlocks(preActivationGradients, steps, batch);
+            preActivationGradientGateViews = gateMajorViews(preActivationGradients, steps, batch);
+            INDArray stateGradients = backend.zeros(dataType(), rows, units);
+            stateGradients3d = stateGradients.reshape('c', steps, batch, units);
+            stateGradientSteps = rowBlocks(stateGradients, steps, batch);
+            inputGradients = backend.zeros(dataType(), rows, features);
+            inputGradients3d = inputGradients.reshape('c', steps, batch, features);
+            inputGradientSteps = rowBlocks(inputGradients, steps, batch);
+            inputGradientOutput = backend.zeros(dataType(), batch, steps, features);
+            sequenceOutput = returnSequences ? backend.zeros(dataType(), batch, steps, units) : null;
+            inputMask = backend.zeros(dataType(), batch, features);
+            inputMaskValues = new float[batch * features];
+            recurrentMask = backend.zeros(dataType(), batch, units);
+            recurrentMaskValues = new float[batch * units];
+        }
+
+        /** Per step, {@code [B, 4u]} seen as {@code [4, B, u]}: a strided view to copy gates in and out with. */
+        private INDArray[] gateMajorViews(INDArray matrix, int steps, int batch) {
+            INDArray byGate = matrix.reshape('c', steps, batch, GATES, units);
+            INDArray[] views = new INDArray[steps];
+            for (int t = 0; t < steps; t++) {
+                views[t] = byGate.get(NDArrayIndex.point(t), NDArrayIndex.all(), NDArrayIndex.all(),
+                        NDArrayIndex.all()).permute(1, 0, 2);
+            }
+            return views;
+        }
+
+        private INDArray[] rowBlocks(INDArray matrix, int count, int rowsPerBlock) {
+            INDArray[] blocks = new INDArray[count];
+            for (int i = 0; i < count; i++) {
+                blocks[i] = matrix.get(NDArrayIndex.interval((long) i * rowsPerBlock, (long) (i + 1) * rowsPerBlock),
+                        NDArrayIndex.all());
+            }
+            return blocks;
+        }
+    }
+
+    /** Optional settings of {@link LSTM}, with Keras's defaults. */
+    public static final class Builder {
+        private final int units;
+        private ActivationFunction activation = ActivationFunction.TANH;
+        private ActivationFunction recurrentActivation = ActivationFunction.SIGMOID;
+        private boolean useBias = true;
+        private boolean unitForgetBias = true;
+        private boolean returnSequences;
+        private double dropout;
+        private double recurrentDropout;
+        private Initializer kernelInitializer = Initializers.glorotUniform();
+        private Initializer recurrentInitializer = Initializers.orthogonal();
+        private Initializer biasInitializer = Initializers.zeros();
+
+        private Builder(int units) {
+            this.units = units;
+        }
+
+        /**
+         * @param activation the candidate and output activation (default tanh)
+         * @return this
+         */
+        public Builder activation(ActivationFunction activation) {
+            this.activation = activation;
+            return this;
+        }
+
+        /**
+         * @param recurrentActivation the gate activation (default sigmoid)
+         * @return this
+         */
+        public Builder recurrentActivation(ActivationFunction recurrentActivation) {
+            this.recurrentActivation = recurrentActivation;
+            return this;
+        }
+
+        /**
+         * @param useBias whether to add a bias (default true)
+         * @return this
+         */
+        public Builder useBias(boolean useBias) {
+            this.useBias = useBias;
+            return this;
+        }
+
+        /**
+         * @param unitForgetBias whether the forget gate's bias starts at 1 (default true)
+         * @return this
+         */
+        public Builder unitForgetBias(boolean unitForgetBias) {
+            this.unitForgetBias = unitForgetBias;
+            return this;
+        }
+
+        /**
+         * @param returnSequences output every state (default false: the last state only)
+         * @return this
+         */
+        public Builder returnSequences(boolean returnSequences) {
+            this.returnSequences = returnSequences;
+            return this;
+        }
+
+        /**
+         * @param dropout the input dropout rate in [0, 1) (default 0)
+         * @return this
+         */
+        public Builder dropout(double dropout) {
+            this.dropout = dropout;
+            return this;
+        }
+
+        /**
+         * @param recurrentDropout the dropout rate in [0, 1) of the state entering the recurrent product (default 0)
+         * @return this
+         */
+        public Builder recurrentDropout(double recurrentDropout) {
+            this.recurrentDropout = recurrentDropout;
+            return this;
+        }
+
+        /**
+         * @param initializer the kernel initializer (default Glorot-uniform)
+         * @return this
+         */
+        public Builder kernelInitializer(Initializer initializer) {
+            this.kernelInitializer = initializer;
+            return this;
+        }
+
+        /**
+         * @param initializer the recurrent kernel initializer (default orthogonal)
+         * @return this
+         */
+        public Builder recurrentInitializer(Initializer initializer) {
+            this.recurrentInitializer = initializer;
+            return this;
+        }
+
+        /**
+         * @param initializer the bias initializer (default zeros; the forget slice is ones with unit forget bias)
+         * @return this
+         */
+        public Builder biasInitializer(Initializer initializer) {
+            this.biasInitializer = initializer;
+            return this;
+        }
+
+        /** @return the layer; invalid settings throw {@link IllegalArgumentException} naming the argument */
+        public LSTM build() {
+            return new LSTM(this);
+        }
+    }
+}

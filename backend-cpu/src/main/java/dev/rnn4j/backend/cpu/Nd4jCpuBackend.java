@@ -18,7 +18,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>On first use it checks that ND4J loaded the native CPU runtime, sets float32 as ND4J's default type and limits
  * ND4J and OpenBLAS to one thread each (on a 2-core machine their own two-thread settings were 3-7x slower). Both cores
  * are used by splitting large float32 matrix products into two single-threaded halves, one on a paired worker thread;
- * the system property {@code rnn4j.threads=2} turns that on (default 1 until measured on a quiet machine).
+ * the system property {@code rnn4j.threads} (1 or 2, default 2 where there are at least 2 cores) chooses. Measured
+ * on the 2-core development machine: 6.4 s per notebook epoch with the split against 10.0 s without (SkylakeX
+ * kernels; docs/benchmarks.md).
  *
  * <p>For float32 arrays laid out contiguously, the elementwise operations run as Java loops over bulk copies of the
  * native buffers (tanh as a rational approximation, error below 1e-6), several times faster here than ND4J's own
@@ -72,7 +74,7 @@ public final class Nd4jCpuBackend implements Backend {
                         + ". Build with the cpu Maven profile (mvn -Pcpu ...) and keep nd4j-cuda jars off the"
                         + " classpath, or bind CudaBackendModule and build with -Pcuda.");
             }
-            threads = Integer.getInteger(THREADS_PROPERTY, 1);
+            threads = Integer.getInteger(THREADS_PROPERTY, Math.min(2, Runtime.getRuntime().availableProcessors()));
             if (threads < 1 || threads > 2) {
                 throw new IllegalStateException("system property " + THREADS_PROPERTY + ": expected 1 or 2, found "
                         + threads);

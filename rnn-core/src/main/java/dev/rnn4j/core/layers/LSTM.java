@@ -4,12 +4,10 @@ import dev.rnn4j.api.ActivationFunction;
 import dev.rnn4j.api.Backend;
 import dev.rnn4j.api.Initializer;
 import dev.rnn4j.api.Shape;
-import dev.rnn4j.core.initializers.Initializers;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Random;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -82,13 +80,7 @@ public final class LSTM extends AbstractLayer {
     }
 
     private LSTM(Builder builder) {
-        if (builder.units < 1) {
-            throw new IllegalArgumentException("LSTM units: expected at least 1, found " + builder.units);
-        }
-        checkRate("dropout", builder.dropout);
-        checkRate("recurrent_dropout", builder.recurrentDropout);
-        checkElementwise("activation", builder.activation);
-        checkElementwise("recurrent_activation", builder.recurrentActivation);
+        builder.check("LSTM");
         this.units = builder.units;
         this.activation = builder.activation;
         this.recurrentActivation = builder.recurrentActivation;
@@ -97,23 +89,9 @@ public final class LSTM extends AbstractLayer {
         this.returnSequences = builder.returnSequences;
         this.dropout = builder.dropout;
         this.recurrentDropout = builder.recurrentDropout;
-        this.kernelInitializer = Objects.requireNonNull(builder.kernelInitializer, "kernelInitializer is null");
-        this.recurrentInitializer = Objects.requireNonNull(builder.recurrentInitializer,
-                "recurrentInitializer is null");
-        this.biasInitializer = Objects.requireNonNull(builder.biasInitializer, "biasInitializer is null");
-    }
-
-    private static void checkRate(String name, double rate) {
-        if (!(rate >= 0.0 && rate < 1.0)) {
-            throw new IllegalArgumentException("LSTM " + name + ": expected a rate in [0, 1), found " + rate);
-        }
-    }
-
-    private static void checkElementwise(String name, ActivationFunction function) {
-        Objects.requireNonNull(function, name + " is null");
-        if (function == ActivationFunction.SOFTMAX) {
-            throw new IllegalArgumentException("LSTM " + name + ": expected an elementwise activation, found softmax");
-        }
+        this.kernelInitializer = builder.kernelInitializer;
+        this.recurrentInitializer = builder.recurrentInitializer;
+        this.biasInitializer = builder.biasInitializer;
     }
 
     /**
@@ -456,110 +434,24 @@ public final class LSTM extends AbstractLayer {
     }
 
     /** Optional settings of {@link LSTM}, with Keras's defaults. */
-    public static final class Builder {
-        private final int units;
-        private ActivationFunction activation = ActivationFunction.TANH;
-        private ActivationFunction recurrentActivation = ActivationFunction.SIGMOID;
-        private boolean useBias = true;
+    public static final class Builder extends RecurrentBuilder.Gated<Builder> {
         private boolean unitForgetBias = true;
-        private boolean returnSequences;
-        private double dropout;
-        private double recurrentDropout;
-        private Initializer kernelInitializer = Initializers.glorotUniform();
-        private Initializer recurrentInitializer = Initializers.orthogonal();
-        private Initializer biasInitializer = Initializers.zeros();
 
         private Builder(int units) {
-            this.units = units;
+            super(units);
         }
 
-        /**
-         * @param activation the candidate and output activation (default tanh)
-         * @return this
-         */
-        public Builder activation(ActivationFunction activation) {
-            this.activation = activation;
+        @Override
+        Builder self() {
             return this;
         }
 
         /**
-         * @param recurrentActivation the gate activation (default sigmoid)
-         * @return this
-         */
-        public Builder recurrentActivation(ActivationFunction recurrentActivation) {
-            this.recurrentActivation = recurrentActivation;
-            return this;
-        }
-
-        /**
-         * @param useBias whether to add a bias (default true)
-         * @return this
-         */
-        public Builder useBias(boolean useBias) {
-            this.useBias = useBias;
-            return this;
-        }
-
-        /**
-         * @param unitForgetBias whether the forget gate's bias starts at 1 (default true)
+         * @param unitForgetBias whether the forget gate's bias starts at 1 (default true, as Keras)
          * @return this
          */
         public Builder unitForgetBias(boolean unitForgetBias) {
             this.unitForgetBias = unitForgetBias;
-            return this;
-        }
-
-        /**
-         * @param returnSequences output every state (default false: the last state only)
-         * @return this
-         */
-        public Builder returnSequences(boolean returnSequences) {
-            this.returnSequences = returnSequences;
-            return this;
-        }
-
-        /**
-         * @param dropout the input dropout rate in [0, 1) (default 0)
-         * @return this
-         */
-        public Builder dropout(double dropout) {
-            this.dropout = dropout;
-            return this;
-        }
-
-        /**
-         * @param recurrentDropout the dropout rate in [0, 1) of the state entering the recurrent product (default 0)
-         * @return this
-         */
-        public Builder recurrentDropout(double recurrentDropout) {
-            this.recurrentDropout = recurrentDropout;
-            return this;
-        }
-
-        /**
-         * @param initializer the kernel initializer (default Glorot-uniform)
-         * @return this
-         */
-        public Builder kernelInitializer(Initializer initializer) {
-            this.kernelInitializer = initializer;
-            return this;
-        }
-
-        /**
-         * @param initializer the recurrent kernel initializer (default orthogonal)
-         * @return this
-         */
-        public Builder recurrentInitializer(Initializer initializer) {
-            this.recurrentInitializer = initializer;
-            return this;
-        }
-
-        /**
-         * @param initializer the bias initializer (default zeros; the forget slice is ones with unit forget bias)
-         * @return this
-         */
-        public Builder biasInitializer(Initializer initializer) {
-            this.biasInitializer = initializer;
             return this;
         }
 

@@ -4,11 +4,9 @@ import dev.rnn4j.api.ActivationFunction;
 import dev.rnn4j.api.Backend;
 import dev.rnn4j.api.Initializer;
 import dev.rnn4j.api.Shape;
-import dev.rnn4j.core.initializers.Initializers;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -55,23 +53,15 @@ public final class SimpleRNN extends AbstractLayer {
     }
 
     private SimpleRNN(Builder builder) {
-        if (builder.units < 1) {
-            throw new IllegalArgumentException("SimpleRNN units: expected at least 1, found " + builder.units);
-        }
-        if (!(builder.dropout >= 0.0 && builder.dropout < 1.0)) {
-            throw new IllegalArgumentException("SimpleRNN dropout: expected a rate in [0, 1), found " + builder.dropout);
-        }
-        if (builder.activation == ActivationFunction.SOFTMAX) {
-            throw new IllegalArgumentException("SimpleRNN activation: expected an elementwise activation, found softmax");
-        }
+        builder.check("SimpleRNN");
         this.units = builder.units;
-        this.activation = Objects.requireNonNull(builder.activation, "activation is null");
+        this.activation = builder.activation;
         this.useBias = builder.useBias;
         this.returnSequences = builder.returnSequences;
         this.dropout = builder.dropout;
-        this.kernelInitializer = Objects.requireNonNull(builder.kernelInitializer, "kernelInitializer is null");
-        this.recurrentInitializer = Objects.requireNonNull(builder.recurrentInitializer, "recurrentInitializer is null");
-        this.biasInitializer = Objects.requireNonNull(builder.biasInitializer, "biasInitializer is null");
+        this.kernelInitializer = builder.kernelInitializer;
+        this.recurrentInitializer = builder.recurrentInitializer;
+        this.biasInitializer = builder.biasInitializer;
     }
 
     /**
@@ -271,80 +261,13 @@ public final class SimpleRNN extends AbstractLayer {
     }
 
     /** Optional settings of {@link SimpleRNN}, with Keras's defaults. */
-    public static final class Builder {
-        private final int units;
-        private ActivationFunction activation = ActivationFunction.TANH;
-        private boolean useBias = true;
-        private boolean returnSequences;
-        private double dropout;
-        private Initializer kernelInitializer = Initializers.glorotUniform();
-        private Initializer recurrentInitializer = Initializers.orthogonal();
-        private Initializer biasInitializer = Initializers.zeros();
-
+    public static final class Builder extends RecurrentBuilder<Builder> {
         private Builder(int units) {
-            this.units = units;
+            super(units);
         }
 
-        /**
-         * @param activation the state activation (default tanh)
-         * @return this
-         */
-        public Builder activation(ActivationFunction activation) {
-            this.activation = activation;
-            return this;
-        }
-
-        /**
-         * @param useBias whether to add a bias (default true)
-         * @return this
-         */
-        public Builder useBias(boolean useBias) {
-            this.useBias = useBias;
-            return this;
-        }
-
-        /**
-         * @param returnSequences output every state (default false: the last state only)
-         * @return this
-         */
-        public Builder returnSequences(boolean returnSequences) {
-            this.returnSequences = returnSequences;
-            return this;
-        }
-
-        /**
-         * @param dropout the input dropout rate in [0, 1) (default 0)
-         * @return this
-         */
-        public Builder dropout(double dropout) {
-            this.dropout = dropout;
-            return this;
-        }
-
-        /**
-         * @param initializer the kernel initializer (default Glorot-uniform)
-         * @return this
-         */
-        public Builder kernelInitializer(Initializer initializer) {
-            this.kernelInitializer = initializer;
-            return this;
-        }
-
-        /**
-         * @param initializer the recurrent kernel initializer (default orthogonal)
-         * @return this
-         */
-        public Builder recurrentInitializer(Initializer initializer) {
-            this.recurrentInitializer = initializer;
-            return this;
-        }
-
-        /**
-         * @param initializer the bias initializer (default zeros)
-         * @return this
-         */
-        public Builder biasInitializer(Initializer initializer) {
-            this.biasInitializer = initializer;
+        @Override
+        Builder self() {
             return this;
         }
 

@@ -1,0 +1,163 @@
+package dev.rnn4j.core.layers;
+
+import dev.rnn4j.api.ActivationFunction;
+import dev.rnn4j.api.Initializer;
+import dev.rnn4j.core.initializers.Initializers;
+import java.util.Objects;
+
+/**
+ * The settings every recurrent layer shares, with Keras's defaults: tanh, bias, the last state only, no input dropout,
+ * Glorot-uniform kernel, orthogonal recurrent kernel, zero bias. Each layer's builder extends it with its own settings.
+ *
+ * @param <B> the concrete builder, returned by every setter
+ */
+public abstract class RecurrentBuilder<B extends RecurrentBuilder<B>> {
+    final int units;
+    ActivationFunction activation = ActivationFunction.TANH;
+    boolean useBias = true;
+    boolean returnSequences;
+    double dropout;
+    Initializer kernelInitializer = Initializers.glorotUniform();
+    Initializer recurrentInitializer = Initializers.orthogonal();
+    Initializer biasInitializer = Initializers.zeros();
+
+    RecurrentBuilder(int units) {
+        this.units = units;
+    }
+
+    /** @return this builder as its concrete type */
+    abstract B self();
+
+    /**
+     * @param activation the state (or candidate) activation, elementwise (default tanh)
+     * @return this
+     */
+    public B activation(ActivationFunction activation) {
+        this.activation = activation;
+        return self();
+    }
+
+    /**
+     * @param useBias whether to add a bias (default true)
+     * @return this
+     */
+    public B useBias(boolean useBias) {
+        this.useBias = useBias;
+        return self();
+    }
+
+    /**
+     * @param returnSequences output every state (default false: the last state only)
+     * @return this
+     */
+    public B returnSequences(boolean returnSequences) {
+        this.returnSequences = returnSequences;
+        return self();
+    }
+
+    /**
+     * @param dropout the input dropout rate in [0, 1) (default 0)
+     * @return this
+     */
+    public B dropout(double dropout) {
+        this.dropout = dropout;
+        return self();
+    }
+
+    /**
+     * @param initializer the kernel initializer (default Glorot-uniform)
+     * @return this
+     */
+    public B kernelInitializer(Initializer initializer) {
+        this.kernelInitializer = initializer;
+        return self();
+    }
+
+    /**
+     * @param initializer the recurrent kernel initializer (default orthogonal)
+     * @return this
+     */
+    public B recurrentInitializer(Initializer initializer) {
+        this.recurrentInitializer = initializer;
+        return self();
+    }
+
+    /**
+     * @param initializer the bias initializer (default zeros)
+     * @return this
+     */
+    public B biasInitializer(Initializer initializer) {
+        this.biasInitializer = initializer;
+        return self();
+    }
+
+    /**
+     * Checks the shared settings.
+     *
+     * @param layerType the layer's type name, for messages
+     * @throws IllegalArgumentException naming the argument and the value
+     */
+    void check(String layerType) {
+        if (units < 1) {
+            throw new IllegalArgumentException(layerType + " units: expected at least 1, found " + units);
+        }
+        checkRate(layerType, "dropout", dropout);
+        checkElementwise(layerType, "activation", activation);
+        Objects.requireNonNull(kernelInitializer, "kernelInitializer is null");
+        Objects.requireNonNull(recurrentInitializer, "recurrentInitializer is null");
+        Objects.requireNonNull(biasInitializer, "biasInitializer is null");
+    }
+
+    static void checkRate(String layerType, String name, double rate) {
+        if (!(rate >= 0.0 && rate < 1.0)) {
+            throw new IllegalArgumentException(layerType + " " + name + ": expected a rate in [0, 1), found " + rate);
+        }
+    }
+
+    static void checkElementwise(String layerType, String name, ActivationFunction function) {
+        Objects.requireNonNull(function, name + " is null");
+        if (function == ActivationFunction.SOFTMAX) {
+            throw new IllegalArgumentException(layerType + " " + name
+                    + ": expected an elementwise activation, found softmax");
+        }
+    }
+
+    /**
+     * The settings of gated layers (LSTM, GRU): the gates' activation and the dropout on the recurrent state.
+     *
+     * @param <B> the concrete builder
+     */
+    public abstract static class Gated<B extends Gated<B>> extends RecurrentBuilder<B> {
+        ActivationFunction recurrentActivation = ActivationFunction.SIGMOID;
+        double recurrentDropout;
+
+        Gated(int units) {
+            super(units);
+        }
+
+        /**
+         * @param recurrentActivation the gates' activation, elementwise (default sigmoid)
+         * @return this
+         */
+        public B recurrentActivation(ActivationFunction recurrentActivation) {
+            this.recurrentActivation = recurrentActivation;
+            return self();
+        }
+
+        /**
+         * @param recurrentDropout the dropout rate on the recurrent state in [0, 1) (default 0)
+         * @return this
+         */
+        public B recurrentDropout(double recurrentDropout) {
+            this.recurrentDropout = recurrentDropout;
+            return self();
+        }
+
+        @Override
+        void check(String layerType) {
+            super.check(layerType);
+            checkRate(layerType, "recurrent_dropout", recurrentDropout);
+            checkElementwise(layerType, "recurrent_activation", recurrentActivation);
+        }
+    }
+}

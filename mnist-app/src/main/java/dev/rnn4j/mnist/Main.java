@@ -32,7 +32,12 @@ public final class Main implements Runnable {
      */
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
-        java.util.Optional<Integer> restarted = OpenBlasKernels.restartIfUseful(Main.class, args);
+        java.util.Optional<Integer> restarted;
+        // While a restarted child runs the command, Ctrl-C reaches both processes: this one waits for the child,
+        // which decides (train finishes its step and writes a checkpoint).
+        try (InterruptSignal waiting = InterruptSignal.ignore()) {
+            restarted = OpenBlasKernels.restartIfUseful(Main.class, args);
+        }
         System.exit(restarted.orElseGet(() -> run(args)));
     }
 
@@ -41,6 +46,15 @@ public final class Main implements Runnable {
      * @return the exit status
      */
     static int run(String... args) {
+        return run(CommandLine.defaultFactory(), args);
+    }
+
+    /**
+     * @param factory makes the command objects (tests hand in prepared ones)
+     * @param args    the command line
+     * @return the exit status
+     */
+    static int run(CommandLine.IFactory factory, String... args) {
         String[] effective = args;
         if (args.length == 0 || (args[0].startsWith("-") && !isRootOption(args[0]))) {
             effective = new String[args.length + 1];
@@ -48,7 +62,7 @@ public final class Main implements Runnable {
             System.arraycopy(args, 0, effective, 1, args.length);
         }
         boolean debug = Arrays.asList(effective).contains("--debug");
-        CommandLine commandLine = new CommandLine(new Main());
+        CommandLine commandLine = new CommandLine(new Main(), factory);
         commandLine.setExecutionExceptionHandler((failure, line, parsed) -> {
             line.getErr().println("error: " + message(failure));
             if (debug) {

@@ -5,8 +5,10 @@ import dev.rnn4j.api.Backend;
 import dev.rnn4j.api.Shape;
 import dev.rnn4j.core.Categorical;
 import dev.rnn4j.core.FitOptions;
+import dev.rnn4j.core.FitState;
 import dev.rnn4j.core.History;
 import dev.rnn4j.core.Sequential;
+import dev.rnn4j.core.io.Checkpoints;
 import dev.rnn4j.core.io.ModelFile;
 import dev.rnn4j.mnist.report.Charts;
 import java.io.IOException;
@@ -23,16 +25,27 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** The notebook's cells in order: data, labels, model summary, fit, evaluate; then the run folder. */
+/**
+ * The notebook's cells in order: data, labels, model summary, fit, evaluate; then the run folder. After every epoch a
+ * checkpoint goes into {@code <run>/checkpoints} (docs/checkpoints.md); Ctrl-C finishes the step in progress, writes a
+ * checkpoint and exits with status 130; {@code --resume <run>} continues from the latest checkpoint, bit for bit as if
+ * the run had not stopped.
+ */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train the notebook's model on MNIST and write the model, history and pictures.")
 final class TrainCommand implements Callable<Integer> {
+    /** The folder of a run's checkpoints. */
+    static final String CHECKPOINTS = "checkpoints";
+
     @Mixin
     CommonOptions data = new CommonOptions();
 
@@ -75,10 +88,33 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Run folder (default: runs/<timestamp>).")
     Path out;
 
+    @Option(names = "--keep-checkpoints", defaultValue = "2", paramLabel = "K",
+            description = "Checkpoints kept in <run>/checkpoints, written after every epoch and on Ctrl-C;"
+                    + " 0 writes none and leaves Ctrl-C as it is (default: ${DEFAULT-VALUE}).")
+    int keepCheckpoints;
+
+    @Option(names = "--resume", paramLabel = "RUN_FOLDER",
+            description = "Continue an interrupted run from the latest checkpoint in RUN_FOLDER/checkpoints, with the"
+                    + " run's settings; --epochs may change the total.")
+    Path resume;
+
+    @Spec
+    CommandSpec spec;
+
+    /** A second source of stop requests besides Ctrl-C, checked after every step; for tests. */
+    BooleanSupplier stopRequest = () -> false;
+
+    /** The options that define a run: a resumed run keeps its own. */
+    private static final List<String> RUN_SETTINGS = List.of("--batch-size", "--cell", "--layers", "--units",
+            "--dropout", "--learning-rate", "--seed", "--validation-split", "--classes", "--out");
+
     @Override
     public Integer call() throws IOException {
         PrintStream console = System.out;
         validate();
+        if (resume != null) {
+            return resumeRun(console);
+        }
         NotebookModel.Cell recurrentCell = NotebookModel.Cell.fromOption(cell);
         Backend backend = Backends.load();
         console.println(backend.describe());
@@ -91,8 +127,8 @@ final class TrainCommand implements Callable<Integer> {
         console.println("num_labels: " + distinct);
         console.println("y_train[:10]: " + java.util.Arrays.toString(java.util.Arrays.copyOf(labels, 10)));
         console.println("to_categorical(y_train)[:10]:");
-        float[][] oneHot = mnist.yTrain.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 10),
-                org.nd4j.linalg.indexing.NDArrayIndex.all()).toFloatMatrix();
+        float[][] oneHot = mnist.yTrain.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0,
+                Math.min(10, mnist.yTrain.size(0))), org.nd4j.linalg.indexing.NDArrayIndex.all()).toFloatMatrix();
         for (float[] row : oneHot) {
             StringBuilder line = new StringBuilder(" [");
             for (int i = 0; i < row.length; i++) {
@@ -112,20 +148,143 @@ final class TrainCommand implements Callable<Integer> {
                 LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Files.createDirectories(runFolder);
         Charts.writeModelDiagram(NotebookModel.diagram(model), runFolder.resolve("model.png"));
+        return train(console, backend, mnist, model, runFolder, usedSeed, null, List.of(), 0.0, 0.0);
+    }
 
+    /** {@code --resume}: the latest checkpoint of the run, the run's settings, then training as usual. */
+    private int resumeRun(PrintStream console) throws IOException {
+        for (String option : RUN_SETTINGS) {
+            if (spec != null && spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                throw new IllegalArgumentException(option + " cannot be used with --resume: a resumed run keeps the"
+                        + " settings it was started with (only --epochs, --verbose, --keep-checkpoints, --data-dir and"
+                        + " --mirror may be given)");
+            }
+        }
+        if (!Files.isDirectory(resume)) {
+            throw new java.nio.file.NoSuchFileException(resume.toString(), null, "--resume: no run folder here");
+        }
+        Path folder = resume.resolve(CHECKPOINTS);
+        Path latest = Checkpoints.latest(folder).orElseThrow(() -> new IllegalArgumentException("--resume " + resume
+                + ": no checkpoint in " + folder + "; nothing to resume (a run writes one after every epoch unless"
+                + " --keep-checkpoints 0)"));
+        Backend backend = Backends.load();
+        console.println(backend.describe());
+        Checkpoints.Restored restored = Checkpoints.restore(latest, backend);
+        Object settings = restored.metadata().get("settings");
+        if (!(settings instanceof Map<?, ?> map)) {
+            throw new IllegalArgumentException(latest + ": no mnist-app settings in its trainer.json (was it written"
+                    + " by another program?); resume it from Java with Checkpoints.restore");
+        }
+        boolean epochsGiven = spec != null && spec.commandLine().getParseResult().hasMatchedOption("--epochs");
+        applySettings(map, epochsGiven);
+        if (data.dataDir == null && map.get("data_dir") instanceof String dataDir) {
+            data.dataDir = Path.of(dataDir);
+        }
+        FitState state = restored.state();
+        console.println("Resuming " + resume + " from epoch " + (state.epoch() + 1) + "/" + epochs
+                + (state.midEpoch() ? ", step " + (state.step() + 1) + "/" + state.stepsPerEpoch() : "")
+                + " (" + latest.getFileName() + ")");
+        MnistData mnist = MnistData.load(data.dataDir, data.mirrors, console, data.classes);
+        long usedSeed = restored.model().seed();
+        console.println("seed: " + usedSeed);
+        return train(console, backend, mnist, restored.model(), resume, usedSeed, state,
+                doubles(restored.metadata().get("epoch_seconds")), number(restored.metadata().get("train_seconds")),
+                number(restored.metadata().get("epoch_in_progress_seconds")));
+    }
+
+    private void applySettings(Map<?, ?> settings, boolean epochsGiven) {
+        if (!epochsGiven) {
+            epochs = (int) number(settings.get("epochs"));
+        }
+        batchSize = (int) number(settings.get("batch_size"));
+        cell = String.valueOf(settings.get("cell"));
+        layers = (int) number(settings.get("layers"));
+        units = (int) number(settings.get("units"));
+        dropout = number(settings.get("dropout"));
+        learningRate = number(settings.get("learning_rate"));
+        validationSplit = number(settings.get("validation_split"));
+        data.classes = (int) number(settings.get("classes"));
+        validate();
+    }
+
+    private static double number(Object value) {
+        return value instanceof Number number ? number.doubleValue() : 0.0;
+    }
+
+    private static List<Double> doubles(Object value) {
+        List<Double> values = new ArrayList<>();
+        if (value instanceof List<?> list) {
+            for (Object item : list) {
+                values.add(number(item));
+            }
+        }
+        return values;
+    }
+
+    /**
+     * Trains (or goes on training) with checkpoints and Ctrl-C handling, then writes the run folder's outputs.
+     *
+     * @return 0, or {@link InterruptSignal#EXIT_INTERRUPTED} when training was stopped
+     */
+    private int train(PrintStream console, Backend backend, MnistData mnist, Sequential model, Path runFolder,
+            long usedSeed, FitState resumeState, List<Double> earlierEpochSeconds, double earlierTrainSeconds,
+            double epochInProgressSeconds) throws IOException {
         long start = System.nanoTime();
-        List<Double> epochSeconds = new ArrayList<>();
-        long[] epochStart = {System.nanoTime()};
+        List<Double> epochSeconds = new ArrayList<>(earlierEpochSeconds);
+        long[] epochStart = {start - (long) (epochInProgressSeconds * 1e9)};
         FitOptions options = new FitOptions().epochs(epochs).batchSize(batchSize).verbose(verbose)
                 .validationSplit(validationSplit)
+                // Before the checkpoints, so that a checkpoint holds the time of its own epoch.
                 .listener((epoch, logs) -> {
                     long now = System.nanoTime();
                     epochSeconds.add((now - epochStart[0]) / 1e9);
                     epochStart[0] = now;
                     return true;
                 });
-        History history = model.fit(mnist.xTrain, mnist.yTrain, options);
-        double trainSeconds = (System.nanoTime() - start) / 1e9;
+        if (resumeState != null) {
+            options.resume(resumeState);
+        }
+        Checkpoints checkpoints = null;
+        FitState[] stoppedAt = {null};
+        if (keepCheckpoints > 0) {
+            checkpoints = new Checkpoints(runFolder.resolve(CHECKPOINTS), keepCheckpoints).metadata(() -> {
+                long now = System.nanoTime();
+                Map<String, Object> metadata = new LinkedHashMap<>();
+                metadata.put("settings", settings());
+                metadata.put("seed", usedSeed);
+                metadata.put("epoch_seconds", List.copyOf(epochSeconds));
+                metadata.put("train_seconds", earlierTrainSeconds + (now - start) / 1e9);
+                metadata.put("epoch_in_progress_seconds", (now - epochStart[0]) / 1e9);
+                return metadata;
+            });
+            options.listener(checkpoints);
+        }
+        options.listener(new FitOptions.EpochListener() {
+            @Override
+            public boolean onEpochEnd(int epoch, Map<String, Double> logs) {
+                return true;
+            }
+
+            @Override
+            public void onStop(Sequential stoppedModel, FitState state) {
+                stoppedAt[0] = state;
+            }
+        });
+        History history;
+        try (InterruptSignal interrupt = keepCheckpoints > 0 ? InterruptSignal.install(console) : null) {
+            options.stopSignal(() -> (interrupt != null && interrupt.requested()) || stopRequest.getAsBoolean());
+            history = model.fit(mnist.xTrain, mnist.yTrain, options);
+        }
+        if (stoppedAt[0] != null) {
+            FitState state = stoppedAt[0];
+            String where = state.midEpoch() ? "at epoch " + (state.epoch() + 1) + "/" + epochs + ", step "
+                    + state.step() + "/" + state.stepsPerEpoch() : "after epoch " + state.epoch() + "/" + epochs;
+            console.println(checkpoints == null ? "Interrupted " + where + " (no checkpoint: --keep-checkpoints 0)"
+                    : "Interrupted " + where + ": checkpoint written to " + checkpoints.lastWritten()
+                    + "; resume with: java -jar mnist-app/target/mnist-app.jar train --resume " + runFolder);
+            return InterruptSignal.EXIT_INTERRUPTED;
+        }
+        double trainSeconds = earlierTrainSeconds + (System.nanoTime() - start) / 1e9;
         Map<String, Double> scores = model.evaluate(mnist.xTest, mnist.yTest, batchSize, 0);
         console.printf(Locale.ROOT, "%nTest accuracy: %.1f%%%n", 100.0 * scores.get("accuracy"));
 
@@ -139,6 +298,24 @@ final class TrainCommand implements Callable<Integer> {
         console.printf(Locale.ROOT, "Test loss: %.4f, training time: %.1f s (%.2f s per epoch), run folder: %s%n",
                 scores.get("loss"), trainSeconds, epochs == 0 ? 0.0 : trainSeconds / epochs, runFolder);
         return 0;
+    }
+
+    /** @return the settings that define the run, as a checkpoint stores them for {@code --resume} */
+    private Map<String, Object> settings() {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("epochs", epochs);
+        settings.put("batch_size", batchSize);
+        settings.put("cell", NotebookModel.Cell.fromOption(cell).option());
+        settings.put("layers", layers);
+        settings.put("units", units);
+        settings.put("dropout", dropout);
+        settings.put("learning_rate", learningRate);
+        settings.put("validation_split", validationSplit);
+        settings.put("classes", data.classes);
+        if (data.dataDir != null) {
+            settings.put("data_dir", data.dataDir.toAbsolutePath().toString());
+        }
+        return settings;
     }
 
     private void validate() {
@@ -170,6 +347,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (data.classes < 2) {
             throw new IllegalArgumentException("--classes: expected at least 2, found " + data.classes);
+        }
+        if (keepCheckpoints < 0) {
+            throw new IllegalArgumentException("--keep-checkpoints: expected at least 0, found " + keepCheckpoints);
         }
     }
 

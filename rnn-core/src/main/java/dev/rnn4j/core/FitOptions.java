@@ -3,7 +3,9 @@ package dev.rnn4j.core;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -19,6 +21,8 @@ public final class FitOptions {
     INDArray validationX;
     INDArray validationY;
     int initialEpoch;
+    FitState resume;
+    BooleanSupplier stopSignal = () -> false;
     PrintStream out = System.out;
     Boolean interactive;
     final List<EpochListener> listeners = new ArrayList<>();
@@ -108,6 +112,37 @@ public final class FitOptions {
     }
 
     /**
+     * Continues a run from a checkpoint's state (see {@code dev.rnn4j.core.io.Checkpoints}): training runs epochs
+     * {@code state.epoch() + 1 .. epochs}, the first of them from step {@code state.step()} when the state is in the
+     * middle of an epoch, with the state's sample order, and the returned history starts with the state's. Together
+     * with the restored weights, optimizer state and generator this gives, bit for bit, the run that was never
+     * stopped. Replaces {@link #initialEpoch}. Fit checks that the state fits the data: the same number of training
+     * samples and, in the middle of an epoch, the same batch size.
+     *
+     * @param state the state to continue from
+     * @return this
+     */
+    public FitOptions resume(FitState state) {
+        this.resume = Objects.requireNonNull(state, "state is null");
+        this.initialEpoch = state.epoch();
+        return this;
+    }
+
+    /**
+     * A stop request, checked after every step (for Ctrl-C): when it returns true, fit finishes the step in progress,
+     * calls every listener's {@link EpochListener#onStop} with the state reached and returns the history of the
+     * completed epochs. When the step was an epoch's last, the epoch is completed first (validation, logs,
+     * {@link EpochListener#onEpochEnd(Sequential, FitState)}).
+     *
+     * @param stopSignal returns true once training should stop; called from the training thread
+     * @return this
+     */
+    public FitOptions stopSignal(BooleanSupplier stopSignal) {
+        this.stopSignal = Objects.requireNonNull(stopSignal, "stopSignal is null");
+        return this;
+    }
+
+    /**
      * @param out where progress goes (default standard output)
      * @return this
      */
@@ -134,7 +169,10 @@ public final class FitOptions {
         return this;
     }
 
-    /** Called after every epoch of {@code fit}, with the epoch's logs. */
+    /**
+     * Called after every epoch of {@code fit}, with the epoch's logs. Listeners that need the whole training state
+     * (checkpoints) override {@link #onEpochEnd(Sequential, FitState)} and {@link #onStop} as well.
+     */
     @FunctionalInterface
     public interface EpochListener {
         /**
@@ -142,6 +180,28 @@ public final class FitOptions {
          * @param logs  loss, metrics and validation values of the epoch
          * @return false to stop training after this epoch
          */
-        boolean onEpochEnd(int epoch, java.util.Map<String, Double> logs);
+        boolean onEpochEnd(int epoch, Map<String, Double> logs);
+
+        /**
+         * What fit calls after every epoch; by default {@link #onEpochEnd(int, Map)} with the state's epoch and logs.
+         *
+         * @param model the model being trained
+         * @param state the state at the end of the epoch: {@code state.epoch()} is the epoch just finished
+         * @return false to stop training after this epoch
+         */
+        default boolean onEpochEnd(Sequential model, FitState state) {
+            return onEpochEnd(state.epoch(), state.logs());
+        }
+
+        /**
+         * Called once when fit stops because its {@linkplain FitOptions#stopSignal stop signal} was raised, after the
+         * step in progress (and, at an epoch's end, after {@link #onEpochEnd(Sequential, FitState)}). Does nothing by
+         * default.
+         *
+         * @param model the model being trained
+         * @param state the state reached; in the middle of an epoch when {@code state.midEpoch()}
+         */
+        default void onStop(Sequential model, FitState state) {
+        }
     }
 }

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Random;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.INDArrayIndex;
@@ -38,14 +37,18 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * }</pre>
  *
  * <p>Reproducibility: one generator, seeded by {@link #seed}, supplies the initial weights (at build), the shuffling
- * and the dropout masks, in a fixed order; the same seed gives the same weights after training.
+ * and the dropout masks, in a fixed order; the same seed gives the same weights after training. Its state can be read
+ * and set in place ({@link #random()}, {@link #restoreRandom}), and {@link FitOptions#resume} continues a run from a
+ * {@link FitState}, so a run stopped and resumed from a checkpoint ({@code dev.rnn4j.core.io.Checkpoints}) ends with
+ * the same weights, bit for bit, as one never stopped.
  */
 public final class Sequential {
     private final Backend backend;
     private final DataType dataType;
     private final List<Layer> layers = new ArrayList<>();
     private final Map<String, Integer> nameCounts = new HashMap<>();
-    private Random random;
+    /** Final: layers keep it from build on, so a checkpoint restores its state in place (see SeededRandom). */
+    private final SeededRandom random = new SeededRandom(0);
     private long seed;
     private Shape inputShape;
     private Loss loss;
@@ -83,7 +86,7 @@ public final class Sequential {
             throw new IllegalStateException("seed must be set before the model is built");
         }
         this.seed = seed;
-        this.random = new Random(seed);
+        random.setSeed(seed);
         return this;
     }
 
@@ -92,18 +95,22 @@ public final class Sequential {
         return seed;
     }
 
-    /** @return the generator behind weights, shuffling and dropout (its state is part of a checkpoint) */
-    public Random random() {
+    /**
+     * @return the generator behind weights, shuffling and dropout: one object for the model's life, the one its layers
+     * were built with (its state is part of a checkpoint)
+     */
+    public SeededRandom random() {
         return random;
     }
 
     /**
-     * Replaces the generator, for resuming from a checkpoint.
+     * Sets the generator's state in place, for resuming from a checkpoint: the layers, which keep the generator they
+     * were built with, draw their dropout masks from the restored position, and so does fit's shuffling.
      *
-     * @param random the restored generator
+     * @param state a state from {@code random().state()}
      */
-    public void restoreRandom(Random random) {
-        this.random = Objects.requireNonNull(random, "random is null");
+    public void restoreRandom(SeededRandom.State state) {
+        random.restore(state);
     }
 
     /**
@@ -337,23 +344,27 @@ public final class Sequential {
         int steps = (samples + batchSize - 1) / batchSize;
         boolean interactive = options.interactive != null ? options.interactive : ProgressBar.stdoutIsTerminal();
         PrintStream out = options.out;
-        History history = new History();
-        int[] order = new int[samples];
-        for (int i = 0; i < samples; i++) {
-            order[i] = i;
-        }
+        FitState resume = options.resume;
+        checkResume(resume, samples, batchSize, steps);
+        History history = resume != null ? resume.history() : new History();
+        int[] order = resume != null ? resume.order() : identity(samples);
+        int resumeStep = resume != null ? resume.step() : 0;
         for (int epoch = options.initialEpoch + 1; epoch <= options.epochs; epoch++) {
             if (options.verbose > 0) {
                 out.println("Epoch " + epoch + "/" + options.epochs);
             }
-            if (options.shuffle) {
+            // A run resumed in the middle of an epoch continues that epoch's order, sums and steps.
+            boolean continuing = resumeStep > 0;
+            if (options.shuffle && !continuing) {
                 shuffle(order);
             }
             ProgressBar bar = new ProgressBar(out, options.verbose, interactive, steps);
-            double lossSum = 0;
-            long correct = 0;
-            long seen = 0;
-            for (int step = 0; step < steps; step++) {
+            double lossSum = continuing ? resume.lossSum() : 0;
+            long correct = continuing ? resume.correct() : 0;
+            long seen = continuing ? resume.seen() : 0;
+            int firstStep = resumeStep;
+            resumeStep = 0;
+            for (int step = firstStep; step < steps; step++) {
                 int from = step * batchSize;
                 int count = Math.min(batchSize, samples - from);
                 INDArray[] batch = batch(count, trainX, trainY);
@@ -371,6 +382,17 @@ public final class Sequential {
                 seen += count;
                 if (step + 1 < steps) {
                     bar.update(step + 1, logs(lossSum / seen, (double) correct / seen));
+                    if (options.stopSignal.getAsBoolean()) {
+                        if (options.verbose == 1 && interactive) {
+                            out.println();
+                        }
+                        FitState stopped = new FitState(epoch - 1, step + 1, steps, batchSize, order, history,
+                                Map.of(), lossSum, correct, seen);
+                        for (FitOptions.EpochListener listener : options.listeners) {
+                            listener.onStop(this, stopped);
+                        }
+                        return history;
+                    }
                 }
             }
             Map<String, Double> logs = logs(lossSum / seen, (double) correct / seen);
@@ -380,11 +402,18 @@ public final class Sequential {
             }
             bar.update(steps, logs);
             history.append(logs);
+            FitState ended = new FitState(epoch, 0, steps, batchSize, order, history, logs, 0, 0, 0);
             boolean proceed = true;
             for (FitOptions.EpochListener listener : options.listeners) {
-                proceed &= listener.onEpochEnd(epoch, logs);
+                proceed &= listener.onEpochEnd(this, ended);
             }
             if (!proceed) {
+                break;
+            }
+            if (epoch < options.epochs && options.stopSignal.getAsBoolean()) {
+                for (FitOptions.EpochListener listener : options.listeners) {
+                    listener.onStop(this, ended);
+                }
                 break;
             }
         }
@@ -536,6 +565,29 @@ public final class Sequential {
             backend.zeros(dataType, inputShape.withBatch(size)),
             backend.zeros(dataType, Shape.ofBatch(y.shape()).withBatch(size)),
             backend.zeros(dataType, Shape.ofBatch(y.shape()).withBatch(size))});
+    }
+
+    private static int[] identity(int samples) {
+        int[] order = new int[samples];
+        for (int i = 0; i < samples; i++) {
+            order[i] = i;
+        }
+        return order;
+    }
+
+    private static void checkResume(FitState resume, int samples, int batchSize, int steps) {
+        if (resume == null) {
+            return;
+        }
+        if (resume.samples() != samples) {
+            throw new IllegalArgumentException("fit: the state to resume from was trained on " + resume.samples()
+                    + " samples, found " + samples + "; resume with the same training data and validation split");
+        }
+        if (resume.midEpoch() && (resume.batchSize() != batchSize || resume.stepsPerEpoch() != steps)) {
+            throw new IllegalArgumentException("fit: the state to resume from stopped at step " + resume.step()
+                    + " of an epoch with batch size " + resume.batchSize() + "; resume it with that batch size, found "
+                    + batchSize);
+        }
     }
 
     private void shuffle(int[] order) {

@@ -5,6 +5,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -163,19 +164,27 @@ public final class IdxReader {
                     + headerBytes + " header bytes");
         }
         int[] dimensions = new int[dimensionNames.size()];
-        long dataBytes = 1;
         for (int index = 0; index < dimensions.length; index++) {
             dimensions[index] = headerBuffer.getInt();
             if (dimensions[index] <= 0) {
                 throw new IdxFormatException(file, "expected a positive number of "
                         + dimensionNames.get(index) + ", found " + dimensions[index]);
             }
-            dataBytes *= dimensions[index]; // at most (2^31-1)^3 < 2^63: cannot overflow a long
         }
-        if (dataBytes > MAX_DATA_BYTES) {
-            throw new IdxFormatException(file, "header declares " + describe(dimensions, dimensionNames)
-                    + " = " + dataBytes + " bytes of data, more than the supported maximum of "
-                    + MAX_DATA_BYTES + " bytes");
+        // Three sizes of up to 2^31 - 1 can overflow a long ((2^31)^3 = 2^93), and an overflowed product could even
+        // match the file's length; so stop as soon as the product passes the maximum, before it can overflow.
+        long dataBytes = 1;
+        for (int dimension : dimensions) {
+            dataBytes *= dimension; // dataBytes <= MAX_DATA_BYTES < 2^31 before: the product is < 2^62
+            if (dataBytes > MAX_DATA_BYTES) {
+                BigInteger declared = BigInteger.ONE;
+                for (int each : dimensions) {
+                    declared = declared.multiply(BigInteger.valueOf(each));
+                }
+                throw new IdxFormatException(file, "header declares " + describe(dimensions, dimensionNames)
+                        + " = " + declared + " bytes of data, more than the supported maximum of "
+                        + MAX_DATA_BYTES + " bytes");
+            }
         }
         long expectedLength = headerBytes + dataBytes;
         byte[] data = compressed

@@ -21,6 +21,7 @@ import dev.rnn4j.core.optimizers.RMSprop;
 import dev.rnn4j.core.optimizers.SGD;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
@@ -64,12 +65,15 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Loading rebuilds the layers through {@link LayerRegistry}, builds the model with the saved input shape and seed,
  * copies the weights in (checking each one's shape) and compiles it again when the file has a {@code compile} section.
  * Weight entries under {@code weights/} that belong to no parameter are rejected (they mean the config and the weights
- * disagree); other extra entries are ignored. Every problem with the file is a {@link ModelFileException} whose one-line
- * message names the file, the entry, what was expected and what was found.
+ * disagree); other extra entries are ignored. Before building, it refuses layers that declare more float32 weights
+ * than the file could hold (1032 times its size, deflate's best ratio), so a forged config cannot make it allocate
+ * more. Every problem with the file is a {@link ModelFileException} whose one-line message names the file, the entry,
+ * what was expected and what was found.
  *
  * <p>The format stores weights and settings, not training state: optimizer state (momentum velocities, iteration
- * count) and the random generator's position are not saved. Weights are stored as float32 whatever the model's type;
- * a loaded model is float32.
+ * count) and the random generator's position are not saved here, but in a checkpoint ({@link Checkpoints}), which is a
+ * model file with that state added. Weights are stored as float32 whatever the model's type; a loaded model is
+ * float32. {@link #importWeights} reads the weights of a NumPy {@code .npz} (from Keras).
  */
 public final class ModelFile {
     /** The value of {@code format} in {@code config.json}. */
@@ -82,6 +86,8 @@ public final class ModelFile {
     public static final String WEIGHTS_FOLDER = "weights/";
     /** The largest {@code config.json} accepted. */
     static final int MAX_CONFIG_BYTES = 16 << 20;
+    /** Deflate's best compression ratio: a zip of n bytes holds at most this many times n bytes of data. */
+    static final long MAX_DEFLATE_RATIO = 1032;
     /** Zip entries get this fixed time, so saving the same model twice gives the same bytes. */
     private static final LocalDateTime ENTRY_TIME = LocalDateTime.of(2020, 1, 1, 0, 0);
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
@@ -113,9 +119,21 @@ public final class ModelFile {
     public static void save(Sequential model, Path path) throws IOException {
         Objects.requireNonNull(model, "model is null");
         Objects.requireNonNull(path, "path is null");
+        checkSavable(model, path, "save");
+        writeAtomically(path, zip -> writeModel(model, zip));
+    }
+
+    /**
+     * Checks, before anything is written, that a model can be saved.
+     *
+     * @param model     the model
+     * @param path      the file it goes to, for messages
+     * @param operation {@code save} or {@code checkpoint}, for messages
+     */
+    static void checkSavable(Sequential model, Path path, String operation) {
         if (!model.isBuilt()) {
-            throw new IllegalStateException("save " + path + ": the model is not built; build it (model.build(shape))"
-                    + " or fit it before saving");
+            throw new IllegalStateException(operation + " " + path + ": the model is not built; build it"
+                    + " (model.build(shape)) or fit it before saving");
         }
         for (Layer layer : model.layers()) {
             checkEntryName(path, "layer name", layer.name());
@@ -123,6 +141,28 @@ public final class ModelFile {
                 checkEntryName(path, "parameter name of layer " + layer.name(), parameter.name());
             }
         }
+    }
+
+    /** Writes the entries of a zip. */
+    @FunctionalInterface
+    interface ZipContent {
+        /**
+         * @param zip the zip being written; entries are added with {@link #putEntry}
+         * @throws IOException when writing fails
+         */
+        void write(ZipOutputStream zip) throws IOException;
+    }
+
+    /**
+     * Writes a zip the safe way: into a temporary file in the target's folder, flushed to disk, then moved over the
+     * target (atomically where the file system can). On any failure the temporary file is deleted and an existing
+     * target is left as it was.
+     *
+     * @param path    the target
+     * @param content writes the entries
+     * @throws IOException when writing fails
+     */
+    static void writeAtomically(Path path, ZipContent content) throws IOException {
         Path target = path.toAbsolutePath();
         Path folder = target.getParent();
         if (folder == null) {
@@ -135,7 +175,15 @@ public final class ModelFile {
                 : new FileAttribute<?>[0];
         Path temp = Files.createTempFile(folder, target.getFileName() + ".", ".tmp", attributes);
         try {
-            write(model, temp);
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING);
+                    ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(
+                            Channels.newOutputStream(channel), 1 << 16))) {
+                content.write(zip);
+                zip.finish();
+                zip.flush();
+                channel.force(true);
+            }
             move(temp, target);
         } catch (IOException | RuntimeException | Error e) {
             try {
@@ -147,29 +195,35 @@ public final class ModelFile {
         }
     }
 
-    private static void write(Sequential model, Path file) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING);
-                ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel),
-                        1 << 16))) {
-            byte[] config = GSON.toJson(config(model)).concat("\n").getBytes(StandardCharsets.UTF_8);
-            putEntry(zip, CONFIG_ENTRY);
-            zip.write(config);
-            zip.closeEntry();
-            for (Layer layer : model.layers()) {
-                for (Parameter parameter : layer.parameters()) {
-                    putEntry(zip, weightEntry(layer.name(), parameter.name()));
-                    Npy.write(zip, parameter.value());
-                    zip.closeEntry();
-                }
+    /**
+     * Writes a model's entries, {@code config.json} and {@code weights/...}, into a zip being written.
+     *
+     * @param model a built model, checked by {@link #checkSavable}
+     * @param zip   the zip
+     * @throws IOException when writing fails
+     */
+    static void writeModel(Sequential model, ZipOutputStream zip) throws IOException {
+        byte[] config = GSON.toJson(config(model)).concat("\n").getBytes(StandardCharsets.UTF_8);
+        putEntry(zip, CONFIG_ENTRY);
+        zip.write(config);
+        zip.closeEntry();
+        for (Layer layer : model.layers()) {
+            for (Parameter parameter : layer.parameters()) {
+                putEntry(zip, weightEntry(layer.name(), parameter.name()));
+                Npy.write(zip, parameter.value());
+                zip.closeEntry();
             }
-            zip.finish();
-            zip.flush();
-            channel.force(true);
         }
     }
 
-    private static void putEntry(ZipOutputStream zip, String name) throws IOException {
+    /**
+     * Starts an entry with the fixed timestamp, so the same content gives the same bytes.
+     *
+     * @param zip  the zip
+     * @param name the entry's name
+     * @throws IOException when writing fails
+     */
+    static void putEntry(ZipOutputStream zip, String name) throws IOException {
         ZipEntry entry = new ZipEntry(name);
         entry.setTimeLocal(ENTRY_TIME);
         zip.putNextEntry(entry);
@@ -183,7 +237,7 @@ public final class ModelFile {
         }
     }
 
-    private static void checkEntryName(Path path, String what, String name) {
+    static void checkEntryName(Path path, String what, String name) {
         if (name == null || name.isEmpty() || name.equals(".") || name.equals("..") || name.contains("/")
                 || name.contains("\\") || name.chars().anyMatch(c -> c < 0x20)) {
             throw new IllegalArgumentException("save " + path + ": " + what + " '" + name + "' cannot name a zip"
@@ -250,15 +304,157 @@ public final class ModelFile {
         if (Files.isDirectory(path)) {
             throw new ModelFileException(path + ": expected a model file (a zip), found a folder");
         }
+        try (ZipFile zip = openZip(path, "a model file (a zip written by ModelFile.save)")) {
+            return new Loader(path, zip, backend).load();
+        }
+    }
+
+    /**
+     * Opens a zip and checks its directory, so that a corrupt one fails here, with a message naming the file, and not
+     * later with an exception of another kind: {@link ZipFile} reports some corrupt directories as an
+     * {@link java.io.EOFException}, and an entry name that is not valid UTF-8 as an {@link IllegalArgumentException}
+     * from the first {@code getEntry} that meets it (both found by fuzzing).
+     *
+     * @param path     the file
+     * @param expected what the file should be, for the message
+     * @return the open zip, every entry name readable
+     * @throws ModelFileException when the file is not a zip, is truncated or has a corrupt directory
+     * @throws IOException        when reading fails
+     */
+    static ZipFile openZip(Path path, String expected) throws IOException {
         ZipFile zip;
         try {
             zip = new ZipFile(path.toFile());
-        } catch (ZipException e) {
-            throw new ModelFileException(path + ": expected a model file (a zip written by ModelFile.save), found a"
-                    + " file that is not a zip or is truncated (" + e.getMessage() + ")", e);
+        } catch (ZipException | EOFException e) {
+            throw new ModelFileException(path + ": expected " + expected + ", found a file that is not a zip or is"
+                    + " truncated (" + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")",
+                    e);
         }
-        try (zip) {
-            return new Loader(path, zip, backend).load();
+        try {
+            for (Enumeration<? extends ZipEntry> entries = zip.entries(); entries.hasMoreElements();) {
+                entries.nextElement();
+            }
+        } catch (IllegalArgumentException e) {
+            try {
+                zip.close();
+            } catch (IOException closeFailure) {
+                e.addSuppressed(closeFailure);
+            }
+            throw new ModelFileException(path + ": expected " + expected + ", found a corrupt zip directory (an entry"
+                    + " name is not valid UTF-8: " + e.getMessage() + ")", e);
+        }
+        return zip;
+    }
+
+    // ----------------------------------------------------------------------------------------------- import
+
+    /**
+     * Copies weights from a NumPy {@code .npz} file ({@code numpy.savez}) into a built model: the way to bring over a
+     * model trained in Keras (docs/model-format.md shows the Python side). Two layouts are accepted:
+     * <ul>
+     *   <li>named: one array per parameter, named {@code <layer>/<parameter>}
+     *   ({@code np.savez(f, **{"simple_rnn/kernel": k, ...})} writes the entry {@code simple_rnn/kernel.npy}); every
+     *   parameter of the model must be there, and nothing else;</li>
+     *   <li>positional: {@code arr_0, arr_1, ...} as {@code np.savez(f, *keras_model.get_weights())} writes them, one
+     *   per parameter in the model's order (layers in order, each layer's parameters in Keras's order).</li>
+     * </ul>
+     * Shapes must be Keras's (no transposes). float32 and float64 arrays are accepted. Every array is read and checked
+     * before any weight changes: on an error the model is left as it was.
+     *
+     * @param model a built model
+     * @param npz   the {@code .npz} file
+     * @throws NoSuchFileException when the file does not exist
+     * @throws ModelFileException  naming the file and entry, what was expected and what was found: not a zip, a
+     *                             missing, extra or malformed array, a shape that differs
+     * @throws IOException         when reading fails
+     */
+    public static void importWeights(Sequential model, Path npz) throws IOException {
+        Objects.requireNonNull(model, "model is null");
+        Objects.requireNonNull(npz, "npz is null");
+        if (!model.isBuilt()) {
+            throw new IllegalStateException("importWeights " + npz + ": the model is not built; build it first"
+                    + " (model.build(shape))");
+        }
+        if (!Files.exists(npz)) {
+            throw new NoSuchFileException(npz.toString(), null, "no .npz file here");
+        }
+        if (Files.isDirectory(npz)) {
+            throw new ModelFileException(npz + ": expected a .npz file (a zip of .npy arrays), found a folder");
+        }
+        try (ZipFile zip = openZip(npz, "a .npz file (a zip of .npy arrays, as numpy.savez writes)")) {
+            List<String> names = new ArrayList<>();
+            for (ZipEntry entry : java.util.Collections.list(zip.entries())) {
+                if (entry.isDirectory()) {
+                    continue;
+                }
+                if (!entry.getName().endsWith(".npy")) {
+                    throw new ModelFileException(npz + ", entry " + entry.getName() + ": expected only .npy arrays"
+                            + " (as numpy.savez writes), found another file");
+                }
+                names.add(entry.getName().substring(0, entry.getName().length() - ".npy".length()));
+            }
+            List<Layer> owners = new ArrayList<>();
+            List<Parameter> parameters = new ArrayList<>();
+            for (Layer layer : model.layers()) {
+                for (Parameter parameter : layer.parameters()) {
+                    owners.add(layer);
+                    parameters.add(parameter);
+                }
+            }
+            boolean positional = !names.isEmpty() && names.stream().allMatch(name -> name.matches("arr_\\d+"));
+            List<String> keys = new ArrayList<>();
+            for (int i = 0; i < parameters.size(); i++) {
+                keys.add(positional ? "arr_" + i : owners.get(i).name() + "/" + parameters.get(i).name());
+            }
+            Set<String> expected = new LinkedHashSet<>(keys);
+            List<String> missing = keys.stream().filter(key -> !names.contains(key)).toList();
+            List<String> extra = names.stream().filter(name -> !expected.contains(name)).toList();
+            if (!missing.isEmpty() || !extra.isEmpty()) {
+                throw new ModelFileException(npz + ": expected " + (positional ? "the arrays arr_0 to arr_"
+                        + (keys.size() - 1) + " (one per parameter, in the model's order)" : "one array per"
+                        + " parameter named <layer>/<parameter>") + "; " + (missing.isEmpty() ? ""
+                        : "missing " + abbreviate(missing) + (extra.isEmpty() ? "" : ", ")) + (extra.isEmpty() ? ""
+                        : "found arrays that belong to no parameter: " + abbreviate(extra))
+                        + "; the model's parameters: " + abbreviate(keys.stream().map(key -> key + " "
+                        + Arrays.toString(parameters.get(keys.indexOf(key)).shape())).toList()));
+            }
+            List<float[]> values = new ArrayList<>();
+            for (int i = 0; i < parameters.size(); i++) {
+                values.add(readArray(npz, zip, keys.get(i) + ".npy", owners.get(i), parameters.get(i)));
+            }
+            for (int i = 0; i < parameters.size(); i++) {
+                Parameter parameter = parameters.get(i);
+                parameter.value().assign(Nd4j.create(values.get(i), parameter.shape(), 'c')
+                        .castTo(parameter.value().dataType()));
+            }
+        }
+    }
+
+    private static String abbreviate(List<String> names) {
+        return names.size() <= 6 ? names.toString()
+                : names.subList(0, 6).toString().replaceFirst("]$", ", ... (" + names.size() + " in all)]");
+    }
+
+    /**
+     * Reads one float array of a zip, checking its shape against a parameter's before the data.
+     */
+    static float[] readArray(Path file, ZipFile zip, String entryName, Layer layer, Parameter parameter)
+            throws IOException {
+        String source = file + ", entry " + entryName;
+        ZipEntry entry = zip.getEntry(entryName);
+        try (InputStream in = new BufferedInputStream(zip.getInputStream(entry), 1 << 16)) {
+            Npy.Header header = Npy.readHeader(in, -1, source);
+            if (!Arrays.equals(header.shape(), parameter.shape())) {
+                throw new ModelFileException(source + ": shape: expected " + Arrays.toString(parameter.shape())
+                        + " for the " + parameter.name() + " of layer " + layer.name() + " (" + layer.typeName()
+                        + "), found " + Arrays.toString(header.shape()));
+            }
+            Npy.checkDataLength(header, entry.getSize(), source);
+            return Npy.readData(in, header, entry.getSize(), source);
+        } catch (ModelFileException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new ModelFileException(source + ": cannot read the entry (corrupt zip?): " + e.getMessage(), e);
         }
     }
 
@@ -292,6 +488,7 @@ public final class ModelFile {
                     throw configError("layers[" + i + "] '" + layer.name() + "': " + e.getMessage(), e);
                 }
             }
+            checkParameterCount(model, inputShape);
             try {
                 model.build(Shape.of(inputShape));
             } catch (RuntimeException e) {
@@ -303,6 +500,41 @@ public final class ModelFile {
                 compile(model, object(config, "compile", "compile"));
             }
             return model;
+        }
+
+        /**
+         * Refuses, before anything is allocated, a config whose layers would hold more float32 weights than the zip
+         * can contain: deflate compresses at most 1032:1, so the weight entries of a file of {@code n} bytes hold at
+         * most {@code 1032 n} bytes. A legitimate file always passes; a forged {@code units} cannot make the model
+         * allocate more than that.
+         */
+        private void checkParameterCount(Sequential model, int[] inputShape) throws IOException {
+            long fileBytes = Files.size(path);
+            long limit = MAX_DEFLATE_RATIO * Math.max(fileBytes, 1) / Float.BYTES;
+            long count = 0;
+            Shape shape;
+            try {
+                shape = Shape.of(inputShape);
+                for (Layer layer : model.layers()) {
+                    long layerCount = layer.countParams(shape);
+                    if (layerCount < 0) {
+                        throw new IllegalArgumentException("layer " + layer.name() + " declares " + layerCount
+                                + " parameters");
+                    }
+                    count = Math.addExact(count, layerCount);
+                    shape = layer.outputShape(shape);
+                }
+            } catch (ArithmeticException e) {
+                throw configError("the layers declare more than " + Long.MAX_VALUE + " parameters", e);
+            } catch (RuntimeException e) {
+                throw configError("input_shape " + Arrays.toString(inputShape) + " does not fit the layers: "
+                        + e.getMessage(), e);
+            }
+            if (count > limit) {
+                throw configError("the layers declare " + count + " float32 parameters, more than a file of "
+                        + fileBytes + " bytes can hold (at most " + limit + " at deflate's best ratio of "
+                        + MAX_DEFLATE_RATIO + ":1); the config is corrupt");
+            }
         }
 
         private JsonObject readConfig() throws IOException {
@@ -430,25 +662,8 @@ public final class ModelFile {
         }
 
         private void readWeight(Layer layer, Parameter parameter) throws IOException {
-            String entryName = weightEntry(layer.name(), parameter.name());
-            String source = path + ", entry " + entryName;
-            ZipEntry entry = zip.getEntry(entryName);
-            float[] values;
-            try (InputStream in = new BufferedInputStream(zip.getInputStream(entry), 1 << 16)) {
-                // The shape is checked before the data length, so a forged shape is reported as what it is.
-                Npy.Header header = Npy.readHeader(in, -1, source);
-                if (!Arrays.equals(header.shape(), parameter.shape())) {
-                    throw new ModelFileException(source + ": shape: expected " + Arrays.toString(parameter.shape())
-                            + " for the " + parameter.name() + " of layer " + layer.name() + " (" + layer.typeName()
-                            + "), found " + Arrays.toString(header.shape()));
-                }
-                Npy.checkDataLength(header, entry.getSize(), source);
-                values = Npy.readData(in, header, entry.getSize(), source);
-            } catch (ModelFileException e) {
-                throw e;
-            } catch (IOException e) {
-                throw new ModelFileException(source + ": cannot read the entry (corrupt zip?): " + e.getMessage(), e);
-            }
+            // The shape is checked before the data length, so a forged shape is reported as what it is.
+            float[] values = readArray(path, zip, weightEntry(layer.name(), parameter.name()), layer, parameter);
             parameter.value().assign(Nd4j.create(values, parameter.shape(), 'c').castTo(parameter.value().dataType()));
         }
 
@@ -609,7 +824,11 @@ public final class ModelFile {
         if (literal.matches("-?\\d+")) {
             try {
                 long value = Long.parseLong(literal);
-                return value == (int) value ? Integer.valueOf((int) value) : Long.valueOf(value);
+                // Not a ?: expression: it would unbox both branches and box every value as a Long.
+                if (value == (int) value) {
+                    return Integer.valueOf((int) value);
+                }
+                return Long.valueOf(value);
             } catch (NumberFormatException e) {
                 return Double.parseDouble(literal);
             }

@@ -33,6 +33,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@link ModelFileException} whose message names the source, what was expected and what was found.
  */
 public final class Npy {
+    private static final String FLOAT32 = "<f4";
+    private static final String FLOAT64 = "<f8";
+    private static final String INT32 = "<i4";
     /** The magic string every {@code .npy} file starts with. */
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     /** The data starts at a multiple of this, as in NumPy ({@code numpy.lib.format.ARRAY_ALIGN}). */
@@ -78,7 +81,7 @@ public final class Npy {
 
         /** @return the bytes per element: 4 for {@code <f4}, 8 for {@code <f8} */
         public int itemSize() {
-            return "<f8".equals(dtype) ? 8 : 4;
+            return FLOAT64.equals(dtype) ? 8 : 4;
         }
 
         /** @return the number of elements, the product of the shape (1 for a scalar) */
@@ -167,12 +170,16 @@ public final class Npy {
      * @return the header bytes
      */
     public static byte[] header(long[] shape) {
+        return header(FLOAT32, shape);
+    }
+
+    private static byte[] header(String descr, long[] shape) {
         for (long dim : shape) {
             if (dim < 0) {
                 throw new IllegalArgumentException("shape " + Arrays.toString(shape) + ": negative dimension");
             }
         }
-        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': " + pythonTuple(shape) + ", }";
+        String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + pythonTuple(shape) + ", }";
         if (shape.length > 0) {
             dict += " ".repeat(Math.max(0, GROWTH_AXIS_MAX_DIGITS - Long.toString(shape[0]).length()));
         }
@@ -250,6 +257,70 @@ public final class Npy {
     }
 
     /**
+     * Writes a one-dimensional int32 array as {@code .npy} ({@code '<i4'}, as {@code numpy.save(f, a.astype('<i4'))});
+     * the stream is not closed.
+     *
+     * @param out    where to write
+     * @param values the values
+     * @throws IOException when writing fails
+     */
+    public static void writeInts(OutputStream out, int[] values) throws IOException {
+        out.write(header(INT32, new long[] {values.length}));
+        ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        int index = 0;
+        while (index < values.length) {
+            chunk.clear();
+            int count = Math.min(CHUNK_BYTES / Integer.BYTES, values.length - index);
+            chunk.asIntBuffer().put(values, index, count);
+            out.write(chunk.array(), 0, count * Integer.BYTES);
+            index += count;
+        }
+    }
+
+    /**
+     * Reads a one-dimensional {@code '<i4'} {@code .npy} stream written by {@link #writeInts}, with the same checks as
+     * {@link #read(InputStream, long, String)}.
+     *
+     * @param in     the stream, positioned at the magic; not closed
+     * @param size   the stream's length in bytes when known, or -1
+     * @param source the file (and zip entry) being read, for messages
+     * @return the values
+     * @throws ModelFileException naming {@code source} for a malformed file, another dtype or another rank
+     * @throws IOException        when reading fails
+     */
+    public static int[] readInts(InputStream in, long size, String source) throws IOException {
+        Header header = readHeader(in, size, source, INT32);
+        if (header.shape().length != 1) {
+            throw new ModelFileException(source + ": .npy shape: expected one dimension, found "
+                    + Arrays.toString(header.shape()));
+        }
+        long count = header.elementCount();
+        int[] data = new int[(int) Math.min(count, INITIAL_ELEMENTS)];
+        byte[] chunk = new byte[CHUNK_BYTES];
+        int filled = 0;
+        while (filled < count) {
+            int items = (int) Math.min(CHUNK_BYTES / Integer.BYTES, count - filled);
+            int wanted = items * Integer.BYTES;
+            int got = in.readNBytes(chunk, 0, wanted);
+            if (got < wanted) {
+                throw new ModelFileException(source + ": .npy data length: expected " + header.dataBytes()
+                        + " bytes for shape " + Arrays.toString(header.shape()) + " of '" + INT32 + "', found "
+                        + ((long) filled * Integer.BYTES + got) + " (truncated)");
+            }
+            if (filled + items > data.length) {
+                data = Arrays.copyOf(data, (int) Math.min(count, Math.max(2L * data.length, (long) filled + items)));
+            }
+            ByteBuffer.wrap(chunk, 0, wanted).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(data, filled, items);
+            filled += items;
+        }
+        if (in.read() != -1) {
+            throw new ModelFileException(source + ": .npy data length: expected " + header.dataBytes()
+                    + " bytes for shape " + Arrays.toString(header.shape()) + " of '" + INT32 + "', found more");
+        }
+        return data;
+    }
+
+    /**
      * @param array an array of any type, order or view
      * @return its values as float32, in C order
      */
@@ -307,6 +378,10 @@ public final class Npy {
      * @throws IOException        when reading fails
      */
     public static Header readHeader(InputStream in, long size, String source) throws IOException {
+        return readHeader(in, size, source, FLOAT32, FLOAT64);
+    }
+
+    private static Header readHeader(InputStream in, long size, String source, String... dtypes) throws IOException {
         byte[] prefix = new byte[MAGIC.length + 2];
         int got = in.readNBytes(prefix, 0, prefix.length);
         byte[] magic = Arrays.copyOf(prefix, Math.min(got, MAGIC.length));
@@ -350,9 +425,10 @@ public final class Npy {
                     + ", 'shape': ...}, found " + quote(text));
         }
         String dtype = unquote(value(DESCR, text, "descr", source));
-        if (!"<f4".equals(dtype) && !"<f8".equals(dtype)) {
-            throw new ModelFileException(source + ": .npy dtype: expected '<f4' (float32, little-endian), found "
-                    + quote(dtype));
+        if (!Arrays.asList(dtypes).contains(dtype)) {
+            String expected = dtypes[0].equals(INT32) ? "'<i4' (int32, little-endian)"
+                    : "'<f4' (float32, little-endian)";
+            throw new ModelFileException(source + ": .npy dtype: expected " + expected + ", found " + quote(dtype));
         }
         String fortranOrder = value(FORTRAN, text, "fortran_order", source);
         if (!"False".equals(fortranOrder)) {

@@ -7,6 +7,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -21,7 +22,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * w = w - lr_t * m / (sqrt(v) + epsilon)
  * </pre>
  * The moments (and {@code v_hat} with amsgrad) are created on the first step, one set per parameter, in the
- * parameter's data type.
+ * parameter's data type; {@link #state} names them as Keras does: {@code momentum} (m), {@code velocity} (v) and
+ * {@code velocity_hat}.
  */
 public final class Adam implements Optimizer {
     private double learningRate;
@@ -32,6 +34,9 @@ public final class Adam implements Optimizer {
     /** Keyed by identity: the parameter objects live as long as their layers. */
     private final Map<Parameter, Slots> slots = new IdentityHashMap<>();
     private long iterations;
+    private static final String MOMENTUM = "momentum";
+    private static final String VELOCITY = "velocity";
+    private static final String VELOCITY_HAT = "velocity_hat";
 
     /** Keras's defaults: learning rate 0.001, beta_1 0.9, beta_2 0.999, epsilon 1e-7, no amsgrad. */
     public Adam() {
@@ -122,6 +127,40 @@ public final class Adam implements Optimizer {
     }
 
     @Override
+    public Map<String, INDArray> state(Parameter parameter) {
+        Slots slot = slots.get(parameter);
+        if (slot == null) {
+            return Map.of();
+        }
+        Map<String, INDArray> state = new LinkedHashMap<>();
+        state.put(MOMENTUM, slot.momentum);
+        state.put(VELOCITY, slot.velocity);
+        if (slot.maximumVelocity != null) {
+            state.put(VELOCITY_HAT, slot.maximumVelocity);
+        }
+        return state;
+    }
+
+    @Override
+    public void restoreState(Parameter parameter, Map<String, INDArray> state) {
+        if (state.isEmpty()) {
+            slots.remove(parameter);
+            return;
+        }
+        SlotArrays.checkNames(name(), parameter, state,
+                amsgrad ? Set.of(MOMENTUM, VELOCITY, VELOCITY_HAT) : Set.of(MOMENTUM, VELOCITY));
+        slots.put(parameter, new Slots(parameter, state));
+    }
+
+    @Override
+    public void restoreIterations(long iterations) {
+        if (iterations < 0) {
+            throw new IllegalArgumentException("Adam iterations: expected at least 0, found " + iterations);
+        }
+        this.iterations = iterations;
+    }
+
+    @Override
     public Map<String, Object> config() {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("learning_rate", learningRate);
@@ -144,6 +183,15 @@ public final class Adam implements Optimizer {
             velocity = backend.zeros(parameter.value().dataType(), parameter.shape());
             maximumVelocity = amsgrad ? backend.zeros(parameter.value().dataType(), parameter.shape()) : null;
             scratch = backend.zeros(parameter.value().dataType(), parameter.shape());
+        }
+
+        Slots(Parameter parameter, Map<String, INDArray> state) {
+            momentum = SlotArrays.copy("Adam", parameter, MOMENTUM, state.get(MOMENTUM));
+            velocity = SlotArrays.copy("Adam", parameter, VELOCITY, state.get(VELOCITY));
+            maximumVelocity = state.containsKey(VELOCITY_HAT)
+                    ? SlotArrays.copy("Adam", parameter, VELOCITY_HAT, state.get(VELOCITY_HAT))
+                    : null;
+            scratch = SlotArrays.zerosLike(parameter);
         }
     }
 }

@@ -6,7 +6,9 @@ import dev.rnn4j.api.Parameter;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -22,7 +24,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * otherwise:     s = momentum * s + increment;  w = w - s
  * </pre>
  * The slots are created on the first step, one per parameter: {@code v} always, {@code a} only when centered,
- * {@code s} only with momentum.
+ * {@code s} only with momentum. {@link #state} names them as Keras does: {@code velocity} (v), {@code average_gradient}
+ * (a) and {@code momentum} (s).
  */
 public final class RMSprop implements Optimizer {
     private double learningRate;
@@ -33,6 +36,9 @@ public final class RMSprop implements Optimizer {
     /** Keyed by identity: the parameter objects live as long as their layers. */
     private final Map<Parameter, Slots> slots = new IdentityHashMap<>();
     private long iterations;
+    private static final String VELOCITY = "velocity";
+    private static final String AVERAGE_GRADIENT = "average_gradient";
+    private static final String MOMENTUM = "momentum";
 
     /** Keras's defaults: learning rate 0.001, rho 0.9, no momentum, epsilon 1e-7, not centered. */
     public RMSprop() {
@@ -127,6 +133,49 @@ public final class RMSprop implements Optimizer {
     }
 
     @Override
+    public Map<String, INDArray> state(Parameter parameter) {
+        Slots slot = slots.get(parameter);
+        if (slot == null) {
+            return Map.of();
+        }
+        Map<String, INDArray> state = new LinkedHashMap<>();
+        state.put(VELOCITY, slot.velocity);
+        if (slot.averageGradient != null) {
+            state.put(AVERAGE_GRADIENT, slot.averageGradient);
+        }
+        if (slot.momentum != null) {
+            state.put(MOMENTUM, slot.momentum);
+        }
+        return state;
+    }
+
+    @Override
+    public void restoreState(Parameter parameter, Map<String, INDArray> state) {
+        if (state.isEmpty()) {
+            slots.remove(parameter);
+            return;
+        }
+        Set<String> expected = new LinkedHashSet<>();
+        expected.add(VELOCITY);
+        if (centered) {
+            expected.add(AVERAGE_GRADIENT);
+        }
+        if (momentum > 0.0) {
+            expected.add(MOMENTUM);
+        }
+        SlotArrays.checkNames(name(), parameter, state, expected);
+        slots.put(parameter, new Slots(parameter, state));
+    }
+
+    @Override
+    public void restoreIterations(long iterations) {
+        if (iterations < 0) {
+            throw new IllegalArgumentException("RMSprop iterations: expected at least 0, found " + iterations);
+        }
+        this.iterations = iterations;
+    }
+
+    @Override
     public Map<String, Object> config() {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("learning_rate", learningRate);
@@ -151,6 +200,18 @@ public final class RMSprop implements Optimizer {
             squaredAverage = centered ? zeros(parameter, backend) : null;
             momentum = withMomentum ? zeros(parameter, backend) : null;
             scratch = zeros(parameter, backend);
+        }
+
+        Slots(Parameter parameter, Map<String, INDArray> state) {
+            velocity = copy(parameter, VELOCITY, state);
+            averageGradient = state.containsKey(AVERAGE_GRADIENT) ? copy(parameter, AVERAGE_GRADIENT, state) : null;
+            squaredAverage = averageGradient != null ? SlotArrays.zerosLike(parameter) : null;
+            momentum = state.containsKey(MOMENTUM) ? copy(parameter, MOMENTUM, state) : null;
+            scratch = SlotArrays.zerosLike(parameter);
+        }
+
+        private static INDArray copy(Parameter parameter, String slot, Map<String, INDArray> state) {
+            return SlotArrays.copy("RMSprop", parameter, slot, state.get(slot));
         }
 
         private static INDArray zeros(Parameter parameter, Backend backend) {

@@ -7,6 +7,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -17,7 +18,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *                w = w + velocity                                   (plain)
  *                w = w + momentum * velocity - learning_rate * g    (Nesterov)
  * </pre>
- * Velocities are created on the first step, one per parameter, only when momentum is used.
+ * Velocities are created on the first step, one per parameter, only when momentum is used; {@link #state} names
+ * them {@code momentum}, as Keras's slot variables.
  */
 public final class SGD implements Optimizer {
     private double learningRate;
@@ -26,6 +28,7 @@ public final class SGD implements Optimizer {
     /** Keyed by identity: the parameter objects live as long as their layers. */
     private final Map<Parameter, INDArray> velocities = new IdentityHashMap<>();
     private long iterations;
+    private static final String MOMENTUM_SLOT = "momentum";
 
     /** Keras's defaults: learning rate 0.01, no momentum. */
     public SGD() {
@@ -96,6 +99,31 @@ public final class SGD implements Optimizer {
     @Override
     public long iterations() {
         return iterations;
+    }
+
+    @Override
+    public Map<String, INDArray> state(Parameter parameter) {
+        INDArray velocity = velocities.get(parameter);
+        return velocity == null ? Map.of() : Map.of(MOMENTUM_SLOT, velocity);
+    }
+
+    @Override
+    public void restoreState(Parameter parameter, Map<String, INDArray> state) {
+        SlotArrays.checkNames(name(), parameter, state, momentum == 0.0 || state.isEmpty() ? Set.of()
+                : Set.of(MOMENTUM_SLOT));
+        if (state.isEmpty()) {
+            velocities.remove(parameter);
+            return;
+        }
+        velocities.put(parameter, SlotArrays.copy(name(), parameter, MOMENTUM_SLOT, state.get(MOMENTUM_SLOT)));
+    }
+
+    @Override
+    public void restoreIterations(long iterations) {
+        if (iterations < 0) {
+            throw new IllegalArgumentException("SGD iterations: expected at least 0, found " + iterations);
+        }
+        this.iterations = iterations;
     }
 
     @Override

@@ -1,0 +1,259 @@
+package dev.rnn4j.core.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.rnn4j.api.Layer;
+import dev.rnn4j.api.Optimizer;
+import dev.rnn4j.api.Parameter;
+import dev.rnn4j.api.Shape;
+import dev.rnn4j.core.Categorical;
+import dev.rnn4j.core.FitOptions;
+import dev.rnn4j.core.FitState;
+import dev.rnn4j.core.History;
+import dev.rnn4j.core.Sequential;
+import dev.rnn4j.core.TestSupport;
+import dev.rnn4j.core.layers.Activation;
+import dev.rnn4j.core.layers.Dense;
+import dev.rnn4j.core.layers.GRU;
+import dev.rnn4j.core.layers.LSTM;
+import dev.rnn4j.core.layers.SimpleRNN;
+import dev.rnn4j.core.losses.CategoricalCrossentropy;
+import dev.rnn4j.core.optimizers.Adam;
+import dev.rnn4j.core.optimizers.RMSprop;
+import dev.rnn4j.core.optimizers.SGD;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A run stopped after an epoch, or in the middle of one, and resumed from its checkpoint in a new model and a new
+ * optimizer ends with the same weights, bit for bit, and the same history as a run that was never stopped.
+ */
+class CheckpointsTest {
+    private static final int SAMPLES = 40;
+    private static final int BATCH = 8; // 5 steps per epoch
+    private static final int EPOCHS = 4;
+
+    @TempDir
+    Path folder;
+
+    private static final INDArray X;
+    private static final INDArray Y;
+
+    static {
+        Random random = new Random(11);
+        float[] values = new float[SAMPLES * 5 * 4];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) random.nextGaussian();
+        }
+        X = Nd4j.create(values, new long[] {SAMPLES, 5, 4}, 'c');
+        int[] labels = new int[SAMPLES];
+        for (int i = 0; i < SAMPLES; i++) {
+            labels[i] = random.nextInt(3);
+        }
+        Y = Categorical.toCategorical(labels, 3);
+    }
+
+    /** A recurrent cell with dropout, and a stateful optimizer. */
+    record Setup(String name, Supplier<Layer> cell, Supplier<Optimizer> optimizer) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Arguments> setups() {
+        return Stream.of(
+                Arguments.of(new Setup("SimpleRNN + SGD with Nesterov momentum",
+                        () -> SimpleRNN.builder(6).dropout(0.3).build(), () -> new SGD(0.05, 0.9, true))),
+                Arguments.of(new Setup("LSTM + Adam with amsgrad",
+                        () -> LSTM.builder(5).dropout(0.2).recurrentDropout(0.2).build(),
+                        () -> new Adam(0.01, 0.9, 0.999, 1e-7, true))),
+                Arguments.of(new Setup("GRU + centered RMSprop with momentum",
+                        () -> GRU.builder(5).dropout(0.25).build(), () -> new RMSprop(0.01, 0.9, 0.5, 1e-7, true))));
+    }
+
+    private static Sequential model(Setup setup) {
+        Sequential model = new Sequential(TestSupport.BACKEND).seed(7);
+        model.add(setup.cell().get());
+        model.add(new Dense(3));
+        model.add(new Activation("softmax"));
+        model.build(Shape.of(5, 4));
+        model.compile(new CategoricalCrossentropy(), setup.optimizer().get(), "accuracy");
+        return model;
+    }
+
+    private static FitOptions options() {
+        return new FitOptions().epochs(EPOCHS).batchSize(BATCH).verbose(0).validationSplit(0.2);
+    }
+
+    private static void assertSameWeights(Sequential actual, Sequential expected) {
+        List<Parameter> expectedParameters = expected.parameters();
+        List<Parameter> actualParameters = actual.parameters();
+        assertThat(actualParameters).hasSameSizeAs(expectedParameters);
+        for (int i = 0; i < expectedParameters.size(); i++) {
+            assertThat(ModelFileTest.bits(actualParameters.get(i).value()))
+                    .as(actualParameters.get(i).name())
+                    .containsExactly(ModelFileTest.bits(expectedParameters.get(i).value()));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("setups")
+    void resumedAfterAnEpochEndsBitIdenticalToAnUninterruptedRun(Setup setup) throws IOException {
+        Sequential uninterrupted = model(setup);
+        History expected = uninterrupted.fit(X, Y, options());
+
+        Checkpoints checkpoints = new Checkpoints(folder, 2);
+        Sequential first = model(setup);
+        first.fit(X, Y, options().listener(checkpoints).listener((epoch, logs) -> epoch < 2));
+        assertThat(checkpoints.lastWritten()).isEqualTo(folder.resolve("checkpoint-2.zip"));
+
+        Checkpoints.Restored restored = Checkpoints.restore(Checkpoints.latest(folder).orElseThrow(),
+                TestSupport.BACKEND);
+        assertThat(restored.state().epoch()).isEqualTo(2);
+        assertThat(restored.state().midEpoch()).isFalse();
+        assertThat(restored.model()).isNotSameAs(first);
+        History resumed = restored.model().fit(X, Y, options().resume(restored.state()).listener(checkpoints));
+
+        assertSameWeights(restored.model(), uninterrupted);
+        assertThat(resumed.asMap()).isEqualTo(expected.asMap());
+        assertThat(restored.model().optimizer().iterations()).isEqualTo(uninterrupted.optimizer().iterations());
+        assertThat(Checkpoints.list(folder)).extracting(path -> path.getFileName().toString())
+                .containsExactly("checkpoint-3.zip", "checkpoint-4.zip");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("setups")
+    void stoppedInTheMiddleOfAnEpochAndResumedEndsBitIdentical(Setup setup) throws IOException {
+        Sequential uninterrupted = model(setup);
+        History expected = uninterrupted.fit(X, Y, options());
+
+        // 32 training samples after the split: 4 steps per epoch; stop after step 2 of epoch 2.
+        AtomicInteger steps = new AtomicInteger();
+        Checkpoints checkpoints = new Checkpoints(folder, 3);
+        History partial = model(setup).fit(X, Y, options().listener(checkpoints)
+                .stopSignal(() -> steps.incrementAndGet() >= 6));
+        assertThat(partial.epochs()).isEqualTo(1);
+        assertThat(checkpoints.lastWritten()).isEqualTo(folder.resolve("checkpoint-2-step-2.zip"));
+        assertThat(Checkpoints.latest(folder)).contains(folder.resolve("checkpoint-2-step-2.zip"));
+
+        Checkpoints.Restored restored = Checkpoints.restore(checkpoints.lastWritten(), TestSupport.BACKEND);
+        FitState state = restored.state();
+        assertThat(state.epoch()).isEqualTo(1);
+        assertThat(state.step()).isEqualTo(2);
+        assertThat(state.seen()).isEqualTo(2 * BATCH);
+        History resumed = restored.model().fit(X, Y, options().resume(state).listener(checkpoints));
+
+        assertSameWeights(restored.model(), uninterrupted);
+        assertThat(resumed.asMap()).isEqualTo(expected.asMap());
+        assertThat(Checkpoints.list(folder)).extracting(path -> path.getFileName().toString())
+                .containsExactly("checkpoint-2.zip", "checkpoint-3.zip", "checkpoint-4.zip");
+    }
+
+    @Test
+    void aStopAtAnEpochsEndWritesNothingTwice() throws IOException {
+        Setup setup = (Setup) setups().findFirst().orElseThrow().get()[0];
+        AtomicInteger steps = new AtomicInteger();
+        Checkpoints checkpoints = new Checkpoints(folder, 5);
+        model(setup).fit(X, Y, options().listener(checkpoints).stopSignal(() -> steps.incrementAndGet() >= 4));
+        assertThat(Checkpoints.list(folder)).containsExactly(folder.resolve("checkpoint-1.zip"));
+    }
+
+    @Test
+    void keepsTheLastKAndLeavesNoTemporaryFiles() throws IOException {
+        Setup setup = (Setup) setups().findFirst().orElseThrow().get()[0];
+        model(setup).fit(X, Y, options().epochs(5).listener(new Checkpoints(folder, 2)));
+        try (Stream<Path> files = Files.list(folder)) {
+            assertThat(files.map(path -> path.getFileName().toString()).sorted())
+                    .containsExactly("checkpoint-4.zip", "checkpoint-5.zip");
+        }
+        assertThatThrownBy(() -> new Checkpoints(folder, 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("keepLast");
+    }
+
+    @Test
+    void aFailingWriteKeepsThePreviousCheckpoints() throws IOException {
+        Setup setup = (Setup) setups().findFirst().orElseThrow().get()[0];
+        // A non-empty folder where checkpoint 3 should go makes its final rename fail.
+        Files.createDirectories(folder.resolve("checkpoint-3.zip"));
+        Files.writeString(folder.resolve("checkpoint-3.zip").resolve("in-the-way"), "x");
+        Sequential model = model(setup);
+        assertThatThrownBy(() -> model.fit(X, Y, options().listener(new Checkpoints(folder, 2))))
+                .isInstanceOf(UncheckedIOException.class).hasMessageContaining("checkpoint-3.zip");
+        try (Stream<Path> files = Files.list(folder)) {
+            assertThat(files.map(path -> path.getFileName().toString()).sorted())
+                    .containsExactly("checkpoint-1.zip", "checkpoint-2.zip", "checkpoint-3.zip");
+        }
+        Checkpoints.Restored restored = Checkpoints.restore(folder.resolve("checkpoint-2.zip"), TestSupport.BACKEND);
+        assertThat(restored.state().epoch()).isEqualTo(2);
+    }
+
+    @Test
+    void aCheckpointIsAlsoAModelFile() throws IOException {
+        Setup setup = (Setup) setups().findFirst().orElseThrow().get()[0];
+        Sequential model = model(setup);
+        model.fit(X, Y, options().epochs(1).listener(new Checkpoints(folder, 1)));
+        Sequential loaded = ModelFile.load(folder.resolve("checkpoint-1.zip"), TestSupport.BACKEND);
+        assertSameWeights(loaded, model);
+    }
+
+    @Test
+    void resumingWithOtherDataOrBatchSizeIsRefused() throws IOException {
+        Setup setup = (Setup) setups().findFirst().orElseThrow().get()[0];
+        AtomicInteger steps = new AtomicInteger();
+        model(setup).fit(X, Y, options().listener(new Checkpoints(folder, 1))
+                .stopSignal(() -> steps.incrementAndGet() >= 2));
+        Checkpoints.Restored restored = Checkpoints.restore(Checkpoints.latest(folder).orElseThrow(),
+                TestSupport.BACKEND);
+        assertThatThrownBy(() -> restored.model().fit(X, Y, options().batchSize(4).resume(restored.state())))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("batch size 8");
+        assertThatThrownBy(() -> restored.model().fit(X, Y, options().validationSplit(0.5)
+                .resume(restored.state()))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("32 samples");
+    }
+
+    @Test
+    void aCorruptCheckpointIsAnErrorNamingTheFile() throws IOException {
+        Setup setup = (Setup) setups().findFirst().orElseThrow().get()[0];
+        model(setup).fit(X, Y, options().epochs(2).listener(new Checkpoints(folder, 2)));
+        Path latest = Checkpoints.latest(folder).orElseThrow();
+        byte[] bytes = Files.readAllBytes(latest);
+        Files.write(latest, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        assertThatThrownBy(() -> Checkpoints.restore(latest, TestSupport.BACKEND))
+                .isInstanceOf(ModelFileException.class).hasMessageStartingWith(latest.toString());
+
+        Path modelFile = folder.resolve("model.zip");
+        ModelFile.save(model(setup), modelFile);
+        assertThatThrownBy(() -> Checkpoints.restore(modelFile, TestSupport.BACKEND))
+                .isInstanceOf(ModelFileException.class)
+                .hasMessageStartingWith(modelFile + ", entry trainer.json: missing");
+    }
+
+    @Test
+    void metadataIsStoredAndGivenBack() throws IOException {
+        Setup setup = (Setup) setups().findFirst().orElseThrow().get()[0];
+        Checkpoints checkpoints = new Checkpoints(folder, 1)
+                .metadata(() -> Map.of("units", 6, "cell", "simple", "seconds", List.of(1.5, 2.5)));
+        model(setup).fit(X, Y, options().epochs(1).listener(checkpoints));
+        Checkpoints.Restored restored = Checkpoints.restore(checkpoints.lastWritten(), TestSupport.BACKEND);
+        assertThat(restored.metadata()).containsEntry("units", 6).containsEntry("cell", "simple")
+                .containsEntry("seconds", List.of(1.5, 2.5));
+        assertThat(Checkpoints.latest(folder.resolve("absent"))).isEmpty();
+    }
+}

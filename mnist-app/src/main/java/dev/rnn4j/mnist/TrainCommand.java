@@ -74,7 +74,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--learning-rate", defaultValue = "0.01", description = "SGD learning rate (default: ${DEFAULT-VALUE}).")
     double learningRate;
 
-    @Option(names = "--seed", description = "Seed for weights, dropout and shuffling (default: random, printed).")
+    /**
+     * A fixed default makes the notebook's run reproducible: the same command gives the same weights and accuracy
+     * (seed 1: 97.88 %; seeds measured so far span 97.3-98.2 %, docs/mnist.md).
+     */
+    @Option(names = "--seed", defaultValue = "1",
+            description = "Seed for weights, dropout and shuffling (default: ${DEFAULT-VALUE}); same seed, same run.")
     Long seed;
 
     @Option(names = "--verbose", defaultValue = "1",
@@ -137,7 +142,7 @@ final class TrainCommand implements Callable<Integer> {
             console.println(line.append(']'));
         }
 
-        long usedSeed = seed != null ? seed : System.currentTimeMillis();
+        long usedSeed = seed;
         console.println("seed: " + usedSeed);
         Shape input = Shape.of(mnist.dataset.rows(), mnist.dataset.cols());
         Sequential model = NotebookModel.create(backend, usedSeed, input, recurrentCell, layers, units, dropout,

@@ -5,8 +5,6 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import dev.rnn4j.api.Backend;
 import dev.rnn4j.api.Layer;
 import dev.rnn4j.api.Optimizer;
@@ -572,25 +570,7 @@ public final class Checkpoints implements FitOptions.EpochListener {
                 throw error("missing; expected the " + (name.equals(TRAINER_ENTRY) ? "training state"
                         : "optimizer state") + " (is this a model file rather than a checkpoint?)");
             }
-            byte[] bytes;
-            try (InputStream in = zip.getInputStream(zipEntry)) {
-                bytes = in.readNBytes(MAX_JSON_BYTES + 1);
-            } catch (IOException e) {
-                throw error("cannot read the entry (corrupt zip?): " + e.getMessage(), e);
-            }
-            if (bytes.length > MAX_JSON_BYTES) {
-                throw error("expected at most " + MAX_JSON_BYTES + " bytes, found more");
-            }
-            JsonElement json;
-            try {
-                json = JsonParser.parseString(new String(bytes, StandardCharsets.UTF_8));
-            } catch (JsonParseException e) {
-                throw error("expected JSON, found a syntax error: " + e.getMessage(), e);
-            }
-            if (!json.isJsonObject()) {
-                throw error("expected a JSON object, found " + abbreviate(json));
-            }
-            return json.getAsJsonObject();
+            return ModelFile.readJsonObject(zip, zipEntry, MAX_JSON_BYTES, this::error);
         }
 
         private ModelFileException error(String problem) {

@@ -96,6 +96,39 @@ public final class ModelFile {
     }
 
     /**
+     * Reads a zip entry holding a JSON object, at most {@code maxBytes} long; checkpoints use it too.
+     *
+     * @param zip      the open zip
+     * @param entry    the entry
+     * @param maxBytes the largest entry accepted (bounds the allocation for forged files)
+     * @param error    makes the exception for a problem, naming the file and entry
+     * @return the object
+     * @throws ModelFileException when the entry cannot be read, is too long, or is not a JSON object
+     */
+    static JsonObject readJsonObject(java.util.zip.ZipFile zip, ZipEntry entry, int maxBytes,
+            java.util.function.BiFunction<String, Throwable, ModelFileException> error) throws ModelFileException {
+        byte[] bytes;
+        try (InputStream in = zip.getInputStream(entry)) {
+            bytes = in.readNBytes(maxBytes + 1);
+        } catch (IOException | RuntimeException e) {
+            throw error.apply("cannot read the entry (corrupt zip?): " + e.getMessage(), e);
+        }
+        if (bytes.length > maxBytes) {
+            throw error.apply("expected at most " + maxBytes + " bytes, found more", null);
+        }
+        JsonElement json;
+        try {
+            json = JsonParser.parseString(new String(bytes, StandardCharsets.UTF_8));
+        } catch (JsonParseException e) {
+            throw error.apply("expected JSON, found a syntax error: " + e.getMessage(), e);
+        }
+        if (!json.isJsonObject()) {
+            throw error.apply("expected a JSON object, found " + abbreviate(json), null);
+        }
+        return json.getAsJsonObject();
+    }
+
+    /**
      * @param layerName     the layer's name
      * @param parameterName the parameter's name
      * @return the zip entry of the parameter's weights: {@code weights/<layer>/<parameter>.npy}
@@ -546,25 +579,7 @@ public final class ModelFile {
             if (entry.getSize() > MAX_CONFIG_BYTES) {
                 throw configError("expected at most " + MAX_CONFIG_BYTES + " bytes, found " + entry.getSize());
             }
-            byte[] bytes;
-            try (InputStream in = zip.getInputStream(entry)) {
-                bytes = in.readNBytes(MAX_CONFIG_BYTES + 1);
-            } catch (IOException e) {
-                throw configError("cannot read the entry: " + e.getMessage(), e);
-            }
-            if (bytes.length > MAX_CONFIG_BYTES) {
-                throw configError("expected at most " + MAX_CONFIG_BYTES + " bytes, found more");
-            }
-            JsonElement json;
-            try {
-                json = JsonParser.parseString(new String(bytes, StandardCharsets.UTF_8));
-            } catch (JsonParseException e) {
-                throw configError("expected JSON, found a syntax error: " + oneLine(e.getMessage()), e);
-            }
-            if (!json.isJsonObject()) {
-                throw configError("expected a JSON object, found " + abbreviate(json));
-            }
-            return json.getAsJsonObject();
+            return readJsonObject(zip, entry, MAX_CONFIG_BYTES, this::configError);
         }
 
         private void checkFormat(JsonObject config) throws ModelFileException {

@@ -7,6 +7,7 @@ import dev.rnn4j.core.io.ModelFile;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Prints the model summary of a saved model, or of the notebook's model for the given options. */
@@ -16,28 +17,15 @@ final class SummaryCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "FILE", description = "A model.zip written by train.")
     Path model;
 
-    @Option(names = "--cell", defaultValue = "simple",
-            description = "Recurrent cell: simple (SimpleRNN), lstm or gru (default: ${DEFAULT-VALUE}).")
-    String cell;
-
-    @Option(names = "--layers", defaultValue = "1",
-            description = "Recurrent layers, stacked; all but the last return sequences (default: ${DEFAULT-VALUE}).")
-    int layers;
-
-    @Option(names = "--units", defaultValue = "256",
-            description = "Units of each recurrent layer (default: ${DEFAULT-VALUE}).")
-    int units;
-
-    @Option(names = "--dropout", defaultValue = "0.2",
-            description = "Input dropout of each recurrent layer (default: ${DEFAULT-VALUE}).")
-    double dropout;
+    @Mixin
+    ModelOptions modelOptions = new ModelOptions();
 
     @Override
     public Integer call() throws Exception {
         Backend backend = Backends.load();
         Sequential sequential = model != null ? ModelFile.load(model, backend)
-                : NotebookModel.create(backend, 0, Shape.of(28, 28), NotebookModel.Cell.fromOption(cell), layers, units,
-                        dropout, 10, 0.01);
+                : NotebookModel.create(backend, 0, Shape.of(28, 28), modelOptions.cell(), modelOptions.layers,
+                        modelOptions.units, modelOptions.dropout, 10, 0.01);
         System.out.print(sequential.summary());
         return 0;
     }

@@ -55,21 +55,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "128", description = "Batch size (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--cell", defaultValue = "simple",
-            description = "Recurrent cell: simple (SimpleRNN), lstm or gru (default: ${DEFAULT-VALUE}).")
-    String cell;
-
-    @Option(names = "--layers", defaultValue = "1",
-            description = "Recurrent layers, stacked; all but the last return sequences (default: ${DEFAULT-VALUE}).")
-    int layers;
-
-    @Option(names = "--units", defaultValue = "256",
-            description = "Units of each recurrent layer (default: ${DEFAULT-VALUE}).")
-    int units;
-
-    @Option(names = "--dropout", defaultValue = "0.2",
-            description = "Input dropout of each recurrent layer (default: ${DEFAULT-VALUE}).")
-    double dropout;
+    @Mixin
+    ModelOptions modelOptions = new ModelOptions();
 
     @Option(names = "--learning-rate", defaultValue = "0.01", description = "SGD learning rate (default: ${DEFAULT-VALUE}).")
     double learningRate;
@@ -120,7 +107,7 @@ final class TrainCommand implements Callable<Integer> {
         if (resume != null) {
             return resumeRun(console);
         }
-        NotebookModel.Cell recurrentCell = NotebookModel.Cell.fromOption(cell);
+        NotebookModel.Cell recurrentCell = modelOptions.cell();
         Backend backend = Backends.load();
         console.println(backend.describe());
         MnistData mnist = MnistData.load(data.dataDir, data.mirrors, console, data.classes);
@@ -145,8 +132,8 @@ final class TrainCommand implements Callable<Integer> {
         long usedSeed = seed;
         console.println("seed: " + usedSeed);
         Shape input = Shape.of(mnist.dataset.rows(), mnist.dataset.cols());
-        Sequential model = NotebookModel.create(backend, usedSeed, input, recurrentCell, layers, units, dropout,
-                data.classes, learningRate);
+        Sequential model = NotebookModel.create(backend, usedSeed, input, recurrentCell, modelOptions.layers,
+                modelOptions.units, modelOptions.dropout, data.classes, learningRate);
         console.print(model.summary());
 
         Path runFolder = out != null ? out : Path.of("runs",
@@ -202,10 +189,7 @@ final class TrainCommand implements Callable<Integer> {
             epochs = (int) number(settings.get("epochs"));
         }
         batchSize = (int) number(settings.get("batch_size"));
-        cell = String.valueOf(settings.get("cell"));
-        layers = (int) number(settings.get("layers"));
-        units = (int) number(settings.get("units"));
-        dropout = number(settings.get("dropout"));
+        modelOptions.restoreFrom(settings, TrainCommand::number);
         learningRate = number(settings.get("learning_rate"));
         validationSplit = number(settings.get("validation_split"));
         data.classes = (int) number(settings.get("classes"));
@@ -310,10 +294,7 @@ final class TrainCommand implements Callable<Integer> {
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("epochs", epochs);
         settings.put("batch_size", batchSize);
-        settings.put("cell", NotebookModel.Cell.fromOption(cell).option());
-        settings.put("layers", layers);
-        settings.put("units", units);
-        settings.put("dropout", dropout);
+        modelOptions.putInto(settings);
         settings.put("learning_rate", learningRate);
         settings.put("validation_split", validationSplit);
         settings.put("classes", data.classes);
@@ -330,16 +311,7 @@ final class TrainCommand implements Callable<Integer> {
         if (batchSize < 1) {
             throw new IllegalArgumentException("--batch-size: expected at least 1, found " + batchSize);
         }
-        NotebookModel.Cell.fromOption(cell);
-        if (layers < 1) {
-            throw new IllegalArgumentException("--layers: expected at least 1, found " + layers);
-        }
-        if (units < 1) {
-            throw new IllegalArgumentException("--units: expected at least 1, found " + units);
-        }
-        if (!(dropout >= 0 && dropout < 1)) {
-            throw new IllegalArgumentException("--dropout: expected a rate in [0, 1), found " + dropout);
-        }
+        modelOptions.validate();
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
             throw new IllegalArgumentException("--learning-rate: expected a positive number, found " + learningRate);
         }
@@ -395,10 +367,7 @@ final class TrainCommand implements Callable<Integer> {
         summary.put("seed", usedSeed);
         summary.put("epochs", epochs);
         summary.put("batch_size", batchSize);
-        summary.put("cell", NotebookModel.Cell.fromOption(cell).option());
-        summary.put("layers", layers);
-        summary.put("units", units);
-        summary.put("dropout", dropout);
+        modelOptions.putInto(summary);
         summary.put("learning_rate", learningRate);
         summary.put("validation_split", validationSplit);
         summary.put("test_loss", scores.get("loss"));

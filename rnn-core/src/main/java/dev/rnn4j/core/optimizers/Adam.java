@@ -1,7 +1,6 @@
 package dev.rnn4j.core.optimizers;
 
 import dev.rnn4j.api.Backend;
-import dev.rnn4j.api.Optimizer;
 import dev.rnn4j.api.Parameter;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -25,15 +24,13 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * parameter's data type; {@link #state} names them as Keras does: {@code momentum} (m), {@code velocity} (v) and
  * {@code velocity_hat}.
  */
-public final class Adam implements Optimizer {
-    private double learningRate;
+public final class Adam extends AbstractOptimizer {
     private final double beta1;
     private final double beta2;
     private final double epsilon;
     private final boolean amsgrad;
     /** Keyed by identity: the parameter objects live as long as their layers. */
     private final Map<Parameter, Slots> slots = new IdentityHashMap<>();
-    private long iterations;
     private static final String MOMENTUM = "momentum";
     private static final String VELOCITY = "velocity";
     private static final String VELOCITY_HAT = "velocity_hat";
@@ -58,7 +55,7 @@ public final class Adam implements Optimizer {
      * @param amsgrad      whether to use the maximum of the past second moments (Reddi et al. 2018)
      */
     public Adam(double learningRate, double beta1, double beta2, double epsilon, boolean amsgrad) {
-        setLearningRate(learningRate);
+        super(learningRate);
         this.beta1 = checkDecay("beta_1", beta1);
         this.beta2 = checkDecay("beta_2", beta2);
         if (!(epsilon >= 0.0) || Double.isInfinite(epsilon)) {
@@ -82,8 +79,8 @@ public final class Adam implements Optimizer {
 
     @Override
     public void step(List<Parameter> parameters, Backend backend) {
-        long t = iterations + 1;
-        double rate = learningRate * Math.sqrt(1.0 - Math.pow(beta2, t)) / (1.0 - Math.pow(beta1, t));
+        long t = iterations() + 1;
+        double rate = learningRate() * Math.sqrt(1.0 - Math.pow(beta2, t)) / (1.0 - Math.pow(beta1, t));
         for (Parameter parameter : parameters) {
             Slots slot = slots.computeIfAbsent(parameter, key -> new Slots(key, backend, amsgrad));
             INDArray gradient = parameter.gradient();
@@ -104,26 +101,7 @@ public final class Adam implements Optimizer {
             Transforms.sqrt(slot.scratch, false).addi(epsilon).rdivi(slot.momentum);
             backend.axpy(-rate, slot.scratch, parameter.value());
         }
-        iterations++;
-    }
-
-    @Override
-    public double learningRate() {
-        return learningRate;
-    }
-
-    @Override
-    public void setLearningRate(double learningRate) {
-        if (!(learningRate > 0.0) || Double.isInfinite(learningRate)) {
-            throw new IllegalArgumentException("Adam learning_rate: expected a positive finite value, found "
-                    + learningRate);
-        }
-        this.learningRate = learningRate;
-    }
-
-    @Override
-    public long iterations() {
-        return iterations;
+        countStep();
     }
 
     @Override
@@ -153,17 +131,9 @@ public final class Adam implements Optimizer {
     }
 
     @Override
-    public void restoreIterations(long iterations) {
-        if (iterations < 0) {
-            throw new IllegalArgumentException("Adam iterations: expected at least 0, found " + iterations);
-        }
-        this.iterations = iterations;
-    }
-
-    @Override
     public Map<String, Object> config() {
         Map<String, Object> config = new LinkedHashMap<>();
-        config.put("learning_rate", learningRate);
+        config.put("learning_rate", learningRate());
         config.put("beta_1", beta1);
         config.put("beta_2", beta2);
         config.put("epsilon", epsilon);

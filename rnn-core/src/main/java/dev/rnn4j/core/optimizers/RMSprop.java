@@ -1,7 +1,6 @@
 package dev.rnn4j.core.optimizers;
 
 import dev.rnn4j.api.Backend;
-import dev.rnn4j.api.Optimizer;
 import dev.rnn4j.api.Parameter;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -27,15 +26,13 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * {@code s} only with momentum. {@link #state} names them as Keras does: {@code velocity} (v), {@code average_gradient}
  * (a) and {@code momentum} (s).
  */
-public final class RMSprop implements Optimizer {
-    private double learningRate;
+public final class RMSprop extends AbstractOptimizer {
     private final double rho;
     private final double momentum;
     private final double epsilon;
     private final boolean centered;
     /** Keyed by identity: the parameter objects live as long as their layers. */
     private final Map<Parameter, Slots> slots = new IdentityHashMap<>();
-    private long iterations;
     private static final String VELOCITY = "velocity";
     private static final String AVERAGE_GRADIENT = "average_gradient";
     private static final String MOMENTUM = "momentum";
@@ -60,7 +57,7 @@ public final class RMSprop implements Optimizer {
      * @param centered     whether to divide by the estimated variance instead of the mean square
      */
     public RMSprop(double learningRate, double rho, double momentum, double epsilon, boolean centered) {
-        setLearningRate(learningRate);
+        super(learningRate);
         if (!(rho >= 0.0 && rho < 1.0)) {
             throw new IllegalArgumentException("RMSprop rho: expected a value in [0, 1), found " + rho);
         }
@@ -103,33 +100,14 @@ public final class RMSprop implements Optimizer {
             // increment = learning_rate * g / scratch
             slot.scratch.rdivi(gradient);
             if (slot.momentum == null) {
-                backend.axpy(-learningRate, slot.scratch, parameter.value());
+                backend.axpy(-learningRate(), slot.scratch, parameter.value());
                 continue;
             }
             slot.momentum.muli(momentum);
-            backend.axpy(learningRate, slot.scratch, slot.momentum);
+            backend.axpy(learningRate(), slot.scratch, slot.momentum);
             backend.axpy(-1.0, slot.momentum, parameter.value());
         }
-        iterations++;
-    }
-
-    @Override
-    public double learningRate() {
-        return learningRate;
-    }
-
-    @Override
-    public void setLearningRate(double learningRate) {
-        if (!(learningRate > 0.0) || Double.isInfinite(learningRate)) {
-            throw new IllegalArgumentException("RMSprop learning_rate: expected a positive finite value, found "
-                    + learningRate);
-        }
-        this.learningRate = learningRate;
-    }
-
-    @Override
-    public long iterations() {
-        return iterations;
+        countStep();
     }
 
     @Override
@@ -168,17 +146,9 @@ public final class RMSprop implements Optimizer {
     }
 
     @Override
-    public void restoreIterations(long iterations) {
-        if (iterations < 0) {
-            throw new IllegalArgumentException("RMSprop iterations: expected at least 0, found " + iterations);
-        }
-        this.iterations = iterations;
-    }
-
-    @Override
     public Map<String, Object> config() {
         Map<String, Object> config = new LinkedHashMap<>();
-        config.put("learning_rate", learningRate);
+        config.put("learning_rate", learningRate());
         config.put("rho", rho);
         config.put("momentum", momentum);
         config.put("epsilon", epsilon);

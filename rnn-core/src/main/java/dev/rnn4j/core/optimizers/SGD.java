@@ -1,7 +1,6 @@
 package dev.rnn4j.core.optimizers;
 
 import dev.rnn4j.api.Backend;
-import dev.rnn4j.api.Optimizer;
 import dev.rnn4j.api.Parameter;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -21,13 +20,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Velocities are created on the first step, one per parameter, only when momentum is used; {@link #state} names
  * them {@code momentum}, as Keras's slot variables.
  */
-public final class SGD implements Optimizer {
-    private double learningRate;
+public final class SGD extends AbstractOptimizer {
     private final double momentum;
     private final boolean nesterov;
     /** Keyed by identity: the parameter objects live as long as their layers. */
     private final Map<Parameter, INDArray> velocities = new IdentityHashMap<>();
-    private long iterations;
     private static final String MOMENTUM_SLOT = "momentum";
 
     /** Keras's defaults: learning rate 0.01, no momentum. */
@@ -48,7 +45,7 @@ public final class SGD implements Optimizer {
      * @param nesterov     whether to use Nesterov momentum
      */
     public SGD(double learningRate, double momentum, boolean nesterov) {
-        setLearningRate(learningRate);
+        super(learningRate);
         if (!(momentum >= 0.0 && momentum < 1.0)) {
             throw new IllegalArgumentException("SGD momentum: expected a value in [0, 1), found " + momentum);
         }
@@ -65,40 +62,21 @@ public final class SGD implements Optimizer {
     public void step(List<Parameter> parameters, Backend backend) {
         for (Parameter parameter : parameters) {
             if (momentum == 0.0) {
-                backend.axpy(-learningRate, parameter.gradient(), parameter.value());
+                backend.axpy(-learningRate(), parameter.gradient(), parameter.value());
                 continue;
             }
             INDArray velocity = velocities.computeIfAbsent(parameter,
                     key -> backend.zeros(key.value().dataType(), key.shape()));
             velocity.muli(momentum);
-            backend.axpy(-learningRate, parameter.gradient(), velocity);
+            backend.axpy(-learningRate(), parameter.gradient(), velocity);
             if (nesterov) {
                 backend.axpy(momentum, velocity, parameter.value());
-                backend.axpy(-learningRate, parameter.gradient(), parameter.value());
+                backend.axpy(-learningRate(), parameter.gradient(), parameter.value());
             } else {
                 backend.axpy(1.0, velocity, parameter.value());
             }
         }
-        iterations++;
-    }
-
-    @Override
-    public double learningRate() {
-        return learningRate;
-    }
-
-    @Override
-    public void setLearningRate(double learningRate) {
-        if (!(learningRate > 0.0) || Double.isInfinite(learningRate)) {
-            throw new IllegalArgumentException("SGD learning_rate: expected a positive finite value, found "
-                    + learningRate);
-        }
-        this.learningRate = learningRate;
-    }
-
-    @Override
-    public long iterations() {
-        return iterations;
+        countStep();
     }
 
     @Override
@@ -119,17 +97,9 @@ public final class SGD implements Optimizer {
     }
 
     @Override
-    public void restoreIterations(long iterations) {
-        if (iterations < 0) {
-            throw new IllegalArgumentException("SGD iterations: expected at least 0, found " + iterations);
-        }
-        this.iterations = iterations;
-    }
-
-    @Override
     public Map<String, Object> config() {
         Map<String, Object> config = new LinkedHashMap<>();
-        config.put("learning_rate", learningRate);
+        config.put("learning_rate", learningRate());
         config.put("momentum", momentum);
         config.put("nesterov", nesterov);
         return config;

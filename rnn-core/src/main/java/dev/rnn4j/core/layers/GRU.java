@@ -2,7 +2,6 @@ package dev.rnn4j.core.layers;
 
 import dev.rnn4j.api.ActivationFunction;
 import dev.rnn4j.api.Backend;
-import dev.rnn4j.api.Initializer;
 import dev.rnn4j.api.Shape;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -41,7 +40,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * gate-major {@code [3, batch, units]} arrays (one ND4J {@code assign} each), so that the elementwise gate math runs as
  * {@link Backend} operations on contiguous arrays; backward copies the gate gradients back the same way.
  */
-public final class GRU extends AbstractLayer {
+public final class GRU extends AbstractRecurrentLayer {
     /** Gate indices in Keras's order. */
     private static final int UPDATE = 0;
     private static final int RESET = 1;
@@ -49,16 +48,8 @@ public final class GRU extends AbstractLayer {
     private static final int CANDIDATE = 2;
     private static final int GATES = 3;
 
-    private final int units;
-    private final ActivationFunction activation;
     private final ActivationFunction recurrentActivation;
-    private final boolean useBias;
-    private final boolean returnSequences;
-    private final double dropout;
     private final double recurrentDropout;
-    private final Initializer kernelInitializer;
-    private final Initializer recurrentInitializer;
-    private final Initializer biasInitializer;
 
     private INDArray kernel;
     private INDArray recurrentKernel;
@@ -81,17 +72,9 @@ public final class GRU extends AbstractLayer {
     }
 
     private GRU(Builder builder) {
-        builder.check("GRU");
-        this.units = builder.units;
-        this.activation = builder.activation;
+        super(builder, "GRU");
         this.recurrentActivation = builder.recurrentActivation;
-        this.useBias = builder.useBias;
-        this.returnSequences = builder.returnSequences;
-        this.dropout = builder.dropout;
         this.recurrentDropout = builder.recurrentDropout;
-        this.kernelInitializer = builder.kernelInitializer;
-        this.recurrentInitializer = builder.recurrentInitializer;
-        this.biasInitializer = builder.biasInitializer;
     }
 
     /**
@@ -100,22 +83,6 @@ public final class GRU extends AbstractLayer {
      */
     public static Builder builder(int units) {
         return new Builder(units);
-    }
-
-    /** @return the number of units */
-    public int units() {
-        return units;
-    }
-
-    /** @return whether the output is every state rather than the last */
-    public boolean returnSequences() {
-        return returnSequences;
-    }
-
-    @Override
-    public Shape outputShape(Shape inputShape) {
-        requireRank(inputShape, 2, "[batch, timesteps, features]");
-        return returnSequences ? Shape.of(inputShape.dim(0), units) : Shape.of(units);
     }
 
     @Override

@@ -41,7 +41,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * backend's fast path); backward copies the gate gradients back into Keras's column order the same way. Derivatives
  * come from the stored gate outputs.
  */
-public final class LSTM extends AbstractLayer {
+public final class LSTM extends AbstractRecurrentLayer {
     /** Gate indices in Keras's order. */
     private static final int INPUT = 0;
     private static final int FORGET = 1;
@@ -50,17 +50,9 @@ public final class LSTM extends AbstractLayer {
     private static final int OUTPUT = 3;
     private static final int GATES = 4;
 
-    private final int units;
-    private final ActivationFunction activation;
     private final ActivationFunction recurrentActivation;
-    private final boolean useBias;
     private final boolean unitForgetBias;
-    private final boolean returnSequences;
-    private final double dropout;
     private final double recurrentDropout;
-    private final Initializer kernelInitializer;
-    private final Initializer recurrentInitializer;
-    private final Initializer biasInitializer;
 
     private INDArray kernel;
     private INDArray recurrentKernel;
@@ -80,18 +72,10 @@ public final class LSTM extends AbstractLayer {
     }
 
     private LSTM(Builder builder) {
-        builder.check("LSTM");
-        this.units = builder.units;
-        this.activation = builder.activation;
+        super(builder, "LSTM");
         this.recurrentActivation = builder.recurrentActivation;
-        this.useBias = builder.useBias;
         this.unitForgetBias = builder.unitForgetBias;
-        this.returnSequences = builder.returnSequences;
-        this.dropout = builder.dropout;
         this.recurrentDropout = builder.recurrentDropout;
-        this.kernelInitializer = builder.kernelInitializer;
-        this.recurrentInitializer = builder.recurrentInitializer;
-        this.biasInitializer = builder.biasInitializer;
     }
 
     /**
@@ -100,22 +84,6 @@ public final class LSTM extends AbstractLayer {
      */
     public static Builder builder(int units) {
         return new Builder(units);
-    }
-
-    /** @return the number of units */
-    public int units() {
-        return units;
-    }
-
-    /** @return whether the output is every state rather than the last */
-    public boolean returnSequences() {
-        return returnSequences;
-    }
-
-    @Override
-    public Shape outputShape(Shape inputShape) {
-        requireRank(inputShape, 2, "[batch, timesteps, features]");
-        return returnSequences ? Shape.of(inputShape.dim(0), units) : Shape.of(units);
     }
 
     @Override

@@ -1,8 +1,6 @@
 package dev.rnn4j.core.layers;
 
-import dev.rnn4j.api.ActivationFunction;
 import dev.rnn4j.api.Backend;
-import dev.rnn4j.api.Initializer;
 import dev.rnn4j.api.Shape;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -26,16 +24,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * activation in place; backward (full BPTT) runs one product per step and computes each weight gradient as one product
  * over all timesteps after the loop. The activation's derivative comes from the stored states.
  */
-public final class SimpleRNN extends AbstractLayer {
-    private final int units;
-    private final ActivationFunction activation;
-    private final boolean useBias;
-    private final boolean returnSequences;
-    private final double dropout;
-    private final Initializer kernelInitializer;
-    private final Initializer recurrentInitializer;
-    private final Initializer biasInitializer;
-
+public final class SimpleRNN extends AbstractRecurrentLayer {
     private INDArray kernel;
     private INDArray recurrentKernel;
     private INDArray bias;
@@ -53,15 +42,7 @@ public final class SimpleRNN extends AbstractLayer {
     }
 
     private SimpleRNN(Builder builder) {
-        builder.check("SimpleRNN");
-        this.units = builder.units;
-        this.activation = builder.activation;
-        this.useBias = builder.useBias;
-        this.returnSequences = builder.returnSequences;
-        this.dropout = builder.dropout;
-        this.kernelInitializer = builder.kernelInitializer;
-        this.recurrentInitializer = builder.recurrentInitializer;
-        this.biasInitializer = builder.biasInitializer;
+        super(builder, "SimpleRNN");
     }
 
     /**
@@ -70,22 +51,6 @@ public final class SimpleRNN extends AbstractLayer {
      */
     public static Builder builder(int units) {
         return new Builder(units);
-    }
-
-    /** @return the number of units */
-    public int units() {
-        return units;
-    }
-
-    /** @return the input dropout rate */
-    public double dropout() {
-        return dropout;
-    }
-
-    @Override
-    public Shape outputShape(Shape inputShape) {
-        requireRank(inputShape, 2, "[batch, timesteps, features]");
-        return returnSequences ? Shape.of(inputShape.dim(0), units) : Shape.of(units);
     }
 
     @Override

@@ -3,6 +3,9 @@ package dev.rnn4j.core.layers;
 import dev.rnn4j.api.ActivationFunction;
 import dev.rnn4j.api.Initializer;
 import dev.rnn4j.api.Shape;
+import java.util.Random;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The settings and shape rules every recurrent layer shares: input {@code [batch, timesteps, features]}, output
@@ -48,6 +51,38 @@ public abstract class AbstractRecurrentLayer extends AbstractLayer {
     /** @return the input dropout rate */
     public final double dropout() {
         return dropout;
+    }
+
+    /**
+     * Draws a dropout mask as Keras does: each value is kept with probability {@code 1 - rate} and scaled by
+     * {@code 1 / (1 - rate)}, from the model's generator, in a fixed order.
+     *
+     * @param mask   the mask array, overwritten
+     * @param values a scratch array of the mask's length
+     * @param rate   the dropout rate in (0, 1)
+     */
+    protected final void fillMask(INDArray mask, float[] values, double rate) {
+        float keep = (float) (1.0 / (1.0 - rate));
+        Random random = context().random();
+        for (int i = 0; i < values.length; i++) {
+            values[i] = random.nextDouble() >= rate ? keep : 0f;
+        }
+        backend().write(values, mask);
+    }
+
+    /**
+     * @param matrix       a C-ordered matrix
+     * @param count        the number of blocks
+     * @param rowsPerBlock the rows in each block
+     * @return views of consecutive row blocks (contiguous, so the backend's fast paths apply), created once
+     */
+    protected static INDArray[] rowBlocks(INDArray matrix, int count, int rowsPerBlock) {
+        INDArray[] blocks = new INDArray[count];
+        for (int i = 0; i < count; i++) {
+            blocks[i] = matrix.get(NDArrayIndex.interval((long) i * rowsPerBlock, (long) (i + 1) * rowsPerBlock),
+                    NDArrayIndex.all());
+        }
+        return blocks;
     }
 
     @Override

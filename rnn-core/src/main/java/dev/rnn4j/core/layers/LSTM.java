@@ -8,7 +8,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Random;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -261,15 +260,6 @@ public final class LSTM extends AbstractRecurrentLayer {
         backend.axpy(1.0, buffers.scratch, previousStateGradient);
     }
 
-    private void fillMask(INDArray mask, float[] values, double rate) {
-        float keep = (float) (1.0 / (1.0 - rate));
-        Random random = context().random();
-        for (int i = 0; i < values.length; i++) {
-            values[i] = random.nextDouble() >= rate ? keep : 0f;
-        }
-        backend().write(values, mask);
-    }
-
     private Buffers allocate(int batch) {
         return new Buffers(batch, inputShape().dim(0), inputShape().dim(1));
     }
@@ -389,15 +379,6 @@ public final class LSTM extends AbstractRecurrentLayer {
                         NDArrayIndex.all()).permute(1, 0, 2);
             }
             return views;
-        }
-
-        private INDArray[] rowBlocks(INDArray matrix, int count, int rowsPerBlock) {
-            INDArray[] blocks = new INDArray[count];
-            for (int i = 0; i < count; i++) {
-                blocks[i] = matrix.get(NDArrayIndex.interval((long) i * rowsPerBlock, (long) (i + 1) * rowsPerBlock),
-                        NDArrayIndex.all());
-            }
-            return blocks;
         }
     }
 

@@ -88,7 +88,7 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
         buffers.inputs3d.assign(input.permute(1, 0, 2));
         lastMasked = training && dropout > 0.0;
         if (lastMasked) {
-            fillDropoutMask(buffers);
+            fillMask(buffers.mask, buffers.maskValues, dropout);
             for (int t = 0; t < steps; t++) {
                 backend.multiply(buffers.inputSteps[t], buffers.mask, buffers.inputSteps[t]);
             }
@@ -154,16 +154,6 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
         return buffers.inputGradientOutput;
     }
 
-    private void fillDropoutMask(Buffers buffers) {
-        float keep = (float) (1.0 / (1.0 - dropout));
-        float[] values = buffers.maskValues;
-        java.util.Random random = context().random();
-        for (int i = 0; i < values.length; i++) {
-            values[i] = random.nextDouble() >= dropout ? keep : 0f;
-        }
-        backend().write(values, buffers.mask);
-    }
-
     private Buffers allocate(int batch) {
         return new Buffers(batch, inputShape().dim(0), inputShape().dim(1));
     }
@@ -220,15 +210,6 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
             ones = backend.zeros(dataType(), 1, rows).addi(1.0);
             biasGradientRow = useBias ? parameter("bias").gradient().reshape(1, units) : null;
             maskValues = new float[batch * features];
-        }
-
-        private INDArray[] rowBlocks(INDArray matrix, int count, int rowsPerBlock) {
-            INDArray[] blocks = new INDArray[count];
-            for (int i = 0; i < count; i++) {
-                blocks[i] = matrix.get(NDArrayIndex.interval((long) i * rowsPerBlock, (long) (i + 1) * rowsPerBlock),
-                        NDArrayIndex.all());
-            }
-            return blocks;
         }
     }
 

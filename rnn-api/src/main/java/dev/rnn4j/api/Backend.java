@@ -46,6 +46,46 @@ public interface Backend {
     }
 
     /**
+     * How many parts work that is independent row by row (the samples of a batch through a recurrence) should be cut
+     * into for {@link #runParts}. A backend with one compute stream answers 1.
+     *
+     * @return the number of parts, at least 1
+     */
+    default int parallelism() {
+        return 1;
+    }
+
+    /**
+     * Runs {@code part.accept(i)} once for every {@code i} in {@code [0, parts)}, possibly concurrently, and returns when
+     * all have finished. Parts must touch disjoint outputs. Calls this backend receives from inside a part are not
+     * split again. The first failure of any part is rethrown after all parts have ended.
+     *
+     * @param parts how many parts, at least 1 (usually {@link #parallelism()})
+     * @param part  the work of part {@code i}
+     */
+    default void runParts(int parts, java.util.function.IntConsumer part) {
+        if (parts < 1) {
+            throw new IllegalArgumentException("runParts: expected at least 1 part, found " + parts);
+        }
+        for (int i = 0; i < parts; i++) {
+            part.accept(i);
+        }
+    }
+
+    /**
+     * The first row of part {@code part} when {@code rows} rows are cut into {@code parts} near-equal contiguous parts;
+     * part {@code i} covers {@code [partStart(rows, parts, i), partStart(rows, parts, i + 1))}.
+     *
+     * @param rows  the number of rows
+     * @param parts the number of parts, at least 1
+     * @param part  a part index in {@code [0, parts]}
+     * @return the first row of that part ({@code rows} for {@code part == parts})
+     */
+    static int partStart(int rows, int parts, int part) {
+        return (int) ((long) rows * part / parts);
+    }
+
+    /**
      * {@code c = alpha * op(a) * op(b) + beta * c}, where {@code op} transposes when asked. {@code c} must not alias
      * {@code a} or {@code b}.
      *

@@ -95,6 +95,18 @@ public abstract class BackendContract {
         checkGemm(96, 64, ROWS, transposeA, transposeB, 1.0, beta, layout, 11);
     }
 
+    /** The shape of a weight gradient: a sum over every timestep of a batch (inner dimension in the thousands). */
+    @ParameterizedTest(name = "transposeA={0} transposeB={1} beta={2} {3}")
+    @MethodSource("longGemmCases")
+    void gemmWithALongInnerDimension(boolean transposeA, boolean transposeB, double beta, Layout layout) {
+        checkGemm(40, 48, 2056, transposeA, transposeB, 0.75, beta, layout, 14);
+    }
+
+    /** Plain operands only: filling row-block views this large element by element takes ~20 s a case. */
+    protected static Stream<Arguments> longGemmCases() {
+        return gemmCases().filter(arguments -> arguments.get()[3] == Layout.PLAIN);
+    }
+
     @ParameterizedTest(name = "alpha={0} beta={1}")
     @MethodSource("scaledGemmCases")
     void gemmScalesProductAndAccumulator(double alpha, double beta) {
@@ -485,6 +497,83 @@ public abstract class BackendContract {
         backend().gemm(a.array(), b.array(), once, false, false, 1.0, 0.0);
         backend().gemm(a.array(), b.array(), twice, false, false, 1.0, 0.0);
         assertThat(bits(floats(twice))).as("gemm run twice").containsExactly(bits(floats(once)));
+    }
+
+    // ---------------------------------------------------------------- parts
+
+    @Test
+    void runPartsRunsEveryPartOnce() {
+        assertThat(backend().parallelism()).as("parallelism").isGreaterThanOrEqualTo(1);
+        for (int parts : new int[] {1, 2, 3, backend().parallelism()}) {
+            java.util.concurrent.atomic.AtomicIntegerArray runs = new java.util.concurrent.atomic.AtomicIntegerArray(
+                    parts);
+            backend().runParts(parts, runs::incrementAndGet);
+            for (int i = 0; i < parts; i++) {
+                assertThat(runs.get(i)).as("runs of part " + i + " of " + parts).isEqualTo(1);
+            }
+        }
+        assertThatThrownBy(() -> backend().runParts(0, i -> { }))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("found 0");
+    }
+
+    @Test
+    void runPartsRethrowsAFailureAndStaysUsable() {
+        int parts = Math.max(2, backend().parallelism());
+        assertThatThrownBy(() -> backend().runParts(parts, i -> {
+            if (i == parts - 1) {
+                throw new IllegalStateException("part " + i + " failed on purpose");
+            }
+        })).isInstanceOf(IllegalStateException.class).hasMessageContaining("failed on purpose");
+
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        backend().runParts(parts, i -> runs.incrementAndGet());
+        assertThat(runs.get()).isEqualTo(parts);
+    }
+
+    @Test
+    void partStartCutsRowsIntoContiguousNearEqualParts() {
+        assertThat(Backend.partStart(128, 2, 0)).isZero();
+        assertThat(Backend.partStart(128, 2, 1)).isEqualTo(64);
+        assertThat(Backend.partStart(128, 2, 2)).isEqualTo(128);
+        assertThat(Backend.partStart(7, 3, 1)).isEqualTo(2);
+        assertThat(Backend.partStart(7, 3, 2)).isEqualTo(4);
+        assertThat(Backend.partStart(1, 2, 1)).isZero();
+    }
+
+    /**
+     * Products computed part by part on row blocks (as the recurrent layers do inside {@link Backend#runParts}) agree
+     * with the whole product to float32 rounding, for the recurrent step's shape and for a short inner dimension (the
+     * input projection). Not bit for bit: OpenBLAS's AVX2 kernels round differently on edge tiles (seen here: 2,346 of
+     * 32,768 elements of a 128x256x256 product differ in the last bits when split in two row halves).
+     */
+    @ParameterizedTest(name = "m={0} k={1} n={2} parts={3}")
+    @MethodSource("partGemmCases")
+    void gemmByRowPartsMatchesTheWholeProduct(int m, int k, int n, int parts) {
+        SplittableRandom random = new SplittableRandom(m * 31L + k * 7L + n + parts);
+        INDArray a = Operand.random(Layout.PLAIN, new long[] {m, k}, random, 1.0).array();
+        INDArray b = Operand.random(Layout.PLAIN, new long[] {k, n}, random, 1.0).array();
+        INDArray start = Operand.random(Layout.PLAIN, new long[] {m, n}, random, 1.0).array();
+        INDArray whole = start.dup();
+        INDArray byParts = start.dup();
+        backend().gemm(a, b, whole, false, false, 1.0, 1.0);
+        backend().runParts(parts, part -> {
+            int from = Backend.partStart(m, parts, part);
+            int to = Backend.partStart(m, parts, part + 1);
+            if (from < to) {
+                backend().gemm(a.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()), b,
+                        byParts.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()), false, false, 1.0, 1.0);
+            }
+        });
+        double[] expected = toDoubles(floats(whole));
+        double[] scale = new double[expected.length];
+        Arrays.fill(scale, Math.sqrt(k));
+        assertClose("product by " + parts + " row parts against the whole product", toDoubles(floats(byParts)),
+                expected, scale, FLOAT_TOLERANCE);
+    }
+
+    protected static Stream<Arguments> partGemmCases() {
+        return Stream.of(Arguments.of(ROWS, 256, 256, 2), Arguments.of(28 * ROWS, 28, 256, 2),
+                Arguments.of(ROWS, 256, 256, 3), Arguments.of(100, 64, 96, 2));
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.rnn4j.core.layers;
 
 import dev.rnn4j.api.ActivationFunction;
+import dev.rnn4j.api.Backend;
 import dev.rnn4j.api.Initializer;
 import dev.rnn4j.api.Shape;
 import java.util.Random;
@@ -13,6 +14,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * settings and its math.
  */
 public abstract class AbstractRecurrentLayer extends AbstractLayer {
+    /** The fewest samples a part of a batch gets in the per-step loops; smaller batches run in fewer parts. */
+    protected static final int MIN_PART_ROWS = 16;
+
     protected final int units;
     protected final ActivationFunction activation;
     protected final boolean useBias;
@@ -76,6 +80,35 @@ public abstract class AbstractRecurrentLayer extends AbstractLayer {
      * @param rowsPerBlock the rows in each block
      * @return views of consecutive row blocks (contiguous, so the backend's fast paths apply), created once
      */
+    /**
+     * @param batch the batch size
+     * @return how many parts the per-step loops of a batch this size run in: the backend's parallelism, but at least
+     *         {@value #MIN_PART_ROWS} samples a part
+     */
+    protected int partsFor(int batch) {
+        return Math.max(1, Math.min(backend().parallelism(), batch / MIN_PART_ROWS));
+    }
+
+    /**
+     * @param blocks per-step row blocks of {@code batch} rows each
+     * @param batch  rows per block
+     * @param parts  the number of parts
+     * @return {@code [part][step]}: rows {@code [partStart(batch, parts, part), partStart(batch, parts, part + 1))} of
+     *         each block, as views
+     */
+    protected static INDArray[][] partBlocks(INDArray[] blocks, int batch, int parts) {
+        INDArray[][] result = new INDArray[parts][blocks.length];
+        for (int part = 0; part < parts; part++) {
+            long from = Backend.partStart(batch, parts, part);
+            long to = Backend.partStart(batch, parts, part + 1);
+            for (int i = 0; i < blocks.length; i++) {
+                result[part][i] = parts == 1 ? blocks[i]
+                        : blocks[i].get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
+            }
+        }
+        return result;
+    }
+
     protected static INDArray[] rowBlocks(INDArray matrix, int count, int rowsPerBlock) {
         INDArray[] blocks = new INDArray[count];
         for (int i = 0; i < count; i++) {

@@ -22,7 +22,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * <p>Speed: the sequence is processed time-major in buffers allocated once per batch size. The input projection of all
  * timesteps is one matrix product, each step adds one product with the recurrent kernel into its slice and applies the
  * activation in place; backward (full BPTT) runs one product per step and computes each weight gradient as one product
- * over all timesteps after the loop. The activation's derivative comes from the stored states.
+ * over all timesteps after the loop. The activation's derivative comes from the stored states. The per-step loops run
+ * on parts of the batch ({@link Backend#runParts}), one per thread of the backend: samples do not interact in a
+ * recurrence, so the parts meet only once per pass, and the results do not depend on the number of parts.
  */
 public final class SimpleRNN extends AbstractRecurrentLayer {
     private INDArray kernel;
@@ -95,14 +97,19 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
         }
         // Pre-activations of all steps in one product, written where the states will be: states[1..T].
         backend.gemm(buffers.inputs, kernel, buffers.statesAfter, false, false, 1.0, 0.0);
-        for (int t = 1; t <= steps; t++) {
-            if (useBias) {
-                // Per step, while the block is in cache: cheaper than one pass over all steps' pre-activations.
-                backend.addRowVector(buffers.stateSteps[t], bias);
+        // The recurrence is independent sample by sample: each part of the batch runs all its steps on its own rows,
+        // with no hand-off between steps.
+        backend.runParts(buffers.parts, part -> {
+            INDArray[] states = buffers.partStateSteps[part];
+            for (int t = 1; t <= steps; t++) {
+                if (useBias) {
+                    // Per step, while the block is in cache: cheaper than one pass over all steps' pre-activations.
+                    backend.addRowVector(states[t], bias);
+                }
+                backend.gemm(states[t - 1], recurrentKernel, states[t], false, false, 1.0, 1.0);
+                backend.activation(activation, states[t], states[t]);
             }
-            backend.gemm(buffers.stateSteps[t - 1], recurrentKernel, buffers.stateSteps[t], false, false, 1.0, 1.0);
-            backend.activation(activation, buffers.stateSteps[t], buffers.stateSteps[t]);
-        }
+        });
         if (!returnSequences) {
             return buffers.stateSteps[steps];
         }
@@ -122,15 +129,18 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
         }
         // BPTT: dz_t = dh_t * f'(h_t); dh_{t-1} (+)= dz_t · recurrent_kernel^T.
         double accumulate = returnSequences ? 1.0 : 0.0;
-        for (int t = steps; t >= 1; t--) {
-            INDArray stateGradient = buffers.stateGradientSteps[t - 1];
-            INDArray preActivationGradient = buffers.preActivationGradientSteps[t - 1];
-            backend.activationBackward(activation, buffers.stateSteps[t], stateGradient, preActivationGradient);
-            if (t > 1) {
-                backend.gemm(preActivationGradient, recurrentKernel, buffers.stateGradientSteps[t - 2], false, true,
-                        1.0, accumulate);
+        backend.runParts(buffers.parts, part -> {
+            INDArray[] states = buffers.partStateSteps[part];
+            INDArray[] stateGradients = buffers.partStateGradientSteps[part];
+            INDArray[] preActivationGradients = buffers.partPreActivationGradientSteps[part];
+            for (int t = steps; t >= 1; t--) {
+                backend.activationBackward(activation, states[t], stateGradients[t - 1], preActivationGradients[t - 1]);
+                if (t > 1) {
+                    backend.gemm(preActivationGradients[t - 1], recurrentKernel, stateGradients[t - 2], false, true,
+                            1.0, accumulate);
+                }
             }
-        }
+        });
         // Weight gradients: one product over all timesteps each.
         backend.gemm(buffers.inputs, buffers.preActivationGradients, parameter("kernel").gradient(), true, false,
                 1.0, 0.0);
@@ -183,6 +193,10 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
         final INDArray ones;
         final INDArray biasGradientRow;
         final float[] maskValues;
+        final int parts;
+        final INDArray[][] partStateSteps;
+        final INDArray[][] partStateGradientSteps;
+        final INDArray[][] partPreActivationGradientSteps;
 
         Buffers(int batch, int steps, int features) {
             Backend backend = backend();
@@ -210,6 +224,10 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
             ones = backend.zeros(dataType(), 1, rows).addi(1.0);
             biasGradientRow = useBias ? parameter("bias").gradient().reshape(1, units) : null;
             maskValues = new float[batch * features];
+            parts = partsFor(batch);
+            partStateSteps = partBlocks(stateSteps, batch, parts);
+            partStateGradientSteps = partBlocks(stateGradientSteps, batch, parts);
+            partPreActivationGradientSteps = partBlocks(preActivationGradientSteps, batch, parts);
         }
     }
 

@@ -15,9 +15,10 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * free to allocate. A backend overrides them with faster versions; the contract suite every backend runs compares the
  * two.
  *
- * <p>Arrays: every array argument is a C-ordered, contiguous array or view of the same data type (float32 for training,
- * float64 for gradient checks). Output arrays are owned by the caller and written in place; an output may alias an input
- * only where the method says so.
+ * <p>Arrays: every array argument is a C-ordered array or view of the same data type (float32 for training, float64 for
+ * gradient checks), contiguous, or, for 2-D arguments other than those of {@link #gatherRows}, a block of columns of a
+ * wider matrix (unit stride along a row, rows further apart). Output arrays are owned by the caller and written in
+ * place; an output may alias an input only where the method says so.
  */
 public interface Backend {
 
@@ -99,6 +100,13 @@ public interface Backend {
      */
     default void gemm(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB, double alpha,
             double beta) {
+        if (c.isView() && c.rank() == 2 && c.size(0) > 1 && c.stride(0) != c.size(1)) {
+            // ND4J's gemm refuses a column-block result: compute into a copy and write it back.
+            INDArray result = c.dup('c');
+            Nd4j.gemm(a, b, result, transposeA, transposeB, alpha, beta);
+            c.assign(result);
+            return;
+        }
         Nd4j.gemm(a, b, c, transposeA, transposeB, alpha, beta);
     }
 
@@ -187,6 +195,20 @@ public interface Backend {
      */
     default void multiply(INDArray a, INDArray b, INDArray out) {
         out.assign(a.mul(b));
+    }
+
+    /**
+     * {@code target = source}, element by element in C order.
+     *
+     * @param source the values, same shape as {@code target}
+     * @param target overwritten; must not overlap {@code source}
+     */
+    default void copy(INDArray source, INDArray target) {
+        if (!Arrays.equals(source.shape(), target.shape())) {
+            throw new IllegalArgumentException("copy: source " + Arrays.toString(source.shape()) + " and target "
+                    + Arrays.toString(target.shape()) + " differ in shape");
+        }
+        target.assign(source);
     }
 
     /**

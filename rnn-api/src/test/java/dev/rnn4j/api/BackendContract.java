@@ -47,9 +47,13 @@ public abstract class BackendContract {
     /** @return the backend under test; called often, so return the same instance */
     protected abstract Backend backend();
 
-    /** Where an operand lives: its own array, or rows {@code [n, 2n)} of a {@code [3n, ...]} array. */
+    /**
+     * Where an operand lives: its own array, rows {@code [n, 2n)} of a {@code [3n, ...]} array, or columns
+     * {@code [m, 2m)} of a {@code [n, 3m]} array (rows {@code 3m} apart: how a recurrent layer keeps its states beside its
+     * inputs).
+     */
     protected enum Layout {
-        PLAIN, VIEW
+        PLAIN, VIEW, COLUMNS
     }
 
     @BeforeEach
@@ -346,6 +350,28 @@ public abstract class BackendContract {
         target.assertSurroundingsUnchanged(what);
     }
 
+    protected static Stream<Arguments> copyCases() {
+        return Stream.of(Layout.values()).flatMap(source -> Stream.of(Layout.values())
+                .map(target -> Arguments.of(source, target)));
+    }
+
+    @ParameterizedTest(name = "source {0} target {1}")
+    @MethodSource("copyCases")
+    void copyCopiesEveryElement(Layout sourceLayout, Layout targetLayout) {
+        SplittableRandom random = new SplittableRandom(83);
+        Operand source = Operand.random(sourceLayout, new long[] {ROWS, COLUMNS}, random, 3.0);
+        Operand target = Operand.random(targetLayout, new long[] {ROWS, COLUMNS}, random, 1.0);
+
+        backend().copy(source.array(), target.array());
+
+        String what = "copy(" + sourceLayout + " to " + targetLayout + ")";
+        assertThat(floats(target.array())).as(what).containsExactly(floats(source.array()));
+        target.assertSurroundingsUnchanged(what);
+        source.assertUnchanged(what + " source");
+        assertThatThrownBy(() -> backend().copy(source.array(), backend().zeros(DataType.FLOAT, ROWS, COLUMNS + 1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("differ in shape");
+    }
+
     @Test
     void writeIntoA3dTarget() {
         INDArray target = backend().zeros(DataType.FLOAT, 2, 3, 4);
@@ -369,8 +395,9 @@ public abstract class BackendContract {
 
     protected static Stream<Arguments> gatherCases() {
         List<Arguments> cases = new ArrayList<>();
-        for (Layout source : Layout.values()) {
-            for (Layout target : Layout.values()) {
+        // gatherRows reads whole samples: sources and targets are contiguous arrays or row blocks.
+        for (Layout source : new Layout[] {Layout.PLAIN, Layout.VIEW}) {
+            for (Layout target : new Layout[] {Layout.PLAIN, Layout.VIEW}) {
                 for (int rank : new int[] {2, 3}) {
                     cases.add(Arguments.of(source, target, rank));
                 }
@@ -852,39 +879,72 @@ public abstract class BackendContract {
      * @param array  what the operation receives
      * @param whole  the array the view is part of ({@code array} itself for {@link Layout#PLAIN})
      * @param before the bits of {@code whole} before the operation, C order
-     * @param first  the first element of {@code array} within {@code whole}
+     * @param positions where each element of {@code array} (C order) lies within {@code whole} (C order)
      */
-    protected record Operand(INDArray array, INDArray whole, float[] before, int first) {
+    protected record Operand(INDArray array, INDArray whole, float[] before, int[] positions) {
         static Operand random(Layout layout, long[] shape, SplittableRandom random, double scale) {
             return of(layout, shape, toFloats(randomValues(Math.toIntExact(product(shape)), random, scale)), random);
         }
 
         /** @return an operand holding {@code values}; a view is surrounded by random values */
         static Operand of(Layout layout, long[] shape, float[] values, SplittableRandom random) {
+            int length = values.length;
             if (layout == Layout.PLAIN) {
                 INDArray array = Nd4j.create(values.clone(), shape, 'c');
-                return new Operand(array, array, values.clone(), 0);
+                return new Operand(array, array, values.clone(), range(0, length, 1, length));
             }
             long[] wholeShape = shape.clone();
-            wholeShape[0] = 3 * shape[0];
-            float[] wholeValues = toFloats(randomValues(values.length * 3, random, 1.0));
-            System.arraycopy(values, 0, wholeValues, values.length, values.length);
-            INDArray whole = Nd4j.create(wholeValues.clone(), wholeShape, 'c');
             INDArrayIndex[] indices = new INDArrayIndex[shape.length];
-            indices[0] = NDArrayIndex.interval(shape[0], 2 * shape[0]);
-            for (int i = 1; i < indices.length; i++) {
+            for (int i = 0; i < indices.length; i++) {
                 indices[i] = NDArrayIndex.all();
             }
+            float[] wholeValues = toFloats(randomValues(length * 3, random, 1.0));
+            int[] positions;
+            if (layout == Layout.VIEW) {
+                wholeShape[0] = 3 * shape[0];
+                indices[0] = NDArrayIndex.interval(shape[0], 2 * shape[0]);
+                positions = range(length, length, 1, length);
+            } else {
+                if (shape.length != 2) {
+                    throw new IllegalArgumentException("a column block needs a 2-D shape, found "
+                            + Arrays.toString(shape));
+                }
+                int rows = (int) shape[0];
+                int columns = (int) shape[1];
+                wholeShape[1] = 3 * shape[1];
+                indices[1] = NDArrayIndex.interval(shape[1], 2 * shape[1]);
+                positions = range(columns, length, 3 * columns, rows);
+            }
+            for (int i = 0; i < length; i++) {
+                wholeValues[positions[i]] = values[i];
+            }
+            INDArray whole = Nd4j.create(wholeValues.clone(), wholeShape, 'c');
             INDArray view = whole.get(indices);
-            assertThat(view.isView()).as("a row block of a larger array is a view").isTrue();
+            assertThat(view.isView()).as("a block of a larger array is a view").isTrue();
             assertThat(view.shape()).containsExactly(shape);
-            return new Operand(view, whole, wholeValues, values.length);
+            return new Operand(view, whole, wholeValues, positions);
+        }
+
+        /**
+         * @return C-order positions in the whole array of a block {@code rows} rows of {@code length / rows}
+         *         elements, the first at {@code first}, rows {@code rowStride} apart
+         */
+        private static int[] range(int first, int length, int rowStride, int rows) {
+            int[] positions = new int[length];
+            int perRow = length / rows;
+            for (int i = 0; i < length; i++) {
+                positions[i] = rowStride == 1 ? first + i : first + (i / perRow) * rowStride + i % perRow;
+            }
+            return positions;
         }
 
         /** @return the operand's values before the operation, exactly, in double precision */
         double[] reference() {
-            int length = Math.toIntExact(array.length());
-            return toDoubles(Arrays.copyOfRange(before, first, first + length));
+            double[] values = new double[positions.length];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = before[positions[i]];
+            }
+            return values;
         }
 
         void assertSurroundingsUnchanged(String what) {
@@ -892,10 +952,12 @@ public abstract class BackendContract {
                 return;
             }
             float[] now = floats(whole);
-            int length = Math.toIntExact(array.length());
+            boolean[] inside = new boolean[now.length];
+            for (int position : positions) {
+                inside[position] = true;
+            }
             for (int i = 0; i < now.length; i++) {
-                if ((i < first || i >= first + length)
-                        && Float.floatToRawIntBits(now[i]) != Float.floatToRawIntBits(before[i])) {
+                if (!inside[i] && Float.floatToRawIntBits(now[i]) != Float.floatToRawIntBits(before[i])) {
                     fail(what + ": wrote outside its view, element " + i + " of the underlying "
                             + Arrays.toString(whole.shape()) + " array changed from " + before[i] + " to " + now[i]);
                 }

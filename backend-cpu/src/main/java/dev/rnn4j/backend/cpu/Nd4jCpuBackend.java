@@ -179,10 +179,10 @@ public final class Nd4jCpuBackend implements Backend {
                     + (transposeA ? "^T" : "") + " by " + java.util.Arrays.toString(b.shape()) + (transposeB ? "^T" : "")
                     + " into " + java.util.Arrays.toString(c.shape()));
         }
-        int lda = (int) a.size(1);
-        int ldb = (int) b.size(1);
-        int ldc = (int) c.size(1);
-        if (k >= SPLIT_K_MIN_DEPTH && k >= Math.max(m, n) && m * n * k >= SPLIT_MIN_WORK) {
+        int lda = leading(a);
+        int ldb = leading(b);
+        int ldc = leading(c);
+        if (contiguousC(c) && k >= SPLIT_K_MIN_DEPTH && k >= Math.max(m, n) && m * n * k >= SPLIT_MIN_WORK) {
             gemmSplitDepth(transposeA, transposeB, (int) m, (int) n, (int) k, alpha, a, lda, b, ldb, beta, c);
             return;
         }
@@ -235,7 +235,7 @@ public final class Nd4jCpuBackend implements Backend {
         int second = k - first;
         long secondA = transposeA ? (long) first * lda : first;
         long secondB = transposeB ? first : (long) first * ldb;
-        int ldc = (int) c.size(1);
+        int ldc = n;
         FloatPointer partial = depthScratch((long) m * n);
         Runnable head = () -> sgemm(transposeA, transposeB, m, n, first, alpha, pointer(a), 0, lda, pointer(b), 0,
                 ldb, beta, pointer(c), 0, ldc);
@@ -471,6 +471,17 @@ public final class Nd4jCpuBackend implements Backend {
         write(left, length, out);
     }
 
+    /** Through a Java buffer: for column blocks about 3x faster here than ND4J's strided assign. */
+    @Override
+    public void copy(INDArray source, INDArray target) {
+        if (!fast(source, target) || !java.util.Arrays.equals(source.shape(), target.shape())) {
+            Backend.super.copy(source, target);
+            return;
+        }
+        int length = Math.toIntExact(source.length());
+        write(read(source, 0, length), length, target);
+    }
+
     @Override
     public void write(float[] values, INDArray target) {
         if (!fast(target) || values.length != target.length()) {
@@ -482,7 +493,7 @@ public final class Nd4jCpuBackend implements Backend {
 
     @Override
     public void gatherRows(INDArray source, int[] rows, int from, INDArray target) {
-        if (!fast(source, target)) {
+        if (!contiguous(source, target)) {
             Backend.super.gatherRows(source, rows, from, target);
             return;
         }
@@ -510,24 +521,68 @@ public final class Nd4jCpuBackend implements Backend {
         return buffers[slot];
     }
 
+    /** @return the array's values in C order, in a scratch buffer of this thread */
     private float[] read(INDArray array, int slot, int length) {
         float[] values = buffer(slot, length);
-        array.data().asNioFloat().get(Math.toIntExact(array.offset()), values, 0, length);
+        FloatBuffer memory = array.data().asNioFloat();
+        int offset = Math.toIntExact(array.offset());
+        if (contiguousC(array)) {
+            memory.get(offset, values, 0, length);
+            return values;
+        }
+        int columns = Math.toIntExact(array.size(1));
+        int stride = Math.toIntExact(array.stride(0));
+        for (int row = 0, at = 0; at < length; row++, at += columns) {
+            memory.get(offset + row * stride, values, at, columns);
+        }
         return values;
     }
 
     private static void write(float[] values, int length, INDArray array) {
-        array.data().asNioFloat().put(Math.toIntExact(array.offset()), values, 0, length);
+        FloatBuffer memory = array.data().asNioFloat();
+        int offset = Math.toIntExact(array.offset());
+        if (contiguousC(array)) {
+            memory.put(offset, values, 0, length);
+            return;
+        }
+        int columns = Math.toIntExact(array.size(1));
+        int stride = Math.toIntExact(array.stride(0));
+        for (int row = 0, at = 0; at < length; row++, at += columns) {
+            memory.put(offset + row * stride, values, at, columns);
+        }
+    }
+
+    /**
+     * @return whether every array is float32 and laid out contiguously in C order (views included), or is a 2-D block
+     *         of columns of a wider C-ordered matrix
+     */
+    static boolean fast(INDArray... arrays) {
+        for (INDArray array : arrays) {
+            if (array.dataType() != DataType.FLOAT || !(contiguousC(array) || columnBlock(array))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** @return whether every array is float32 and laid out contiguously in C order (views included) */
-    static boolean fast(INDArray... arrays) {
+    private static boolean contiguous(INDArray... arrays) {
         for (INDArray array : arrays) {
             if (array.dataType() != DataType.FLOAT || !contiguousC(array)) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** @return whether a 2-D array has unit stride along its rows and rows at least a row's length apart */
+    private static boolean columnBlock(INDArray array) {
+        return array.rank() == 2 && (array.size(1) == 1 || array.stride(1) == 1) && array.stride(0) >= array.size(1);
+    }
+
+    /** @return BLAS's leading dimension of a 2-D array accepted by {@link #fast} */
+    private static int leading(INDArray array) {
+        return Math.toIntExact(contiguousC(array) ? Math.max(1, array.size(1)) : array.stride(0));
     }
 
     private static boolean contiguousC(INDArray array) {

@@ -19,17 +19,24 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * <p>{@code dropout} drops inputs as Keras does: in training only, one mask per sequence ({@code [batch, features]})
  * shared by all timesteps, kept values scaled by {@code 1 / (1 - dropout)}.
  *
- * <p>Speed: the sequence is processed time-major in buffers allocated once per batch size. The input projection of all
- * timesteps is one matrix product, each step adds one product with the recurrent kernel into its slice and applies the
- * activation in place; backward (full BPTT) runs one product per step and computes each weight gradient as one product
- * over all timesteps after the loop. The activation's derivative comes from the stored states. The per-step loops run
- * on parts of the batch ({@link Backend#runParts}), one per thread of the backend: samples do not interact in a
- * recurrence, so the parts meet only once per pass, and the results do not depend on the number of parts.
+ * <p>Speed: the sequence is processed time-major in buffers allocated once per batch size. Each step is one matrix
+ * product, {@code [x_t, 1, h_{t-1}] · [kernel; bias; recurrent_kernel]}, written beside the next step's input, and the
+ * activation applied in place; backward (full BPTT) runs one product per step and computes all three weight gradients
+ * as one product over all timesteps after the loop. The activation's derivative comes from the stored states. The
+ * per-step loops run on parts of the batch ({@link Backend#runParts}), one per thread of the backend: samples do not
+ * interact in a recurrence, so the parts meet only once per pass. A run repeats bit for bit with the same thread count;
+ * across thread counts results agree to float32 rounding (BLAS kernels may round edge tiles differently).
  */
 public final class SimpleRNN extends AbstractRecurrentLayer {
     private INDArray kernel;
     private INDArray recurrentKernel;
     private INDArray bias;
+    /** {@code [kernel; bias; recurrent_kernel]} stacked by rows (bias only with useBias), refreshed every forward pass. */
+    private INDArray joinedWeights;
+    private INDArray joinedKernel;
+    private INDArray joinedBias;
+    private INDArray joinedRecurrentKernel;
+    private INDArray joinedGradient;
     private final Map<Integer, Buffers> buffersByBatch = new HashMap<>();
     private Buffers last;
     private boolean lastMasked;
@@ -77,6 +84,17 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
         kernel = addWeight("kernel", new int[] {inputShape.last(), units}, kernelInitializer);
         recurrentKernel = addWeight("recurrent_kernel", new int[] {units, units}, recurrentInitializer);
         bias = useBias ? addWeight("bias", new int[] {units}, biasInitializer) : null;
+        int features = inputShape.last();
+        int stateColumn = features + (useBias ? 1 : 0);
+        joinedWeights = backend().zeros(dataType(), stateColumn + units, units);
+        joinedKernel = rows(joinedWeights, 0, features);
+        joinedBias = useBias ? rows(joinedWeights, features, features + 1) : null;
+        joinedRecurrentKernel = rows(joinedWeights, stateColumn, stateColumn + units);
+        joinedGradient = backend().zeros(dataType(), stateColumn + units, units);
+    }
+
+    private static INDArray rows(INDArray matrix, long from, long to) {
+        return matrix.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
     }
 
     @Override
@@ -86,6 +104,11 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
         Buffers buffers = buffersByBatch.computeIfAbsent(batch, this::allocate);
         last = buffers;
         int steps = buffers.steps;
+        joinedKernel.assign(kernel);
+        joinedRecurrentKernel.assign(recurrentKernel);
+        if (useBias) {
+            joinedBias.assign(bias.reshape(1, units));
+        }
         // Time-major copy: step t is rows [t*batch, (t+1)*batch) of a C-ordered matrix, a contiguous view.
         buffers.inputs3d.assign(input.permute(1, 0, 2));
         lastMasked = training && dropout > 0.0;
@@ -95,25 +118,23 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
                 backend.multiply(buffers.inputSteps[t], buffers.mask, buffers.inputSteps[t]);
             }
         }
-        // Pre-activations of all steps in one product, written where the states will be: states[1..T].
-        backend.gemm(buffers.inputs, kernel, buffers.statesAfter, false, false, 1.0, 0.0);
-        // The recurrence is independent sample by sample: each part of the batch runs all its steps on its own rows,
-        // with no hand-off between steps.
+        backend.copy(buffers.inputs, buffers.joinedInputs);
+        // One product per step, [x_t, 1, h_{t-1}] · [kernel; bias; recurrent_kernel], written where step t+1 reads
+        // h_t; the recurrence is independent sample by sample, so each part of the batch runs all its steps alone.
         backend.runParts(buffers.parts, part -> {
+            INDArray[] rows = buffers.partRowSteps[part];
             INDArray[] states = buffers.partStateSteps[part];
             for (int t = 1; t <= steps; t++) {
-                if (useBias) {
-                    // Per step, while the block is in cache: cheaper than one pass over all steps' pre-activations.
-                    backend.addRowVector(states[t], bias);
-                }
-                backend.gemm(states[t - 1], recurrentKernel, states[t], false, false, 1.0, 1.0);
+                backend.gemm(rows[t - 1], joinedWeights, states[t], false, false, 1.0, 0.0);
                 backend.activation(activation, states[t], states[t]);
             }
         });
         if (!returnSequences) {
-            return buffers.stateSteps[steps];
+            backend.copy(buffers.stateSteps[steps], buffers.lastState);
+            return buffers.lastState;
         }
-        buffers.sequenceOutput.assign(buffers.statesAfter3d.permute(1, 0, 2));
+        backend.copy(buffers.statesAfter, buffers.statesCopy);
+        buffers.sequenceOutput.assign(buffers.statesCopy3d.permute(1, 0, 2));
         return buffers.sequenceOutput;
     }
 
@@ -136,25 +157,24 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
             for (int t = steps; t >= 1; t--) {
                 backend.activationBackward(activation, states[t], stateGradients[t - 1], preActivationGradients[t - 1]);
                 if (t > 1) {
-                    backend.gemm(preActivationGradients[t - 1], recurrentKernel, stateGradients[t - 2], false, true,
-                            1.0, accumulate);
+                    backend.gemm(preActivationGradients[t - 1], joinedRecurrentKernel, stateGradients[t - 2], false,
+                            true, 1.0, accumulate);
                 }
             }
         });
-        // Weight gradients: one product over all timesteps each.
-        backend.gemm(buffers.inputs, buffers.preActivationGradients, parameter("kernel").gradient(), true, false,
-                1.0, 0.0);
-        backend.gemm(buffers.statesBefore, buffers.preActivationGradients, parameter("recurrent_kernel").gradient(),
-                true, false, 1.0, 0.0);
+        // All three weight gradients in one product over every timestep: [x, 1, h_prev]^T · dz.
+        backend.gemm(buffers.joinedSteps, buffers.preActivationGradients, joinedGradient, true, false, 1.0, 0.0);
+        int features = Math.toIntExact(kernel.size(0));
+        int stateColumn = features + (useBias ? 1 : 0);
+        parameter("kernel").gradient().assign(rows(joinedGradient, 0, features));
+        parameter("recurrent_kernel").gradient().assign(rows(joinedGradient, stateColumn, stateColumn + units));
         if (useBias) {
-            // Column sums as a product with a row of ones: one BLAS call instead of an elementwise pass.
-            backend.gemm(buffers.ones, buffers.preActivationGradients, buffers.biasGradientRow, false, false, 1.0,
-                    0.0);
+            parameter("bias").gradient().reshape(1, units).assign(rows(joinedGradient, features, features + 1));
         }
         if (!needInputGradient) {
             return null;
         }
-        backend.gemm(buffers.preActivationGradients, kernel, buffers.inputGradients, false, true, 1.0, 0.0);
+        backend.gemm(buffers.preActivationGradients, joinedKernel, buffers.inputGradients, false, true, 1.0, 0.0);
         if (lastMasked) {
             for (int t = 0; t < steps; t++) {
                 backend.multiply(buffers.inputGradientSteps[t], buffers.mask, buffers.inputGradientSteps[t]);
@@ -168,17 +188,31 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
         return new Buffers(batch, inputShape().dim(0), inputShape().dim(1));
     }
 
-    /** Arrays for one batch size, time-major, and the per-step views into them, created once. */
+    /** @return rows {@code [from, to)} of the state columns of {@code joined}, a column-block view */
+    private INDArray stateColumnsOf(INDArray joined, long from, long to) {
+        long stateColumn = joined.size(1) - units;
+        return joined.get(NDArrayIndex.interval(from, to), NDArrayIndex.interval(stateColumn, stateColumn + units));
+    }
+
+    /**
+     * Arrays for one batch size, time-major, and the per-step views into them, created once. The central one, {@code
+     * joined}, has {@code steps + 1} blocks of {@code batch} rows; block {@code t} holds {@code [x_{t+1}, 1, h_t]}
+     * (the input of step {@code t + 1}, a column of ones for the bias, and the state after step {@code t}, with
+     * {@code h_0 = 0}), so each step is a single product and the weight gradients one more.
+     */
     private final class Buffers {
         final int steps;
         final INDArray inputs;
         final INDArray inputs3d;
         final INDArray[] inputSteps;
-        final INDArray states;
-        final INDArray statesBefore;
+        final INDArray joined;
+        final INDArray joinedInputs;
+        final INDArray joinedSteps;
         final INDArray statesAfter;
-        final INDArray statesAfter3d;
         final INDArray[] stateSteps;
+        final INDArray lastState;
+        final INDArray statesCopy;
+        final INDArray statesCopy3d;
         final INDArray preActivationGradients;
         final INDArray[] preActivationGradientSteps;
         final INDArray stateGradients;
@@ -190,26 +224,42 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
         final INDArray inputGradientOutput;
         final INDArray sequenceOutput;
         final INDArray mask;
-        final INDArray ones;
-        final INDArray biasGradientRow;
         final float[] maskValues;
         final int parts;
+        final INDArray[][] partRowSteps;
         final INDArray[][] partStateSteps;
         final INDArray[][] partStateGradientSteps;
         final INDArray[][] partPreActivationGradientSteps;
+
+        private INDArray stateBlock(long from, long to) {
+            return stateColumnsOf(joined, from, to);
+        }
 
         Buffers(int batch, int steps, int features) {
             Backend backend = backend();
             this.steps = steps;
             long rows = (long) steps * batch;
+            int stateColumn = features + (useBias ? 1 : 0);
             inputs = backend.zeros(dataType(), rows, features);
             inputs3d = inputs.reshape('c', steps, batch, features);
             inputSteps = rowBlocks(inputs, steps, batch);
-            states = backend.zeros(dataType(), rows + batch, units);
-            statesBefore = states.get(NDArrayIndex.interval(0, rows), NDArrayIndex.all());
-            statesAfter = states.get(NDArrayIndex.interval(batch, rows + batch), NDArrayIndex.all());
-            statesAfter3d = statesAfter.reshape('c', steps, batch, units);
-            stateSteps = rowBlocks(states, steps + 1, batch);
+            joined = backend.zeros(dataType(), rows + batch, stateColumn + units);
+            if (useBias) {
+                joined.get(NDArrayIndex.all(), NDArrayIndex.point(features)).assign(1.0);
+            }
+            joinedInputs = joined.get(NDArrayIndex.interval(0, rows), NDArrayIndex.interval(0, features));
+            joinedSteps = rows(joined, 0, rows);
+            INDArray[] rowSteps = rowBlocks(joined, steps + 1, batch);
+            // Column blocks are taken straight from `joined` (ND4J cannot take a row range of a column-block view).
+            statesAfter = joined.get(NDArrayIndex.interval(batch, rows + batch),
+                    NDArrayIndex.interval(stateColumn, stateColumn + units));
+            stateSteps = new INDArray[steps + 1];
+            for (int t = 0; t <= steps; t++) {
+                stateSteps[t] = stateBlock(t * batch, (t + 1) * batch);
+            }
+            lastState = backend.zeros(dataType(), batch, units);
+            statesCopy = returnSequences ? backend.zeros(dataType(), rows, units) : null;
+            statesCopy3d = returnSequences ? statesCopy.reshape('c', steps, batch, units) : null;
             preActivationGradients = backend.zeros(dataType(), rows, units);
             preActivationGradientSteps = rowBlocks(preActivationGradients, steps, batch);
             stateGradients = backend.zeros(dataType(), rows, units);
@@ -221,11 +271,18 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
             inputGradientOutput = backend.zeros(dataType(), batch, steps, features);
             sequenceOutput = returnSequences ? backend.zeros(dataType(), batch, steps, units) : null;
             mask = backend.zeros(dataType(), batch, features);
-            ones = backend.zeros(dataType(), 1, rows).addi(1.0);
-            biasGradientRow = useBias ? parameter("bias").gradient().reshape(1, units) : null;
             maskValues = new float[batch * features];
             parts = partsFor(batch);
-            partStateSteps = partBlocks(stateSteps, batch, parts);
+            partRowSteps = partBlocks(rowSteps, batch, parts);
+            partStateSteps = new INDArray[parts][steps + 1];
+            for (int part = 0; part < parts; part++) {
+                int from = Backend.partStart(batch, parts, part);
+                int to = Backend.partStart(batch, parts, part + 1);
+                for (int t = 0; t <= steps; t++) {
+                    partStateSteps[part][t] = parts == 1 ? stateSteps[t]
+                            : stateBlock((long) t * batch + from, (long) t * batch + to);
+                }
+            }
             partStateGradientSteps = partBlocks(stateGradientSteps, batch, parts);
             partPreActivationGradientSteps = partBlocks(preActivationGradientSteps, batch, parts);
         }

@@ -18,10 +18,11 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>On first use it checks that ND4J loaded the native CPU runtime, sets float32 as ND4J's default type and limits
  * ND4J and OpenBLAS to one thread each (on a 2-core machine their own two-thread settings were 3-7x slower). Both cores
- * are used by splitting large float32 matrix products into two single-threaded halves, one on a paired worker thread;
- * the system property {@code rnn4j.threads} (1 or 2, default 2 where there are at least 2 cores) chooses. Measured
- * on the 2-core development machine: 6.4 s per notebook epoch with the split against 10.0 s without (SkylakeX
- * kernels; docs/benchmarks.md).
+ * are used through a paired worker thread: recurrent layers run the two halves of a batch through all their timesteps
+ * side by side ({@link #runParts}), and large float32 matrix products outside them are cut in two single-threaded
+ * halves (by columns; by rows when the inner dimension is short; along the inner dimension for weight gradients). The
+ * system property {@code rnn4j.threads} (1 or 2, default 2 where there are at least 2 cores) or the constructor
+ * chooses. Figures: docs/benchmarks.md.
  *
  * <p>For float32 arrays laid out contiguously, the elementwise operations run as Java loops over bulk copies of the
  * native buffers (tanh as a rational approximation, error below 1e-6), several times faster here than ND4J's own
@@ -126,7 +127,8 @@ public final class Nd4jCpuBackend implements Backend {
                 + ", BLAS " + Nd4j.factory().blas().getBlasVendor() + " kernels "
                 + (coreType == null ? "auto-detected" : coreType + " (OPENBLAS_CORETYPE)")
                 + ", CPU SIMD " + cpuSimd()
-                + (threads == 2 ? ", threads 2 (large products split in two; ND4J and OpenBLAS 1 each)"
+                + (threads == 2 ? ", threads 2 (recurrences in two batch parts, large products split in two;"
+                        + " ND4J and OpenBLAS 1 each)"
                         : ", threads 1 (ND4J and OpenBLAS single-threaded)")
                 + " of " + Runtime.getRuntime().availableProcessors() + " cores";
     }

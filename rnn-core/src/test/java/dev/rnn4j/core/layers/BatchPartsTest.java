@@ -1,0 +1,102 @@
+package dev.rnn4j.core.layers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rnn4j.api.Backend;
+import dev.rnn4j.api.Parameter;
+import dev.rnn4j.api.Shape;
+import dev.rnn4j.backend.cpu.Nd4jCpuBackend;
+import dev.rnn4j.core.Sequential;
+import dev.rnn4j.core.losses.CategoricalCrossentropy;
+import dev.rnn4j.core.optimizers.SGD;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * SimpleRNN's per-step loops run on parts of the batch, one per backend thread. A batch run in two parts on two threads
+ * gives the outputs and gradients of the same batch run whole on one thread (to float32 rounding), with the last state
+ * only and with whole sequences (stacked layers, where gradients flow into the lower layer's states and inputs).
+ */
+class BatchPartsTest {
+    private static final Backend TWO_THREADS = new Nd4jCpuBackend(2);
+    private static final Backend ONE_THREAD = new Nd4jCpuBackend(1);
+    private static final int BATCH = 64;
+    private static final int STEPS = 6;
+    private static final int FEATURES = 7;
+
+    @ParameterizedTest(name = "stacked={0}")
+    @ValueSource(booleans = {false, true})
+    void twoPartsOnTwoThreadsMatchOneThread(boolean stacked) {
+        AtomicInteger splitCalls = new AtomicInteger();
+        Sequential split = model(counting(TWO_THREADS, splitCalls), stacked);
+        Sequential whole = model(ONE_THREAD, stacked);
+        INDArray x = Nd4j.rand(DataType.FLOAT, BATCH, STEPS, FEATURES).subi(0.5).muli(2);
+        INDArray y = Nd4j.zeros(DataType.FLOAT, BATCH, 3);
+        for (int i = 0; i < BATCH; i++) {
+            y.putScalar(i, i % 3, 1.0);
+        }
+
+        double splitLoss = split.computeGradients(x, y, false);
+        double wholeLoss = whole.computeGradients(x, y, false);
+
+        assertThat(splitCalls.get()).as("runParts calls with 2 parts (forward and backward of each SimpleRNN)")
+                .isEqualTo(stacked ? 4 : 2);
+        assertThat(splitLoss).isCloseTo(wholeLoss, org.assertj.core.data.Offset.offset(1e-6));
+        assertClose("predictions", split.predict(x, BATCH), whole.predict(x, BATCH));
+        List<Parameter> splitParameters = split.parameters();
+        List<Parameter> wholeParameters = whole.parameters();
+        for (int i = 0; i < splitParameters.size(); i++) {
+            assertClose("gradient of " + splitParameters.get(i).name(), splitParameters.get(i).gradient(),
+                    wholeParameters.get(i).gradient());
+        }
+    }
+
+    private static Sequential model(Backend backend, boolean stacked) {
+        Sequential model = new Sequential(backend).seed(5);
+        if (stacked) {
+            model.add(SimpleRNN.builder(24).returnSequences(true).build());
+        }
+        model.add(SimpleRNN.builder(32).build());
+        model.add(new Dense(3));
+        model.add(new Activation("softmax"));
+        model.build(Shape.of(STEPS, FEATURES));
+        model.compile(new CategoricalCrossentropy(), new SGD(0.1));
+        return model;
+    }
+
+    /** The backend, counting calls of runParts that cut work in two. */
+    private static Backend counting(Backend backend, AtomicInteger splitCalls) {
+        return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
+                (proxy, method, arguments) -> {
+                    if (method.getName().equals("runParts") && (int) arguments[0] == 2) {
+                        splitCalls.incrementAndGet();
+                    }
+                    try {
+                        return method.invoke(backend, arguments);
+                    } catch (InvocationTargetException failure) {
+                        throw failure.getCause();
+                    }
+                });
+    }
+
+    private static void assertClose(String what, INDArray actual, INDArray expected) {
+        float[] a = actual.dup().data().asFloat();
+        float[] e = expected.dup().data().asFloat();
+        assertThat(a).as(what + " length").hasSameSizeAs(e);
+        double largest = 0;
+        for (float value : e) {
+            largest = Math.max(largest, Math.abs(value));
+        }
+        for (int i = 0; i < a.length; i++) {
+            assertThat((double) a[i]).as("%s at %d", what, i)
+                    .isCloseTo(e[i], org.assertj.core.data.Offset.offset(1e-5 * Math.max(largest, 1e-3)));
+        }
+    }
+}

@@ -53,10 +53,18 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "128", description = "Batch size (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Option(names = "--compare-kernels", description = "Run the benchmark once per OpenBLAS kernel setting worth"
+            + " comparing on this CPU (as set or chosen by the app, OpenBLAS's own detection, SkylakeX, Haswell), each"
+            + " in its own JVM, and print them side by side; use with --quick for about 2 minutes.")
+    boolean compareKernels;
+
     @Override
     public Integer call() throws Exception {
         if (epochs < 1) {
             throw new IllegalArgumentException("--epochs: expected at least 1, found " + epochs);
+        }
+        if (compareKernels) {
+            return compareKernels();
         }
         AtomicLong longestPauseMillis = watchGcPauses();
         Backend backend = Backends.load();
@@ -138,6 +146,76 @@ final class BenchCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%-34s %s%n", "peak RSS",
                 peakRssKib < 0 ? "unknown" : String.format(Locale.ROOT, "%.0f MiB", peakRssKib / 1024.0));
         System.out.println("JSON " + new Gson().toJson(result));
+        return 0;
+    }
+
+    /** The same benchmark in one child JVM per kernel setting, one after the other, then a side-by-side table. */
+    private int compareKernels() throws Exception {
+        java.util.Optional<String> launcher = ProcessHandle.current().info().command();
+        if (launcher.isEmpty()) {
+            throw new IllegalStateException("--compare-kernels: cannot find this JVM's launcher to start the runs");
+        }
+        List<String> args = new ArrayList<>(List.of("bench", "--epochs", Integer.toString(epochs), "--units",
+                Integer.toString(units), "--batch-size", Integer.toString(batchSize), "--classes",
+                Integer.toString(data.classes)));
+        if (quick) {
+            args.add("--quick");
+        }
+        if (data.dataDir != null) {
+            args.addAll(List.of("--data-dir", data.dataDir.toString()));
+        }
+        for (java.net.URI mirror : data.mirrors) {
+            args.addAll(List.of("--mirror", mirror.toString()));
+        }
+        List<String> settings = OpenBlasKernels.comparableSettings();
+        List<com.google.gson.JsonObject> results = new ArrayList<>();
+        Gson gson = new Gson();
+        for (String setting : settings) {
+            String label = setting == null ? "unset (OpenBLAS's own detection)" : setting;
+            System.out.println("== " + OpenBlasKernels.CORETYPE + " " + label);
+            ProcessBuilder builder = new ProcessBuilder(OpenBlasKernels.javaCommand(launcher.get(), Main.class, args))
+                    .redirectErrorStream(true);
+            OpenBlasKernels.applySetting(builder, setting);
+            Process child = builder.start();
+            String json = null;
+            try (java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    child.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    if (line.startsWith("JSON ")) {
+                        json = line.substring(5);
+                    } else if (!line.contains("WARN")) {
+                        System.out.println("   " + line);
+                    }
+                }
+            }
+            int status = child.waitFor();
+            if (status != 0 || json == null) {
+                throw new IllegalStateException("--compare-kernels: the run with " + OpenBlasKernels.CORETYPE + " "
+                        + label + " failed (exit status " + status + ", " + (json == null ? "no" : "a")
+                        + " JSON line); its output is above");
+            }
+            com.google.gson.JsonObject result = com.google.gson.JsonParser.parseString(json).getAsJsonObject();
+            result.addProperty("setting", label);
+            results.add(result);
+        }
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%-34s %12s %10s %9s %22s %8s%n", "OPENBLAS_CORETYPE", "epoch median",
+                "ms/step", "GFLOP/s", "inference/s 128 / 1024", "vs first");
+        double first = results.get(0).get("epoch_seconds_median").getAsDouble();
+        for (com.google.gson.JsonObject result : results) {
+            double epoch = result.get("epoch_seconds_median").getAsDouble();
+            System.out.printf(Locale.ROOT, "%-34s %10.2f s %10.2f %9.1f %11.0f / %8.0f %7.2fx%n",
+                    result.get("setting").getAsString(), epoch, result.get("ms_per_step").getAsDouble(),
+                    result.get("gflops").getAsDouble(), result.get("inference_per_second_batch_128").getAsDouble(),
+                    result.get("inference_per_second_batch_1024").getAsDouble(), first / epoch);
+        }
+        System.out.println("(\"vs first\": the first row's epoch time divided by this row's; runs one after the"
+                + " other on a shared machine differ by up to 30 % on their own, so repeat before trusting a ratio)");
+        com.google.gson.JsonObject all = new com.google.gson.JsonObject();
+        com.google.gson.JsonArray runs = new com.google.gson.JsonArray();
+        results.forEach(runs::add);
+        all.add("compare_kernels", runs);
+        System.out.println("JSON " + gson.toJson(all));
         return 0;
     }
 

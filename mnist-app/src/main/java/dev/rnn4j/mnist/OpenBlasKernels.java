@@ -57,14 +57,7 @@ final class OpenBlasKernels {
         if (choice.isEmpty() || java.isEmpty()) {
             return Optional.empty();
         }
-        List<String> command = new ArrayList<>();
-        command.add(java.get());
-        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(mainClass.getName());
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+        ProcessBuilder builder = new ProcessBuilder(javaCommand(java.get(), mainClass, List.of(args))).inheritIO();
         builder.environment().put(CORETYPE, choice.get());
         builder.environment().put(MARKER, "restarted");
         try {
@@ -76,6 +69,58 @@ final class OpenBlasKernels {
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             return Optional.of(130);
+        }
+    }
+
+    /**
+     * @param java      the java launcher
+     * @param mainClass the class to start
+     * @param args      its arguments
+     * @return a command line starting this JVM's class path and JVM options again with other arguments
+     */
+    static List<String> javaCommand(String java, Class<?> mainClass, List<String> args) {
+        List<String> command = new ArrayList<>();
+        command.add(java);
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(mainClass.getName());
+        command.addAll(args);
+        return command;
+    }
+
+    /**
+     * @return the environment settings worth comparing on this CPU, in order: the current one (the variable as set, or
+     *         the app's choice when unset), OpenBLAS's own detection, then SkylakeX and Haswell where the CPU has the
+     *         instructions; each maps {@value #CORETYPE} to a kernel family, or to null for "unset"
+     */
+    static List<String> comparableSettings() {
+        String flags = cpuFlags().orElse("");
+        List<String> settings = new ArrayList<>();
+        String current = System.getenv(CORETYPE);
+        settings.add(current != null ? current : choose(flags).orElse(null));
+        settings.add(null);
+        List<String> words = List.of(flags.toLowerCase(Locale.ROOT).split("\\s+"));
+        if (words.containsAll(List.of("avx512f", "avx512bw", "avx512dq", "avx512vl"))) {
+            settings.add("SkylakeX");
+        }
+        if (words.containsAll(List.of("avx2", "fma"))) {
+            settings.add("Haswell");
+        }
+        return settings.stream().distinct().toList();
+    }
+
+    /**
+     * @param builder a child process about to start
+     * @param setting a kernel family for {@value #CORETYPE}, or null for OpenBLAS's own detection
+     */
+    static void applySetting(ProcessBuilder builder, String setting) {
+        if (setting == null) {
+            builder.environment().remove(CORETYPE);
+            builder.environment().put(MARKER, "off");
+        } else {
+            builder.environment().put(CORETYPE, setting);
+            builder.environment().put(MARKER, "restarted");
         }
     }
 

@@ -337,11 +337,7 @@ public final class Nd4jCpuBackend implements Backend {
                     values[i] = Math.max(values[i], 0f);
                 }
             }
-            case SIGMOID -> {
-                for (int i = 0; i < length; i++) {
-                    values[i] = (float) (1.0 / (1.0 + Math.exp(-values[i])));
-                }
-            }
+            case SIGMOID -> FastTanh.sigmoidInPlace(values, length);
             default -> throw new AssertionError(function);
         }
         write(values, length, out);
@@ -407,19 +403,21 @@ public final class Nd4jCpuBackend implements Backend {
         }
         int rows = Math.toIntExact(matrix.size(0));
         int columns = Math.toIntExact(matrix.size(1));
-        int length = rows * columns;
-        float[] values = read(matrix, 0, length);
-        // The row repeated down the matrix, then one flat loop over equal indices: the JIT vectorises that, but not
-        // values[r * columns + c] += row[c] (it cannot rule out that the two arrays overlap); 3x faster here.
-        float[] tiled = buffer(1, length);
-        row.data().asNioFloat().get(Math.toIntExact(row.offset()), tiled, 0, columns);
-        for (int filled = columns; filled < length; filled += Math.min(filled, length - filled)) {
-            System.arraycopy(tiled, 0, tiled, filled, Math.min(filled, length - filled));
+        float[] vector = read(row, 1, columns);
+        float[] line = buffer(0, columns);
+        // Row by row through a one-row buffer: `line[c] += vector[c]` has equal indices, which the JIT vectorises (it
+        // does not vectorise values[r * columns + c] += vector[c]), and a large matrix is not copied whole.
+        FloatBuffer memory = matrix.data().asNioFloat();
+        int offset = Math.toIntExact(matrix.offset());
+        int stride = leading(matrix);
+        for (int r = 0; r < rows; r++) {
+            int at = offset + r * stride;
+            memory.get(at, line, 0, columns);
+            for (int c = 0; c < columns; c++) {
+                line[c] += vector[c];
+            }
+            memory.put(at, line, 0, columns);
         }
-        for (int i = 0; i < length; i++) {
-            values[i] += tiled[i];
-        }
-        write(values, length, matrix);
     }
 
     @Override
@@ -430,13 +428,16 @@ public final class Nd4jCpuBackend implements Backend {
         }
         int rows = Math.toIntExact(matrix.size(0));
         int columns = Math.toIntExact(matrix.size(1));
-        float[] values = read(matrix, 0, rows * columns);
         float[] sums = buffer(1, columns);
         java.util.Arrays.fill(sums, 0, columns, 0f);
+        float[] line = buffer(0, columns);
+        FloatBuffer memory = matrix.data().asNioFloat();
+        int offset = Math.toIntExact(matrix.offset());
+        int stride = leading(matrix);
         for (int r = 0; r < rows; r++) {
-            int base = r * columns;
+            memory.get(offset + r * stride, line, 0, columns);
             for (int c = 0; c < columns; c++) {
-                sums[c] += values[base + c];
+                sums[c] += line[c];
             }
         }
         write(sums, columns, out);

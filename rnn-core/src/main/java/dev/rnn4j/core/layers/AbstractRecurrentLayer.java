@@ -4,8 +4,12 @@ import dev.rnn4j.api.ActivationFunction;
 import dev.rnn4j.api.Backend;
 import dev.rnn4j.api.Initializer;
 import dev.rnn4j.api.Shape;
+import dev.rnn4j.api.Parameter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
@@ -80,6 +84,141 @@ public abstract class AbstractRecurrentLayer extends AbstractLayer {
      * @param rowsPerBlock the rows in each block
      * @return views of consecutive row blocks (contiguous, so the backend's fast paths apply), created once
      */
+    /** Makes the buffers of one part of a batch: {@code rows} samples, with the rows of the batch's masks they use. */
+    protected interface PartFactory<B> {
+        B create(int rows, INDArray inputMask, INDArray recurrentMask);
+    }
+
+    /** A layer's forward pass over one part's buffers; returns the part's output, owned by the buffers. */
+    protected interface PartForward<B> {
+        INDArray run(B buffers, INDArray input);
+    }
+
+    /**
+     * A layer's backward pass over one part's buffers: writes its weight gradients into {@code weightGradients} (in the
+     * order of {@link #parameters()}) and returns the part's input gradient, or null when not needed.
+     */
+    protected interface PartBackward<B> {
+        INDArray run(B buffers, INDArray outputGradient, boolean needInputGradient, INDArray[] weightGradients);
+    }
+
+    /**
+     * A batch size's buffers, cut into parts ({@link Backend#runParts}): one set of buffers per part, the batch's
+     * dropout masks (each part sees its rows), and with several parts the whole output, input gradient and one set of
+     * weight gradients per part, summed in part order after the parts meet.
+     */
+    protected final class Split<B> {
+        final int parts;
+        final int[] starts;
+        final List<B> buffers = new ArrayList<>();
+        /** The batch's input dropout mask {@code [batch, features]} and its values, drawn in one piece. */
+        public final INDArray inputMask;
+        public final float[] inputMaskValues;
+        /** The batch's recurrent dropout mask {@code [batch, units]}, or null without recurrent dropout. */
+        public final INDArray recurrentMask;
+        public final float[] recurrentMaskValues;
+        final INDArray output;
+        final INDArray inputGradient;
+        final INDArray[][] partialGradients;
+
+        Split(int batch, double recurrentDropout, PartFactory<B> factory) {
+            Backend backend = backend();
+            int steps = inputShape().dim(0);
+            int features = inputShape().dim(1);
+            parts = partsFor(batch);
+            starts = new int[parts + 1];
+            for (int part = 0; part <= parts; part++) {
+                starts[part] = Backend.partStart(batch, parts, part);
+            }
+            inputMask = backend.zeros(dataType(), batch, features);
+            inputMaskValues = new float[batch * features];
+            recurrentMask = recurrentDropout > 0.0 ? backend.zeros(dataType(), batch, units) : null;
+            recurrentMaskValues = recurrentDropout > 0.0 ? new float[batch * units] : null;
+            for (int part = 0; part < parts; part++) {
+                buffers.add(factory.create(starts[part + 1] - starts[part], rowsOf(inputMask, part),
+                        recurrentMask == null ? null : rowsOf(recurrentMask, part)));
+            }
+            if (parts == 1) {
+                output = null;
+                inputGradient = null;
+                partialGradients = null;
+                return;
+            }
+            output = returnSequences ? backend.zeros(dataType(), batch, steps, units)
+                    : backend.zeros(dataType(), batch, units);
+            inputGradient = backend.zeros(dataType(), batch, steps, features);
+            List<Parameter> parameters = parameters();
+            partialGradients = new INDArray[parts][parameters.size()];
+            for (int part = 0; part < parts; part++) {
+                for (int i = 0; i < parameters.size(); i++) {
+                    partialGradients[part][i] = backend.zeros(dataType(), parameters.get(i).gradient().shape());
+                }
+            }
+        }
+
+        /** @return rows {@code [starts[part], starts[part + 1])} of an array whose first dimension is the batch */
+        INDArray rowsOf(INDArray array, int part) {
+            if (parts == 1) {
+                return array;
+            }
+            INDArrayIndex[] indices = new INDArrayIndex[array.rank()];
+            indices[0] = NDArrayIndex.interval(starts[part], starts[part + 1]);
+            for (int i = 1; i < indices.length; i++) {
+                indices[i] = NDArrayIndex.all();
+            }
+            return array.get(indices);
+        }
+
+        /** Runs {@code forward} on every part, side by side, and returns the batch's output. */
+        public INDArray forward(INDArray input, PartForward<B> forward) {
+            if (parts == 1) {
+                return forward.run(buffers.get(0), input);
+            }
+            INDArray[] inputs = new INDArray[parts];
+            INDArray[] outputs = new INDArray[parts];
+            for (int part = 0; part < parts; part++) {
+                inputs[part] = rowsOf(input, part);
+                outputs[part] = rowsOf(output, part);
+            }
+            backend().runParts(parts, part -> backend().copy(forward.run(buffers.get(part), inputs[part]),
+                    outputs[part]));
+            return output;
+        }
+
+        /** Runs {@code backward} on every part, side by side, sums the weight gradients, returns the input gradient. */
+        public INDArray backward(INDArray outputGradient, boolean needInputGradient, PartBackward<B> backward) {
+            List<Parameter> parameters = parameters();
+            if (parts == 1) {
+                INDArray[] gradients = new INDArray[parameters.size()];
+                for (int i = 0; i < gradients.length; i++) {
+                    gradients[i] = parameters.get(i).gradient();
+                }
+                return backward.run(buffers.get(0), outputGradient, needInputGradient, gradients);
+            }
+            INDArray[] outputGradients = new INDArray[parts];
+            INDArray[] inputGradients = new INDArray[parts];
+            for (int part = 0; part < parts; part++) {
+                outputGradients[part] = rowsOf(outputGradient, part);
+                inputGradients[part] = rowsOf(inputGradient, part);
+            }
+            backend().runParts(parts, part -> {
+                INDArray result = backward.run(buffers.get(part), outputGradients[part], needInputGradient,
+                        partialGradients[part]);
+                if (needInputGradient) {
+                    backend().copy(result, inputGradients[part]);
+                }
+            });
+            for (int i = 0; i < parameters.size(); i++) {
+                INDArray gradient = parameters.get(i).gradient();
+                backend().copy(partialGradients[0][i], gradient);
+                for (int part = 1; part < parts; part++) {
+                    backend().axpy(1.0, partialGradients[part][i], gradient);
+                }
+            }
+            return needInputGradient ? inputGradient : null;
+        }
+    }
+
     /**
      * @param batch the batch size
      * @return how many parts the per-step loops of a batch this size run in: the backend's parallelism, but at least

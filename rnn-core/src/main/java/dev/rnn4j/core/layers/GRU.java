@@ -54,10 +54,8 @@ public final class GRU extends AbstractRecurrentLayer {
     private INDArray recurrentKernel;
     private INDArray inputBias;
     private INDArray recurrentBias;
-    private INDArray inputBiasGradient;
-    private INDArray recurrentBiasGradient;
-    private final Map<Integer, Buffers> buffersByBatch = new HashMap<>();
-    private Buffers last;
+    private final Map<Integer, Split<Buffers>> splits = new HashMap<>();
+    private Split<Buffers> lastSplit;
     private boolean lastInputMasked;
     private boolean lastRecurrentMasked;
 
@@ -110,31 +108,38 @@ public final class GRU extends AbstractRecurrentLayer {
         recurrentKernel = addWeight("recurrent_kernel", new int[] {units, GATES * units}, recurrentInitializer);
         if (useBias) {
             INDArray bias = addWeight("bias", new int[] {2, GATES * units}, biasInitializer);
-            INDArray biasGradient = parameter("bias").gradient();
             inputBias = bias.get(NDArrayIndex.point(0), NDArrayIndex.all());
             recurrentBias = bias.get(NDArrayIndex.point(1), NDArrayIndex.all());
-            inputBiasGradient = biasGradient.get(NDArrayIndex.point(0), NDArrayIndex.all());
-            recurrentBiasGradient = biasGradient.get(NDArrayIndex.point(1), NDArrayIndex.all());
         }
     }
 
     @Override
     protected INDArray forwardInternal(INDArray input, boolean training) {
-        Backend backend = backend();
-        Buffers buffers = buffersByBatch.computeIfAbsent(Math.toIntExact(input.size(0)), this::allocate);
-        last = buffers;
-        int steps = buffers.steps;
-        buffers.inputs3d.assign(input.permute(1, 0, 2));
+        Split<Buffers> split = splits.computeIfAbsent(Math.toIntExact(input.size(0)),
+                batch -> new Split<>(batch, recurrentDropout, (rows, inputMask, recurrentMask) -> new Buffers(rows,
+                        inputShape().dim(0), inputShape().dim(1), inputMask, recurrentMask)));
+        lastSplit = split;
         lastInputMasked = training && dropout > 0.0;
         lastRecurrentMasked = training && recurrentDropout > 0.0;
         if (lastInputMasked) {
-            fillMask(buffers.inputMask, buffers.inputMaskValues, dropout);
+            fillMask(split.inputMask, split.inputMaskValues, dropout);
+        }
+        if (lastRecurrentMasked) {
+            fillMask(split.recurrentMask, split.recurrentMaskValues, recurrentDropout);
+        }
+        // Samples do not interact in a recurrence: each part of the batch runs all its steps on its own thread.
+        return split.forward(input, this::forwardOn);
+    }
+
+    /** The forward pass of one part of a batch, with that part's rows of the masks. */
+    private INDArray forwardOn(Buffers buffers, INDArray input) {
+        Backend backend = backend();
+        int steps = buffers.steps;
+        buffers.inputs3d.assign(input.permute(1, 0, 2));
+        if (lastInputMasked) {
             for (int t = 0; t < steps; t++) {
                 backend.multiply(buffers.inputSteps[t], buffers.inputMask, buffers.inputSteps[t]);
             }
-        }
-        if (lastRecurrentMasked) {
-            fillMask(buffers.recurrentMask, buffers.recurrentMaskValues, recurrentDropout);
         }
         // x · kernel + bias[0] for all steps in one product.
         backend.gemm(buffers.inputs, kernel, buffers.inputProjections, false, false, 1.0, 0.0);
@@ -178,8 +183,16 @@ public final class GRU extends AbstractRecurrentLayer {
 
     @Override
     protected INDArray backwardInternal(INDArray outputGradient, boolean needInputGradient) {
+        return lastSplit.backward(outputGradient, needInputGradient, this::backwardOn);
+    }
+
+    /**
+     * The backward pass of one part of a batch; weight gradients go to {@code gradients} (kernel, recurrent kernel,
+     * bias), the parameters' own or the part's.
+     */
+    private INDArray backwardOn(Buffers buffers, INDArray outputGradient, boolean needInputGradient,
+            INDArray[] gradients) {
         Backend backend = backend();
-        Buffers buffers = last;
         int steps = buffers.steps;
         if (returnSequences) {
             buffers.stateGradients3d.assign(outputGradient.permute(1, 0, 2));
@@ -221,13 +234,15 @@ public final class GRU extends AbstractRecurrentLayer {
         }
         // Weight gradients: one product over all timesteps each.
         INDArray recurrentInputs = lastRecurrentMasked ? buffers.maskedStates : buffers.statesBefore;
-        backend.gemm(buffers.inputs, buffers.inputProjectionGradients, parameter("kernel").gradient(), true, false,
+        backend.gemm(buffers.inputs, buffers.inputProjectionGradients, gradients[0], true, false,
                 1.0, 0.0);
-        backend.gemm(recurrentInputs, buffers.recurrentProjectionGradients, parameter("recurrent_kernel").gradient(),
+        backend.gemm(recurrentInputs, buffers.recurrentProjectionGradients, gradients[1],
                 true, false, 1.0, 0.0);
         if (useBias) {
-            backend.sumRows(buffers.inputProjectionGradients, inputBiasGradient);
-            backend.sumRows(buffers.recurrentProjectionGradients, recurrentBiasGradient);
+            backend.sumRows(buffers.inputProjectionGradients, gradients[2].get(NDArrayIndex.point(0),
+                    NDArrayIndex.all()));
+            backend.sumRows(buffers.recurrentProjectionGradients, gradients[2].get(NDArrayIndex.point(1),
+                    NDArrayIndex.all()));
         }
         if (!needInputGradient) {
             return null;
@@ -258,9 +273,6 @@ public final class GRU extends AbstractRecurrentLayer {
         backend.axpy(1.0, buffers.scratch, previousStateGradient);
     }
 
-    private Buffers allocate(int batch) {
-        return new Buffers(batch, inputShape().dim(0), inputShape().dim(1));
-    }
 
     /** Arrays for one batch size, time-major, and the per-step views into them, created once. */
     private final class Buffers {
@@ -307,11 +319,9 @@ public final class GRU extends AbstractRecurrentLayer {
         final INDArray inputGradientOutput;
         final INDArray sequenceOutput;
         final INDArray inputMask;
-        final float[] inputMaskValues;
         final INDArray recurrentMask;
-        final float[] recurrentMaskValues;
 
-        Buffers(int batch, int steps, int features) {
+        Buffers(int batch, int steps, int features, INDArray inputMask, INDArray recurrentMask) {
             Backend backend = backend();
             this.steps = steps;
             long rows = (long) steps * batch;
@@ -363,10 +373,8 @@ public final class GRU extends AbstractRecurrentLayer {
             inputGradientSteps = rowBlocks(inputGradients, steps, batch);
             inputGradientOutput = backend.zeros(dataType(), batch, steps, features);
             sequenceOutput = returnSequences ? backend.zeros(dataType(), batch, steps, units) : null;
-            inputMask = backend.zeros(dataType(), batch, features);
-            inputMaskValues = new float[batch * features];
-            recurrentMask = backend.zeros(dataType(), batch, units);
-            recurrentMaskValues = new float[batch * units];
+            this.inputMask = inputMask;
+            this.recurrentMask = recurrentMask;
         }
 
         /** Views of a {@code [T, 3, B, u]} array: per step all gates, each gate, and z with r. */

@@ -56,8 +56,8 @@ public final class LSTM extends AbstractRecurrentLayer {
     private INDArray kernel;
     private INDArray recurrentKernel;
     private INDArray bias;
-    private final Map<Integer, Buffers> buffersByBatch = new HashMap<>();
-    private Buffers last;
+    private final Map<Integer, Split<Buffers>> splits = new HashMap<>();
+    private Split<Buffers> lastSplit;
     private boolean lastInputMasked;
     private boolean lastRecurrentMasked;
 
@@ -128,21 +128,31 @@ public final class LSTM extends AbstractRecurrentLayer {
 
     @Override
     protected INDArray forwardInternal(INDArray input, boolean training) {
-        Backend backend = backend();
-        Buffers buffers = buffersByBatch.computeIfAbsent(Math.toIntExact(input.size(0)), this::allocate);
-        last = buffers;
-        int steps = buffers.steps;
-        buffers.inputs3d.assign(input.permute(1, 0, 2));
+        Split<Buffers> split = splits.computeIfAbsent(Math.toIntExact(input.size(0)),
+                batch -> new Split<>(batch, recurrentDropout, (rows, inputMask, recurrentMask) -> new Buffers(rows,
+                        inputShape().dim(0), inputShape().dim(1), inputMask, recurrentMask)));
+        lastSplit = split;
         lastInputMasked = training && dropout > 0.0;
         lastRecurrentMasked = training && recurrentDropout > 0.0;
         if (lastInputMasked) {
-            fillMask(buffers.inputMask, buffers.inputMaskValues, dropout);
+            fillMask(split.inputMask, split.inputMaskValues, dropout);
+        }
+        if (lastRecurrentMasked) {
+            fillMask(split.recurrentMask, split.recurrentMaskValues, recurrentDropout);
+        }
+        // Samples do not interact in a recurrence: each part of the batch runs all its steps on its own thread.
+        return split.forward(input, this::forwardOn);
+    }
+
+    /** The forward pass of one part of a batch, with that part's rows of the masks. */
+    private INDArray forwardOn(Buffers buffers, INDArray input) {
+        Backend backend = backend();
+        int steps = buffers.steps;
+        buffers.inputs3d.assign(input.permute(1, 0, 2));
+        if (lastInputMasked) {
             for (int t = 0; t < steps; t++) {
                 backend.multiply(buffers.inputSteps[t], buffers.inputMask, buffers.inputSteps[t]);
             }
-        }
-        if (lastRecurrentMasked) {
-            fillMask(buffers.recurrentMask, buffers.recurrentMaskValues, recurrentDropout);
         }
         // x · kernel + bias for all steps in one product.
         backend.gemm(buffers.inputs, kernel, buffers.preActivations, false, false, 1.0, 0.0);
@@ -180,8 +190,16 @@ public final class LSTM extends AbstractRecurrentLayer {
 
     @Override
     protected INDArray backwardInternal(INDArray outputGradient, boolean needInputGradient) {
+        return lastSplit.backward(outputGradient, needInputGradient, this::backwardOn);
+    }
+
+    /**
+     * The backward pass of one part of a batch; weight gradients go to {@code gradients} (kernel, recurrent kernel,
+     * bias), the parameters' own or the part's.
+     */
+    private INDArray backwardOn(Buffers buffers, INDArray outputGradient, boolean needInputGradient,
+            INDArray[] gradients) {
         Backend backend = backend();
-        Buffers buffers = last;
         int steps = buffers.steps;
         if (returnSequences) {
             buffers.stateGradients3d.assign(outputGradient.permute(1, 0, 2));
@@ -224,12 +242,12 @@ public final class LSTM extends AbstractRecurrentLayer {
         }
         // Weight gradients: one product over all timesteps each.
         INDArray recurrentInputs = lastRecurrentMasked ? buffers.maskedStates : buffers.statesBefore;
-        backend.gemm(buffers.inputs, buffers.preActivationGradients, parameter("kernel").gradient(), true, false,
+        backend.gemm(buffers.inputs, buffers.preActivationGradients, gradients[0], true, false,
                 1.0, 0.0);
-        backend.gemm(recurrentInputs, buffers.preActivationGradients, parameter("recurrent_kernel").gradient(), true,
+        backend.gemm(recurrentInputs, buffers.preActivationGradients, gradients[1], true,
                 false, 1.0, 0.0);
         if (useBias) {
-            backend.sumRows(buffers.preActivationGradients, parameter("bias").gradient());
+            backend.sumRows(buffers.preActivationGradients, gradients[2]);
         }
         if (!needInputGradient) {
             return null;
@@ -260,9 +278,6 @@ public final class LSTM extends AbstractRecurrentLayer {
         backend.axpy(1.0, buffers.scratch, previousStateGradient);
     }
 
-    private Buffers allocate(int batch) {
-        return new Buffers(batch, inputShape().dim(0), inputShape().dim(1));
-    }
 
     /** Arrays for one batch size, time-major, and the per-step views into them, created once. */
     private final class Buffers {
@@ -307,11 +322,9 @@ public final class LSTM extends AbstractRecurrentLayer {
         final INDArray inputGradientOutput;
         final INDArray sequenceOutput;
         final INDArray inputMask;
-        final float[] inputMaskValues;
         final INDArray recurrentMask;
-        final float[] recurrentMaskValues;
 
-        Buffers(int batch, int steps, int features) {
+        Buffers(int batch, int steps, int features, INDArray inputMask, INDArray recurrentMask) {
             Backend backend = backend();
             this.steps = steps;
             long rows = (long) steps * batch;
@@ -364,10 +377,8 @@ public final class LSTM extends AbstractRecurrentLayer {
             inputGradientSteps = rowBlocks(inputGradients, steps, batch);
             inputGradientOutput = backend.zeros(dataType(), batch, steps, features);
             sequenceOutput = returnSequences ? backend.zeros(dataType(), batch, steps, units) : null;
-            inputMask = backend.zeros(dataType(), batch, features);
-            inputMaskValues = new float[batch * features];
-            recurrentMask = backend.zeros(dataType(), batch, units);
-            recurrentMaskValues = new float[batch * units];
+            this.inputMask = inputMask;
+            this.recurrentMask = recurrentMask;
         }
 
         /** Per step, {@code [B, 4u]} seen as {@code [4, B, u]}: a strided view to copy gates in and out with. */

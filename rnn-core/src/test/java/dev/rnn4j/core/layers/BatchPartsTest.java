@@ -14,15 +14,15 @@ import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * SimpleRNN's per-step loops run on parts of the batch, one per backend thread. A batch run in two parts on two threads
- * gives the outputs and gradients of the same batch run whole on one thread (to float32 rounding), with the last state
- * only and with whole sequences (stacked layers, where gradients flow into the lower layer's states and inputs).
+ * The recurrent layers' per-step loops run on parts of the batch, one per backend thread. A batch run in two parts on
+ * two threads gives the outputs and gradients of the same batch run whole on one thread (to float32 rounding), for
+ * every cell, with dropout and recurrent dropout drawn for the whole batch, with the last state only and with whole
+ * sequences (stacked layers, where gradients flow into the lower layer's states and inputs).
  */
 class BatchPartsTest {
     private static final Backend TWO_THREADS = new Nd4jCpuBackend(2);
@@ -31,20 +31,29 @@ class BatchPartsTest {
     private static final int STEPS = 6;
     private static final int FEATURES = 7;
 
-    @ParameterizedTest(name = "stacked={0}")
-    @ValueSource(booleans = {false, true})
-    void twoPartsOnTwoThreadsMatchOneThread(boolean stacked) {
+    enum Cell {
+        SIMPLE, LSTM, GRU
+    }
+
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> cases() {
+        return java.util.stream.Stream.of(Cell.values()).flatMap(cell -> java.util.stream.Stream.of(false, true)
+                .map(stacked -> org.junit.jupiter.params.provider.Arguments.of(cell, stacked)));
+    }
+
+    @ParameterizedTest(name = "{0} stacked={1}")
+    @org.junit.jupiter.params.provider.MethodSource("cases")
+    void twoPartsOnTwoThreadsMatchOneThread(Cell cell, boolean stacked) {
         AtomicInteger splitCalls = new AtomicInteger();
-        Sequential split = model(counting(TWO_THREADS, splitCalls), stacked);
-        Sequential whole = model(ONE_THREAD, stacked);
+        Sequential split = model(counting(TWO_THREADS, splitCalls), cell, stacked);
+        Sequential whole = model(ONE_THREAD, cell, stacked);
         INDArray x = Nd4j.rand(DataType.FLOAT, BATCH, STEPS, FEATURES).subi(0.5).muli(2);
         INDArray y = Nd4j.zeros(DataType.FLOAT, BATCH, 3);
         for (int i = 0; i < BATCH; i++) {
             y.putScalar(i, i % 3, 1.0);
         }
 
-        double splitLoss = split.computeGradients(x, y, false);
-        double wholeLoss = whole.computeGradients(x, y, false);
+        double splitLoss = split.computeGradients(x, y, true);
+        double wholeLoss = whole.computeGradients(x, y, true);
 
         assertThat(splitCalls.get()).as("runParts calls with 2 parts (forward and backward of each SimpleRNN)")
                 .isEqualTo(stacked ? 4 : 2);
@@ -58,17 +67,28 @@ class BatchPartsTest {
         }
     }
 
-    private static Sequential model(Backend backend, boolean stacked) {
+    private static Sequential model(Backend backend, Cell cell, boolean stacked) {
         Sequential model = new Sequential(backend).seed(5);
         if (stacked) {
-            model.add(SimpleRNN.builder(24).returnSequences(true).build());
+            model.add(layer(cell, 24, true));
         }
-        model.add(SimpleRNN.builder(32).build());
+        model.add(layer(cell, 32, false));
         model.add(new Dense(3));
         model.add(new Activation("softmax"));
         model.build(Shape.of(STEPS, FEATURES));
         model.compile(new CategoricalCrossentropy(), new SGD(0.1));
         return model;
+    }
+
+    /** Dropout on the inputs, and on the states where the cell has it. */
+    private static dev.rnn4j.api.Layer layer(Cell cell, int units, boolean returnSequences) {
+        return switch (cell) {
+            case SIMPLE -> SimpleRNN.builder(units).dropout(0.2).returnSequences(returnSequences).build();
+            case LSTM -> LSTM.builder(units).dropout(0.2).recurrentDropout(0.3).returnSequences(returnSequences)
+                    .build();
+            case GRU -> GRU.builder(units).dropout(0.2).recurrentDropout(0.3).returnSequences(returnSequences)
+                    .build();
+        };
     }
 
     /** The backend, counting calls of runParts that cut work in two. */

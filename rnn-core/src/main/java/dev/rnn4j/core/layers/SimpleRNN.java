@@ -37,6 +37,8 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
     private INDArray joinedBias;
     private INDArray joinedRecurrentKernel;
     private INDArray joinedGradient;
+    /** The first column of the states in the joined buffers: after the inputs and the column of ones. */
+    private int stateColumn;
     private final Map<Integer, Buffers> buffersByBatch = new HashMap<>();
     private Buffers last;
     private boolean lastMasked;
@@ -85,7 +87,7 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
         recurrentKernel = addWeight("recurrent_kernel", new int[] {units, units}, recurrentInitializer);
         bias = useBias ? addWeight("bias", new int[] {units}, biasInitializer) : null;
         int features = inputShape.last();
-        int stateColumn = features + (useBias ? 1 : 0);
+        stateColumn = features + (useBias ? 1 : 0);
         joinedWeights = backend().zeros(dataType(), stateColumn + units, units);
         joinedKernel = rows(joinedWeights, 0, features);
         joinedBias = useBias ? rows(joinedWeights, features, features + 1) : null;
@@ -165,7 +167,6 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
         // All three weight gradients in one product over every timestep: [x, 1, h_prev]^T · dz.
         backend.gemm(buffers.joinedSteps, buffers.preActivationGradients, joinedGradient, true, false, 1.0, 0.0);
         int features = Math.toIntExact(kernel.size(0));
-        int stateColumn = features + (useBias ? 1 : 0);
         parameter("kernel").gradient().assign(rows(joinedGradient, 0, features));
         parameter("recurrent_kernel").gradient().assign(rows(joinedGradient, stateColumn, stateColumn + units));
         if (useBias) {
@@ -186,12 +187,6 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
 
     private Buffers allocate(int batch) {
         return new Buffers(batch, inputShape().dim(0), inputShape().dim(1));
-    }
-
-    /** @return rows {@code [from, to)} of the state columns of {@code joined}, a column-block view */
-    private INDArray stateColumnsOf(INDArray joined, long from, long to) {
-        long stateColumn = joined.size(1) - units;
-        return joined.get(NDArrayIndex.interval(from, to), NDArrayIndex.interval(stateColumn, stateColumn + units));
     }
 
     /**
@@ -231,15 +226,15 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
         final INDArray[][] partStateGradientSteps;
         final INDArray[][] partPreActivationGradientSteps;
 
+        /** @return rows {@code [from, to)} of the state columns of {@code joined}, a column-block view */
         private INDArray stateBlock(long from, long to) {
-            return stateColumnsOf(joined, from, to);
+            return joined.get(NDArrayIndex.interval(from, to), NDArrayIndex.interval(stateColumn, stateColumn + units));
         }
 
         Buffers(int batch, int steps, int features) {
             Backend backend = backend();
             this.steps = steps;
             long rows = (long) steps * batch;
-            int stateColumn = features + (useBias ? 1 : 0);
             inputs = backend.zeros(dataType(), rows, features);
             inputs3d = inputs.reshape('c', steps, batch, features);
             inputSteps = rowBlocks(inputs, steps, batch);

@@ -346,7 +346,7 @@ public abstract class BackendContract {
         backend().write(written, target.array());
 
         String what = "write(" + layout + ")";
-        assertThat(floats(target.array())).as(what).containsExactly(written);
+        assertSameBits(what, floats(target.array()), written);
         target.assertSurroundingsUnchanged(what);
     }
 
@@ -365,7 +365,7 @@ public abstract class BackendContract {
         backend().copy(source.array(), target.array());
 
         String what = "copy(" + sourceLayout + " to " + targetLayout + ")";
-        assertThat(floats(target.array())).as(what).containsExactly(floats(source.array()));
+        assertSameBits(what, floats(target.array()), floats(source.array()));
         target.assertSurroundingsUnchanged(what);
         source.assertUnchanged(what + " source");
         assertThatThrownBy(() -> backend().copy(source.array(), backend().zeros(DataType.FLOAT, ROWS, COLUMNS + 1)))
@@ -523,7 +523,7 @@ public abstract class BackendContract {
         INDArray twice = backend().zeros(DataType.FLOAT, ROWS, 256);
         backend().gemm(a.array(), b.array(), once, false, false, 1.0, 0.0);
         backend().gemm(a.array(), b.array(), twice, false, false, 1.0, 0.0);
-        assertThat(bits(floats(twice))).as("gemm run twice").containsExactly(bits(floats(once)));
+        assertSameBits("gemm run twice", floats(twice), floats(once));
     }
 
     // ---------------------------------------------------------------- parts
@@ -965,7 +965,7 @@ public abstract class BackendContract {
         }
 
         void assertUnchanged(String what) {
-            assertThat(bits(floats(whole))).as(what + " must not be modified").containsExactly(bits(before));
+            assertSameBits(what + " must not be modified", floats(whole), before);
         }
     }
 
@@ -1001,6 +1001,19 @@ public abstract class BackendContract {
     protected static float[] floats(INDArray array) {
         float[] values = array.dup('c').data().asFloat();
         return Arrays.copyOf(values, Math.toIntExact(array.length()));
+    }
+
+    /**
+     * Fails on the first element whose bits differ. (AssertJ's {@code containsExactly} builds a diff that is quadratic in
+     * the length, seconds for the larger arrays here.)
+     */
+    protected static void assertSameBits(String what, float[] actual, float[] expected) {
+        assertThat(actual.length).as(what + ": number of values").isEqualTo(expected.length);
+        for (int i = 0; i < actual.length; i++) {
+            if (Float.floatToRawIntBits(actual[i]) != Float.floatToRawIntBits(expected[i])) {
+                fail(what + ": element " + i + " is " + actual[i] + ", expected " + expected[i] + " (bit for bit)");
+            }
+        }
     }
 
     private static int[] bits(float[] values) {

@@ -58,13 +58,37 @@ final class BenchCommand implements Callable<Integer> {
             + " in its own JVM, and print them side by side; use with --quick for about 2 minutes.")
     boolean compareKernels;
 
+    @Option(names = "--compare-threads", description = "Run the benchmark with 2 threads and with 1 (-Drnn4j.threads),"
+            + " each in its own JVM with the same OpenBLAS kernels, and print them side by side.")
+    boolean compareThreads;
+
+    /** One child run of a comparison: its label, its OpenBLAS kernel setting (null: detection), extra JVM options. */
+    private record Variant(String label, String coreType, List<String> jvmOptions) {
+    }
+
     @Override
     public Integer call() throws Exception {
         if (epochs < 1) {
             throw new IllegalArgumentException("--epochs: expected at least 1, found " + epochs);
         }
+        if (compareKernels && compareThreads) {
+            throw new IllegalArgumentException("--compare-kernels and --compare-threads: expected one of them, found"
+                    + " both");
+        }
         if (compareKernels) {
-            return compareKernels();
+            List<Variant> variants = new ArrayList<>();
+            for (String setting : OpenBlasKernels.comparableSettings()) {
+                variants.add(new Variant(setting == null ? "unset (OpenBLAS's own detection)" : setting, setting,
+                        List.of()));
+            }
+            return compareRuns("--compare-kernels", OpenBlasKernels.CORETYPE, variants);
+        }
+        if (compareThreads) {
+            String kernels = OpenBlasKernels.comparableSettings().get(0);
+            String suffix = " (" + OpenBlasKernels.CORETYPE + " " + (kernels == null ? "unset" : kernels) + ")";
+            return compareRuns("--compare-threads", "threads", List.of(
+                    new Variant("2" + suffix, kernels, List.of("-Drnn4j.threads=2")),
+                    new Variant("1" + suffix, kernels, List.of("-Drnn4j.threads=1"))));
         }
         AtomicLong longestPauseMillis = watchGcPauses();
         Backend backend = Backends.load();
@@ -149,11 +173,11 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The same benchmark in one child JVM per kernel setting, one after the other, then a side-by-side table. */
-    private int compareKernels() throws Exception {
+    /** The same benchmark in one child JVM per variant, one after the other, then a side-by-side table. */
+    private int compareRuns(String option, String column, List<Variant> variants) throws Exception {
         java.util.Optional<String> launcher = ProcessHandle.current().info().command();
         if (launcher.isEmpty()) {
-            throw new IllegalStateException("--compare-kernels: cannot find this JVM's launcher to start the runs");
+            throw new IllegalStateException(option + ": cannot find this JVM's launcher to start the runs");
         }
         List<String> args = new ArrayList<>(List.of("bench", "--epochs", Integer.toString(epochs), "--units",
                 Integer.toString(units), "--batch-size", Integer.toString(batchSize), "--classes",
@@ -167,15 +191,14 @@ final class BenchCommand implements Callable<Integer> {
         for (java.net.URI mirror : data.mirrors) {
             args.addAll(List.of("--mirror", mirror.toString()));
         }
-        List<String> settings = OpenBlasKernels.comparableSettings();
         List<com.google.gson.JsonObject> results = new ArrayList<>();
         Gson gson = new Gson();
-        for (String setting : settings) {
-            String label = setting == null ? "unset (OpenBLAS's own detection)" : setting;
-            System.out.println("== " + OpenBlasKernels.CORETYPE + " " + label);
-            ProcessBuilder builder = new ProcessBuilder(OpenBlasKernels.javaCommand(launcher.get(), Main.class, args))
-                    .redirectErrorStream(true);
-            OpenBlasKernels.applySetting(builder, setting);
+        for (Variant variant : variants) {
+            String label = variant.label();
+            System.out.println("== " + column + " " + label);
+            ProcessBuilder builder = new ProcessBuilder(OpenBlasKernels.javaCommand(launcher.get(), Main.class,
+                    variant.jvmOptions(), args)).redirectErrorStream(true);
+            OpenBlasKernels.applySetting(builder, variant.coreType());
             Process child = builder.start();
             String json = null;
             try (java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(
@@ -190,8 +213,7 @@ final class BenchCommand implements Callable<Integer> {
             }
             int status = child.waitFor();
             if (status != 0 || json == null) {
-                throw new IllegalStateException("--compare-kernels: the run with " + OpenBlasKernels.CORETYPE + " "
-                        + label + " failed (exit status " + status + ", " + (json == null ? "no" : "a")
+                throw new IllegalStateException(option + ": the run with " + column + " " + label + " failed (exit status " + status + ", " + (json == null ? "no" : "a")
                         + " JSON line); its output is above");
             }
             com.google.gson.JsonObject result = com.google.gson.JsonParser.parseString(json).getAsJsonObject();
@@ -199,7 +221,7 @@ final class BenchCommand implements Callable<Integer> {
             results.add(result);
         }
         System.out.println();
-        System.out.printf(Locale.ROOT, "%-34s %12s %10s %9s %22s %8s%n", "OPENBLAS_CORETYPE", "epoch median",
+        System.out.printf(Locale.ROOT, "%-34s %12s %10s %9s %22s %8s%n", column, "epoch median",
                 "ms/step", "GFLOP/s", "inference/s 128 / 1024", "vs first");
         double first = results.get(0).get("epoch_seconds_median").getAsDouble();
         for (com.google.gson.JsonObject result : results) {
@@ -214,7 +236,7 @@ final class BenchCommand implements Callable<Integer> {
         com.google.gson.JsonObject all = new com.google.gson.JsonObject();
         com.google.gson.JsonArray runs = new com.google.gson.JsonArray();
         results.forEach(runs::add);
-        all.add("compare_kernels", runs);
+        all.add(option.substring(2).replace('-', '_'), runs);
         System.out.println("JSON " + gson.toJson(all));
         return 0;
     }

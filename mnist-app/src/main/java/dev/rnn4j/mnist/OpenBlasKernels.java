@@ -57,7 +57,8 @@ final class OpenBlasKernels {
         if (choice.isEmpty() || java.isEmpty()) {
             return Optional.empty();
         }
-        ProcessBuilder builder = new ProcessBuilder(javaCommand(java.get(), mainClass, List.of(args))).inheritIO();
+        ProcessBuilder builder = new ProcessBuilder(javaCommand(java.get(), mainClass, List.of(), List.of(args)))
+                .inheritIO();
         builder.environment().put(CORETYPE, choice.get());
         builder.environment().put(MARKER, "restarted");
         try {
@@ -73,15 +74,17 @@ final class OpenBlasKernels {
     }
 
     /**
-     * @param java      the java launcher
-     * @param mainClass the class to start
-     * @param args      its arguments
+     * @param java       the java launcher
+     * @param mainClass  the class to start
+     * @param jvmOptions JVM options added after this JVM's own (a later {@code -D} wins)
+     * @param args       its arguments
      * @return a command line starting this JVM's class path and JVM options again with other arguments
      */
-    static List<String> javaCommand(String java, Class<?> mainClass, List<String> args) {
+    static List<String> javaCommand(String java, Class<?> mainClass, List<String> jvmOptions, List<String> args) {
         List<String> command = new ArrayList<>();
         command.add(java);
         command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass.getName());

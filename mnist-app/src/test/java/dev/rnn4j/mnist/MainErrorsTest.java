@@ -60,6 +60,10 @@ class MainErrorsTest {
         result = runCapturingErrors("train", "--epochs", "many");
         assertThat(result[0]).isEqualTo("2");
         assertThat(result[1]).contains("--epochs").contains("many");
+        result = runCapturingErrors("bench", "--compare-kernels", "--compare-threads");
+        assertThat(result[0]).isEqualTo("2");
+        assertThat(result[1].lines()).hasSize(1);
+        assertThat(result[1]).contains("--compare-kernels").contains("--compare-threads").contains("both");
     }
 
     @Test

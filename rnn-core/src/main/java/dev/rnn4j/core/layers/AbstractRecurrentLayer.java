@@ -112,16 +112,20 @@ public abstract class AbstractRecurrentLayer extends AbstractLayer {
         final int[] starts;
         final List<B> buffers = new ArrayList<>();
         /** The batch's input dropout mask {@code [batch, features]} and its values, drawn in one piece. */
-        public final INDArray inputMask;
-        public final float[] inputMaskValues;
+        private final INDArray inputMask;
+        private final float[] inputMaskValues;
         /** The batch's recurrent dropout mask {@code [batch, units]}, or null without recurrent dropout. */
-        public final INDArray recurrentMask;
-        public final float[] recurrentMaskValues;
+        private final INDArray recurrentMask;
+        private final float[] recurrentMaskValues;
         final INDArray output;
         final INDArray inputGradient;
         final INDArray[][] partialGradients;
+        private final double recurrentDropout;
+        private boolean inputMasked;
+        private boolean recurrentMasked;
 
         Split(int batch, double recurrentDropout, PartFactory<B> factory) {
+            this.recurrentDropout = recurrentDropout;
             Backend backend = backend();
             int steps = inputShape().dim(0);
             int features = inputShape().dim(1);
@@ -169,8 +173,29 @@ public abstract class AbstractRecurrentLayer extends AbstractLayer {
             return array.get(indices);
         }
 
-        /** Runs {@code forward} on every part, side by side, and returns the batch's output. */
-        public INDArray forward(INDArray input, PartForward<B> forward) {
+        /** @return whether the last forward pass masked the inputs (training with dropout) */
+        public boolean inputMasked() {
+            return inputMasked;
+        }
+
+        /** @return whether the last forward pass masked the states (training with recurrent dropout) */
+        public boolean recurrentMasked() {
+            return recurrentMasked;
+        }
+
+        /**
+         * Draws the batch's dropout masks when training, then runs {@code forward} on every part, side by side, and
+         * returns the batch's output.
+         */
+        public INDArray forward(INDArray input, boolean training, PartForward<B> forward) {
+            inputMasked = training && dropout > 0.0;
+            recurrentMasked = training && recurrentDropout > 0.0;
+            if (inputMasked) {
+                fillMask(inputMask, inputMaskValues, dropout);
+            }
+            if (recurrentMasked) {
+                fillMask(recurrentMask, recurrentMaskValues, recurrentDropout);
+            }
             if (parts == 1) {
                 return forward.run(buffers.get(0), input);
             }

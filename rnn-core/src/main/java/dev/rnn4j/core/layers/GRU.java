@@ -56,8 +56,6 @@ public final class GRU extends AbstractRecurrentLayer {
     private INDArray recurrentBias;
     private final Map<Integer, Split<Buffers>> splits = new HashMap<>();
     private Split<Buffers> lastSplit;
-    private boolean lastInputMasked;
-    private boolean lastRecurrentMasked;
 
     /**
      * Keras's defaults: tanh and sigmoid, bias, reset after, last state only, no dropout.
@@ -119,16 +117,8 @@ public final class GRU extends AbstractRecurrentLayer {
                 batch -> new Split<>(batch, recurrentDropout, (rows, inputMask, recurrentMask) -> new Buffers(rows,
                         inputShape().dim(0), inputShape().dim(1), inputMask, recurrentMask)));
         lastSplit = split;
-        lastInputMasked = training && dropout > 0.0;
-        lastRecurrentMasked = training && recurrentDropout > 0.0;
-        if (lastInputMasked) {
-            fillMask(split.inputMask, split.inputMaskValues, dropout);
-        }
-        if (lastRecurrentMasked) {
-            fillMask(split.recurrentMask, split.recurrentMaskValues, recurrentDropout);
-        }
         // Samples do not interact in a recurrence: each part of the batch runs all its steps on its own thread.
-        return split.forward(input, this::forwardOn);
+        return split.forward(input, training, this::forwardOn);
     }
 
     /** The forward pass of one part of a batch, with that part's rows of the masks. */
@@ -136,7 +126,7 @@ public final class GRU extends AbstractRecurrentLayer {
         Backend backend = backend();
         int steps = buffers.steps;
         buffers.inputs3d.assign(input.permute(1, 0, 2));
-        if (lastInputMasked) {
+        if (lastSplit.inputMasked()) {
             for (int t = 0; t < steps; t++) {
                 backend.multiply(buffers.inputSteps[t], buffers.inputMask, buffers.inputSteps[t]);
             }
@@ -146,7 +136,7 @@ public final class GRU extends AbstractRecurrentLayer {
         if (useBias) {
             backend.addRowVector(buffers.inputProjections, inputBias);
         }
-        INDArray[] recurrentInputs = lastRecurrentMasked ? buffers.maskedStateSteps : buffers.stateSteps;
+        INDArray[] recurrentInputs = lastSplit.recurrentMasked() ? buffers.maskedStateSteps : buffers.stateSteps;
         for (int t = 1; t <= steps; t++) {
             INDArray[] gate = buffers.gate[t - 1];
             INDArray[] recurrent = buffers.recurrentProjection[t - 1];
@@ -170,7 +160,7 @@ public final class GRU extends AbstractRecurrentLayer {
             backend.multiply(gate[UPDATE], gate[CANDIDATE], buffers.scratch);
             backend.axpy(-1.0, buffers.scratch, buffers.stateSteps[t]);
             backend.axpy(1.0, gate[CANDIDATE], buffers.stateSteps[t]);
-            if (lastRecurrentMasked && t < steps) {
+            if (lastSplit.recurrentMasked() && t < steps) {
                 backend.multiply(buffers.stateSteps[t], buffers.recurrentMask, buffers.maskedStateSteps[t]);
             }
         }
@@ -233,7 +223,7 @@ public final class GRU extends AbstractRecurrentLayer {
             }
         }
         // Weight gradients: one product over all timesteps each.
-        INDArray recurrentInputs = lastRecurrentMasked ? buffers.maskedStates : buffers.statesBefore;
+        INDArray recurrentInputs = lastSplit.recurrentMasked() ? buffers.maskedStates : buffers.statesBefore;
         backend.gemm(buffers.inputs, buffers.inputProjectionGradients, gradients[0], true, false,
                 1.0, 0.0);
         backend.gemm(recurrentInputs, buffers.recurrentProjectionGradients, gradients[1],
@@ -248,7 +238,7 @@ public final class GRU extends AbstractRecurrentLayer {
             return null;
         }
         backend.gemm(buffers.inputProjectionGradients, kernel, buffers.inputGradients, false, true, 1.0, 0.0);
-        if (lastInputMasked) {
+        if (lastSplit.inputMasked()) {
             for (int t = 0; t < steps; t++) {
                 backend.multiply(buffers.inputGradientSteps[t], buffers.inputMask, buffers.inputGradientSteps[t]);
             }
@@ -259,7 +249,7 @@ public final class GRU extends AbstractRecurrentLayer {
 
     private void recurrentGradient(Backend backend, Buffers buffers, INDArray projectionGradient,
             INDArray previousStateGradient, boolean accumulate) {
-        if (!lastRecurrentMasked) {
+        if (!lastSplit.recurrentMasked()) {
             backend.gemm(projectionGradient, recurrentKernel, previousStateGradient, false, true, 1.0,
                     accumulate ? 1.0 : 0.0);
             return;

@@ -58,8 +58,6 @@ public final class LSTM extends AbstractRecurrentLayer {
     private INDArray bias;
     private final Map<Integer, Split<Buffers>> splits = new HashMap<>();
     private Split<Buffers> lastSplit;
-    private boolean lastInputMasked;
-    private boolean lastRecurrentMasked;
 
     /**
      * Keras's defaults: tanh and sigmoid, bias with unit forget bias, last state only, no dropout.
@@ -132,16 +130,8 @@ public final class LSTM extends AbstractRecurrentLayer {
                 batch -> new Split<>(batch, recurrentDropout, (rows, inputMask, recurrentMask) -> new Buffers(rows,
                         inputShape().dim(0), inputShape().dim(1), inputMask, recurrentMask)));
         lastSplit = split;
-        lastInputMasked = training && dropout > 0.0;
-        lastRecurrentMasked = training && recurrentDropout > 0.0;
-        if (lastInputMasked) {
-            fillMask(split.inputMask, split.inputMaskValues, dropout);
-        }
-        if (lastRecurrentMasked) {
-            fillMask(split.recurrentMask, split.recurrentMaskValues, recurrentDropout);
-        }
         // Samples do not interact in a recurrence: each part of the batch runs all its steps on its own thread.
-        return split.forward(input, this::forwardOn);
+        return split.forward(input, training, this::forwardOn);
     }
 
     /** The forward pass of one part of a batch, with that part's rows of the masks. */
@@ -149,7 +139,7 @@ public final class LSTM extends AbstractRecurrentLayer {
         Backend backend = backend();
         int steps = buffers.steps;
         buffers.inputs3d.assign(input.permute(1, 0, 2));
-        if (lastInputMasked) {
+        if (lastSplit.inputMasked()) {
             for (int t = 0; t < steps; t++) {
                 backend.multiply(buffers.inputSteps[t], buffers.inputMask, buffers.inputSteps[t]);
             }
@@ -159,7 +149,7 @@ public final class LSTM extends AbstractRecurrentLayer {
         if (useBias) {
             backend.addRowVector(buffers.preActivations, bias);
         }
-        INDArray[] recurrentInputs = lastRecurrentMasked ? buffers.maskedStateSteps : buffers.stateSteps;
+        INDArray[] recurrentInputs = lastSplit.recurrentMasked() ? buffers.maskedStateSteps : buffers.stateSteps;
         for (int t = 1; t <= steps; t++) {
             INDArray[] gate = buffers.gate[t - 1];
             // z_t += h'_{t-1} · recurrent_kernel, then gate-major so each gate is contiguous.
@@ -177,7 +167,7 @@ public final class LSTM extends AbstractRecurrentLayer {
             // h_t = o * tanh(c_t)
             backend.activation(activation, buffers.cellSteps[t], buffers.cellActivationSteps[t - 1]);
             backend.multiply(gate[OUTPUT], buffers.cellActivationSteps[t - 1], buffers.stateSteps[t]);
-            if (lastRecurrentMasked && t < steps) {
+            if (lastSplit.recurrentMasked() && t < steps) {
                 backend.multiply(buffers.stateSteps[t], buffers.recurrentMask, buffers.maskedStateSteps[t]);
             }
         }
@@ -241,7 +231,7 @@ public final class LSTM extends AbstractRecurrentLayer {
             }
         }
         // Weight gradients: one product over all timesteps each.
-        INDArray recurrentInputs = lastRecurrentMasked ? buffers.maskedStates : buffers.statesBefore;
+        INDArray recurrentInputs = lastSplit.recurrentMasked() ? buffers.maskedStates : buffers.statesBefore;
         backend.gemm(buffers.inputs, buffers.preActivationGradients, gradients[0], true, false,
                 1.0, 0.0);
         backend.gemm(recurrentInputs, buffers.preActivationGradients, gradients[1], true,
@@ -253,7 +243,7 @@ public final class LSTM extends AbstractRecurrentLayer {
             return null;
         }
         backend.gemm(buffers.preActivationGradients, kernel, buffers.inputGradients, false, true, 1.0, 0.0);
-        if (lastInputMasked) {
+        if (lastSplit.inputMasked()) {
             for (int t = 0; t < steps; t++) {
                 backend.multiply(buffers.inputGradientSteps[t], buffers.inputMask, buffers.inputGradientSteps[t]);
             }
@@ -264,7 +254,7 @@ public final class LSTM extends AbstractRecurrentLayer {
 
     private void recurrentGradient(Backend backend, Buffers buffers, INDArray preActivationGradient,
             INDArray previousStateGradient, boolean accumulate) {
-        if (!lastRecurrentMasked) {
+        if (!lastSplit.recurrentMasked()) {
             backend.gemm(preActivationGradient, recurrentKernel, previousStateGradient, false, true, 1.0,
                     accumulate ? 1.0 : 0.0);
             return;

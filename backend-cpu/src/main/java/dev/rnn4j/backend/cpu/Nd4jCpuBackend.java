@@ -188,17 +188,13 @@ public final class Nd4jCpuBackend implements Backend {
             gemmSplitDepth(transposeA, transposeB, (int) m, (int) n, (int) k, alpha, a, lda, b, ldb, beta, c);
             return;
         }
-        if (worker == null || inParts || m * n * k < SPLIT_MIN_WORK) {
+        boolean splitRows = k < SPLIT_MIN_DEPTH || n < 2 * SPLIT_ALIGN;
+        if (worker == null || inParts || m * n * k < SPLIT_MIN_WORK || (splitRows && m < 2 * SPLIT_ALIGN)) {
             sgemm(transposeA, transposeB, (int) m, (int) n, (int) k, alpha, pointer(a), 0, lda, pointer(b), 0, ldb,
                     beta, pointer(c), 0, ldc);
             return;
         }
-        if (k < SPLIT_MIN_DEPTH || n < 2 * SPLIT_ALIGN) {
-            if (m < 2 * SPLIT_ALIGN) {
-                sgemm(transposeA, transposeB, (int) m, (int) n, (int) k, alpha, pointer(a), 0, lda, pointer(b), 0,
-                        ldb, beta, pointer(c), 0, ldc);
-                return;
-            }
+        if (splitRows) {
             // A short inner dimension (the input projection, K = 28): split the rows of C instead, so that each half
             // packs only its own rows of A and the small B twice.
             int top = (int) (m / 2);
@@ -277,13 +273,8 @@ public final class Nd4jCpuBackend implements Backend {
     @Override
     public void runParts(int parts, IntConsumer part) {
         ensureReady();
-        if (parts < 1) {
-            throw new IllegalArgumentException("runParts: expected at least 1 part, found " + parts);
-        }
-        if (worker == null || inParts || parts == 1) {
-            for (int i = 0; i < parts; i++) {
-                part.accept(i);
-            }
+        if (worker == null || inParts || parts <= 1) {
+            Backend.super.runParts(parts, part);
             return;
         }
         inParts = true;

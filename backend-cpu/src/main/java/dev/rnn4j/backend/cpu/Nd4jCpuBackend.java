@@ -5,7 +5,6 @@ import dev.rnn4j.api.Backend;
 import java.nio.FloatBuffer;
 import java.util.function.IntConsumer;
 import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.openblas.global.openblas_nolapack;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -14,10 +13,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The {@link Backend} on ND4J's native CPU runtime (OpenBLAS for matrix products).
+ * The {@link Backend} on ND4J's native CPU runtime, with float32 matrix products on Intel MKL or OpenBLAS
+ * ({@link CpuBlas}: MKL on Intel CPUs by default).
  *
  * <p>On first use it checks that ND4J loaded the native CPU runtime, sets float32 as ND4J's default type and limits
- * ND4J and OpenBLAS to one thread each (on a 2-core machine their own two-thread settings were 3-7x slower). Both cores
+ * ND4J, OpenBLAS and MKL to one thread each (on a 2-core machine their own two-thread settings were 3-7x slower). Both cores
  * are used through a paired worker thread: recurrent layers run the two halves of a batch through all their timesteps
  * side by side ({@link #runParts}), and large float32 matrix products outside them are cut in two single-threaded
  * halves (by columns; by rows when the inner dimension is short; along the inner dimension for weight gradients). The
@@ -30,12 +30,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@link Backend}.
  */
 public final class Nd4jCpuBackend implements Backend {
-    /** System property that sets the number of threads ND4J and OpenBLAS may use. */
+    /** System property that sets the number of threads for this backend's work (1 or 2). */
     public static final String THREADS_PROPERTY = "rnn4j.threads";
 
-    private static final int ROW_MAJOR = 101;
-    private static final int NO_TRANSPOSE = 111;
-    private static final int TRANSPOSE = 112;
     private static final String EXPECTED_BACKEND = "org.nd4j.linalg.cpu.nativecpu.CpuBackend";
 
     /** Products below this many multiply-adds are not split: the hand-off would cost more than it saves. */
@@ -47,7 +44,7 @@ public final class Nd4jCpuBackend implements Backend {
     private static final long SPLIT_MIN_DEPTH = 64;
     /** Products with at least this inner dimension (and no larger M or N) are cut along it: weight gradients. */
     private static final long SPLIT_K_MIN_DEPTH = 1024;
-    /** Split points are multiples of this many columns, to keep OpenBLAS's kernels on full vector widths. */
+    /** Split points are multiples of this many columns, to keep the BLAS kernels on full vector widths. */
     private static final int SPLIT_ALIGN = 16;
 
     private final ThreadLocal<float[][]> scratch = ThreadLocal.withInitial(() -> new float[3][0]);
@@ -59,6 +56,8 @@ public final class Nd4jCpuBackend implements Backend {
     private PairedWorker worker;
 
     private final int requestedThreads;
+    private final CpuBlas requestedBlas;
+    private CpuBlas blas;
 
     /** A backend using the threads that {@value #THREADS_PROPERTY} asks for (default 2 where there are 2 cores). */
     public Nd4jCpuBackend() {
@@ -69,11 +68,20 @@ public final class Nd4jCpuBackend implements Backend {
      * @param threads 1 or 2 threads for this backend's work, or 0 for the {@value #THREADS_PROPERTY} setting
      */
     public Nd4jCpuBackend(int threads) {
+        this(threads, null);
+    }
+
+    /**
+     * @param threads 1 or 2 threads for this backend's work, or 0 for the {@value #THREADS_PROPERTY} setting
+     * @param blas    the library for float32 products, or null for the {@value CpuBlas#PROPERTY} setting
+     */
+    public Nd4jCpuBackend(int threads, CpuBlas blas) {
         if (threads < 0 || threads > 2) {
             throw new IllegalArgumentException("threads: expected 0 (the " + THREADS_PROPERTY + " setting), 1 or 2,"
                     + " found " + threads);
         }
         this.requestedThreads = threads;
+        this.requestedBlas = blas;
     }
 
     @Override
@@ -110,6 +118,12 @@ public final class Nd4jCpuBackend implements Backend {
                 throw new IllegalStateException("system property " + THREADS_PROPERTY + ": expected 1 or 2, found "
                         + threads);
             }
+            CpuBlas chosen = requestedBlas != null ? requestedBlas : CpuBlas.fromSetting();
+            if (chosen == CpuBlas.MKL && CpuBlas.mklFailure() != null) {
+                throw new IllegalStateException("rnn4j cpu backend: Intel MKL could not load ("
+                        + CpuBlas.mklFailure() + "); choose CpuBlas.OPENBLAS");
+            }
+            blas = chosen;
             Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
             Nd4j.getEnvironment().setMaxThreads(1);
             Nd4j.getEnvironment().setMaxMasterThreads(1);
@@ -124,12 +138,12 @@ public final class Nd4jCpuBackend implements Backend {
         ensureReady();
         String coreType = System.getenv("OPENBLAS_CORETYPE");
         return "backend cpu: ND4J native " + Nd4j.getBackend().getClass().getSimpleName()
-                + ", BLAS " + Nd4j.factory().blas().getBlasVendor() + " kernels "
-                + (coreType == null ? "auto-detected" : coreType + " (OPENBLAS_CORETYPE)")
-                + ", CPU SIMD " + cpuSimd()
+                + ", products on " + blas.describe() + ", ND4J ops on " + Nd4j.factory().blas().getBlasVendor()
+                + " kernels " + (coreType == null ? "auto-detected" : coreType + " (OPENBLAS_CORETYPE)")
+                + ", CPU " + CpuBlas.cpuVendor() + " SIMD " + cpuSimd()
                 + (threads == 2 ? ", threads 2 (recurrences in two batch parts, large products split in two;"
-                        + " ND4J and OpenBLAS 1 each)"
-                        : ", threads 1 (ND4J and OpenBLAS single-threaded)")
+                        + " ND4J and the BLAS 1 each)"
+                        : ", threads 1 (ND4J and the BLAS single-threaded)")
                 + " of " + Runtime.getRuntime().availableProcessors() + " cores";
     }
 
@@ -161,7 +175,7 @@ public final class Nd4jCpuBackend implements Backend {
     }
 
     /**
-     * Float32 matrices laid out contiguously go straight to OpenBLAS's {@code cblas_sgemm} on the arrays' own memory
+     * Float32 matrices laid out contiguously go straight to the BLAS's {@code cblas_sgemm} on the arrays' own memory
      * (about 15-25 us less per call than {@code Nd4j.gemm}, which matters at 84 small products per training step);
      * everything else takes ND4J's path.
      */
@@ -245,7 +259,7 @@ public final class Nd4jCpuBackend implements Backend {
         } else {
             worker.runBoth(head, tail);
         }
-        openblas_nolapack.cblas_saxpy(m * n, 1f, partial, 1, pointer(c), 1);
+        blas.saxpy(m * n, 1f, partial, pointer(c));
     }
 
     /**
@@ -291,14 +305,16 @@ public final class Nd4jCpuBackend implements Backend {
         }
     }
 
-    private static void sgemm(boolean transposeA, boolean transposeB, int m, int n, int k, double alpha,
+    private void sgemm(boolean transposeA, boolean transposeB, int m, int n, int k, double alpha,
             FloatPointer a, long aOffset, int lda, FloatPointer b, long bOffset, int ldb, double beta, FloatPointer c,
             long cOffset, int ldc) {
-        openblas_nolapack.cblas_sgemm(ROW_MAJOR, transposeA ? TRANSPOSE : NO_TRANSPOSE,
-                transposeB ? TRANSPOSE : NO_TRANSPOSE, m, n, k, (float) alpha,
-                aOffset == 0 ? a : a.position(a.position() + aOffset), lda,
-                bOffset == 0 ? b : b.position(b.position() + bOffset), ldb, (float) beta,
-                cOffset == 0 ? c : c.position(c.position() + cOffset), ldc);
+        blas.sgemm(transposeA, transposeB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
+    }
+
+    /** @return the library running this backend's float32 products */
+    public CpuBlas blas() {
+        ensureReady();
+        return blas;
     }
 
     /**

@@ -43,8 +43,8 @@ final class BenchCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE}).")
     int epochs;
 
-    @Option(names = "--quick", description = "Epochs of 20 steps instead of 469 (about 20 s in all);"
-            + " epoch times are scaled to a full epoch.")
+    @Option(names = "--quick", description = "Epochs of 20 steps instead of 469, after a warm-up of 120 steps"
+            + " (about 30 s in all); epoch times are scaled to a full epoch.")
     boolean quick;
 
     @Option(names = "--units", defaultValue = "256", description = "SimpleRNN units (default: ${DEFAULT-VALUE}).")
@@ -62,6 +62,11 @@ final class BenchCommand implements Callable<Integer> {
             + " each in its own JVM with the same OpenBLAS kernels, and print them side by side.")
     boolean compareThreads;
 
+    @Option(names = "--compare-blas", description = "Run the benchmark with the CPU backend's products on Intel MKL and"
+            + " on OpenBLAS (-Drnn4j.blas), each in its own JVM with the same OpenBLAS kernels for ND4J, and print them"
+            + " side by side.")
+    boolean compareBlas;
+
     /** One child run of a comparison: its label, its OpenBLAS kernel setting (null: detection), extra JVM options. */
     private record Variant(String label, String coreType, List<String> jvmOptions) {
     }
@@ -71,9 +76,19 @@ final class BenchCommand implements Callable<Integer> {
         if (epochs < 1) {
             throw new IllegalArgumentException("--epochs: expected at least 1, found " + epochs);
         }
-        if (compareKernels && compareThreads) {
-            throw new IllegalArgumentException("--compare-kernels and --compare-threads: expected one of them, found"
-                    + " both");
+        List<String> comparisons = new ArrayList<>();
+        if (compareKernels) {
+            comparisons.add("--compare-kernels");
+        }
+        if (compareThreads) {
+            comparisons.add("--compare-threads");
+        }
+        if (compareBlas) {
+            comparisons.add("--compare-blas");
+        }
+        if (comparisons.size() > 1) {
+            throw new IllegalArgumentException(String.join(" and ", comparisons) + ": expected one comparison per run,"
+                    + " found " + comparisons.size());
         }
         if (compareKernels) {
             List<Variant> variants = new ArrayList<>();
@@ -89,6 +104,13 @@ final class BenchCommand implements Callable<Integer> {
             return compareRuns("--compare-threads", "threads", List.of(
                     new Variant("2" + suffix, kernels, List.of("-Drnn4j.threads=2")),
                     new Variant("1" + suffix, kernels, List.of("-Drnn4j.threads=1"))));
+        }
+        if (compareBlas) {
+            String kernels = OpenBlasKernels.comparableSettings().get(0);
+            String suffix = " (" + OpenBlasKernels.CORETYPE + " " + (kernels == null ? "unset" : kernels) + ")";
+            return compareRuns("--compare-blas", "products on", List.of(
+                    new Variant("mkl" + suffix, kernels, List.of("-Drnn4j.blas=mkl")),
+                    new Variant("openblas" + suffix, kernels, List.of("-Drnn4j.blas=openblas"))));
         }
         AtomicLong longestPauseMillis = watchGcPauses();
         Backend backend = Backends.load();
@@ -110,9 +132,14 @@ final class BenchCommand implements Callable<Integer> {
                     org.nd4j.linalg.indexing.NDArrayIndex.all()).dup('c');
         }
         int measuredSteps = Math.toIntExact((trainX.size(0) + batchSize - 1) / batchSize);
-        System.out.println("warm-up: one epoch of " + measuredSteps + " steps ...");
+        // The JIT reaches the per-call Java code around each product (about 200 calls a step) only after 100-200
+        // steps: quick epochs measured right after 20 warm-up steps ran 1.5-2x slower than later ones.
+        int warmUpRounds = quick ? 6 : 1;
+        System.out.println("warm-up: " + warmUpRounds * measuredSteps + " steps ...");
         FitOptions fit = new FitOptions().epochs(1).batchSize(batchSize).verbose(0);
-        model.fit(trainX, trainY, fit);
+        for (int round = 0; round < warmUpRounds; round++) {
+            model.fit(trainX, trainY, fit);
+        }
         long pauseAfterWarmUp = longestPauseMillis.getAndSet(0);
 
         List<Double> epochSeconds = new ArrayList<>();

@@ -63,7 +63,11 @@ class MainErrorsTest {
         result = runCapturingErrors("bench", "--compare-kernels", "--compare-threads");
         assertThat(result[0]).isEqualTo("2");
         assertThat(result[1].lines()).hasSize(1);
-        assertThat(result[1]).contains("--compare-kernels").contains("--compare-threads").contains("both");
+        assertThat(result[1]).contains("--compare-kernels").contains("--compare-threads")
+                .contains("expected one comparison per run, found 2");
+        result = runCapturingErrors("bench", "--compare-blas", "--compare-threads", "--compare-kernels");
+        assertThat(result[0]).isEqualTo("2");
+        assertThat(result[1]).contains("--compare-blas").contains("found 3");
     }
 
     @Test

@@ -20,4 +20,30 @@ public final class Values {
         return values.length == contiguous.length() ? values
                 : java.util.Arrays.copyOf(values, Math.toIntExact(contiguous.length()));
     }
+
+    /**
+     * Writes values into an array in C order, as its data type (rounded to float32 for float arrays).
+     *
+     * @param values as many values as {@code target} has elements
+     * @param target overwritten
+     */
+    public static void write(double[] values, INDArray target) {
+        if (values.length != target.length()) {
+            throw new IllegalArgumentException("write: " + values.length + " values for an array of "
+                    + target.length() + " elements " + java.util.Arrays.toString(target.shape()));
+        }
+        boolean plain = target.ordering() == 'c' && !target.isView() && target.data().length() == values.length;
+        if (plain && target.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT) {
+            float[] floats = new float[values.length];
+            for (int i = 0; i < values.length; i++) {
+                floats[i] = (float) values[i];
+            }
+            target.data().setData(floats);
+        } else if (plain && target.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE) {
+            target.data().setData(values);
+        } else {
+            target.assign(org.nd4j.linalg.factory.Nd4j.create(values, target.shape(), 'c')
+                    .castTo(target.dataType()));
+        }
+    }
 }

@@ -106,10 +106,10 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
         Buffers buffers = buffersByBatch.computeIfAbsent(batch, this::allocate);
         last = buffers;
         int steps = buffers.steps;
-        joinedKernel.assign(kernel);
-        joinedRecurrentKernel.assign(recurrentKernel);
+        backend.copy(kernel, joinedKernel);
+        backend.copy(recurrentKernel, joinedRecurrentKernel);
         if (useBias) {
-            joinedBias.assign(bias.reshape(1, units));
+            backend.copy(bias.reshape(1, units), joinedBias);
         }
         // Time-major copy: step t is rows [t*batch, (t+1)*batch) of a C-ordered matrix, a contiguous view.
         buffers.inputs3d.assign(input.permute(1, 0, 2));
@@ -148,7 +148,7 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
         if (returnSequences) {
             buffers.stateGradients3d.assign(outputGradient.permute(1, 0, 2));
         } else {
-            buffers.stateGradientSteps[steps - 1].assign(outputGradient);
+            backend.copy(outputGradient, buffers.stateGradientSteps[steps - 1]);
         }
         // BPTT: dz_t = dh_t * f'(h_t); dh_{t-1} (+)= dz_t · recurrent_kernel^T.
         double accumulate = returnSequences ? 1.0 : 0.0;
@@ -167,10 +167,10 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
         // All three weight gradients in one product over every timestep: [x, 1, h_prev]^T · dz.
         backend.gemm(buffers.joinedSteps, buffers.preActivationGradients, joinedGradient, true, false, 1.0, 0.0);
         int features = Math.toIntExact(kernel.size(0));
-        parameter("kernel").gradient().assign(rows(joinedGradient, 0, features));
-        parameter("recurrent_kernel").gradient().assign(rows(joinedGradient, stateColumn, stateColumn + units));
+        backend.copy(rows(joinedGradient, 0, features), parameter("kernel").gradient());
+        backend.copy(rows(joinedGradient, stateColumn, stateColumn + units), parameter("recurrent_kernel").gradient());
         if (useBias) {
-            parameter("bias").gradient().reshape(1, units).assign(rows(joinedGradient, features, features + 1));
+            backend.copy(rows(joinedGradient, features, features + 1), parameter("bias").gradient().reshape(1, units));
         }
         if (!needInputGradient) {
             return null;

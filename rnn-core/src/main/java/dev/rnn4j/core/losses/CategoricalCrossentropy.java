@@ -79,8 +79,14 @@ public final class CategoricalCrossentropy implements Loss {
     @Override
     public void gradientBeforeActivation(INDArray predictions, INDArray targets, INDArray out) {
         checkShapes(predictions, targets);
-        long batch = predictions.size(0);
-        out.assign(predictions).subi(targets).divi(batch);
+        double[] p = Values.of(predictions);
+        double[] y = Values.of(targets);
+        double batch = predictions.size(0);
+        double[] gradient = new double[p.length];
+        for (int i = 0; i < p.length; i++) {
+            gradient[i] = (p[i] - y[i]) / batch;
+        }
+        Values.write(gradient, out);
     }
 
     private static double clip(double value) {

@@ -248,12 +248,14 @@ final class BenchCommand implements Callable<Integer> {
             results.add(result);
         }
         System.out.println();
-        System.out.printf(Locale.ROOT, "%-34s %12s %10s %9s %22s %8s%n", column, "epoch median",
+        int width = Math.max(column.length(), variants.stream().mapToInt(variant -> variant.label().length()).max()
+                .orElse(0));
+        System.out.printf(Locale.ROOT, "%-" + width + "s %12s %10s %9s %22s %8s%n", column, "epoch median",
                 "ms/step", "GFLOP/s", "inference/s 128 / 1024", "vs first");
         double first = results.get(0).get("epoch_seconds_median").getAsDouble();
         for (com.google.gson.JsonObject result : results) {
             double epoch = result.get("epoch_seconds_median").getAsDouble();
-            System.out.printf(Locale.ROOT, "%-34s %10.2f s %10.2f %9.1f %11.0f / %8.0f %7.2fx%n",
+            System.out.printf(Locale.ROOT, "%-" + width + "s %10.2f s %10.2f %9.1f %11.0f / %8.0f %7.2fx%n",
                     result.get("setting").getAsString(), epoch, result.get("ms_per_step").getAsDouble(),
                     result.get("gflops").getAsDouble(), result.get("inference_per_second_batch_128").getAsDouble(),
                     result.get("inference_per_second_batch_1024").getAsDouble(), first / epoch);

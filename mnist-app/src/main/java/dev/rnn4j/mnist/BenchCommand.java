@@ -99,18 +99,10 @@ final class BenchCommand implements Callable<Integer> {
             return compareRuns("--compare-kernels", OpenBlasKernels.CORETYPE, variants);
         }
         if (compareThreads) {
-            String kernels = OpenBlasKernels.comparableSettings().get(0);
-            String suffix = " (" + OpenBlasKernels.CORETYPE + " " + (kernels == null ? "unset" : kernels) + ")";
-            return compareRuns("--compare-threads", "threads", List.of(
-                    new Variant("2" + suffix, kernels, List.of("-Drnn4j.threads=2")),
-                    new Variant("1" + suffix, kernels, List.of("-Drnn4j.threads=1"))));
+            return compareProperty("--compare-threads", "threads", "rnn4j.threads", "2", "1");
         }
         if (compareBlas) {
-            String kernels = OpenBlasKernels.comparableSettings().get(0);
-            String suffix = " (" + OpenBlasKernels.CORETYPE + " " + (kernels == null ? "unset" : kernels) + ")";
-            return compareRuns("--compare-blas", "products on", List.of(
-                    new Variant("mkl" + suffix, kernels, List.of("-Drnn4j.blas=mkl")),
-                    new Variant("openblas" + suffix, kernels, List.of("-Drnn4j.blas=openblas"))));
+            return compareProperty("--compare-blas", "products on", "rnn4j.blas", "mkl", "openblas");
         }
         AtomicLong longestPauseMillis = watchGcPauses();
         Backend backend = Backends.load();
@@ -201,6 +193,17 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** The same benchmark in one child JVM per variant, one after the other, then a side-by-side table. */
+    /** One run per value of a system property, all with the current (or the app's) OpenBLAS kernels. */
+    private int compareProperty(String option, String column, String property, String... values) throws Exception {
+        String kernels = OpenBlasKernels.comparableSettings().get(0);
+        String suffix = " (" + OpenBlasKernels.CORETYPE + " " + (kernels == null ? "unset" : kernels) + ")";
+        List<Variant> variants = new ArrayList<>();
+        for (String value : values) {
+            variants.add(new Variant(value + suffix, kernels, List.of("-D" + property + "=" + value)));
+        }
+        return compareRuns(option, column, variants);
+    }
+
     private int compareRuns(String option, String column, List<Variant> variants) throws Exception {
         java.util.Optional<String> launcher = ProcessHandle.current().info().command();
         if (launcher.isEmpty()) {

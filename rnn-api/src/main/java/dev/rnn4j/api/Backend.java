@@ -4,6 +4,7 @@ import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -209,6 +210,35 @@ public interface Backend {
                     + Arrays.toString(target.shape()) + " differ in shape");
         }
         target.assign(source);
+    }
+
+    /**
+     * The time-major copy recurrent layers take their inputs in, optionally masked: {@code target[t * batch + b][f] =
+     * source[b][t][f] * mask[b][f]}.
+     *
+     * @param source a {@code [batch, steps, features]} array
+     * @param mask   a {@code [batch, features]} array applied at every step (dropout), or null for none
+     * @param target a {@code [steps * batch, features]} matrix (rows of a wider matrix allowed), overwritten; must not
+     *               overlap the others
+     */
+    default void copyTimeMajor(INDArray source, INDArray mask, INDArray target) {
+        long batch = source.size(0);
+        long steps = source.size(1);
+        long features = source.size(2);
+        if (source.rank() != 3 || target.rank() != 2 || target.size(0) != steps * batch || target.size(1) != features
+                || (mask != null && (mask.rank() != 2 || mask.size(0) != batch || mask.size(1) != features))) {
+            throw new IllegalArgumentException("copyTimeMajor: expected a [batch, steps, features] source, a [steps *"
+                    + " batch, features] target and a [batch, features] mask or none, found source "
+                    + Arrays.toString(source.shape()) + ", target " + Arrays.toString(target.shape()) + ", mask "
+                    + (mask == null ? "none" : Arrays.toString(mask.shape())));
+        }
+        INDArray timeMajor = Nd4j.create(source.dataType(), new long[] {steps, batch, features}, 'c');
+        for (long t = 0; t < steps; t++) {
+            INDArray step = source.get(NDArrayIndex.all(), NDArrayIndex.point(t), NDArrayIndex.all());
+            timeMajor.get(NDArrayIndex.point(t), NDArrayIndex.all(), NDArrayIndex.all())
+                    .assign(mask == null ? step : step.mul(mask));
+        }
+        target.assign(timeMajor.reshape('c', steps * batch, features));
     }
 
     /**

@@ -372,6 +372,44 @@ public abstract class BackendContract {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("differ in shape");
     }
 
+    protected static Stream<Arguments> timeMajorCases() {
+        return Stream.of(Layout.values()).flatMap(target -> Stream.of(Arguments.of(target, false),
+                Arguments.of(target, true)));
+    }
+
+    @ParameterizedTest(name = "target {0} masked={1}")
+    @MethodSource("timeMajorCases")
+    void copyTimeMajorPutsStepTOfSampleBAtRowTTimesBatchPlusB(Layout targetLayout, boolean masked) {
+        SplittableRandom random = new SplittableRandom(85);
+        int batch = 5;
+        int steps = 7;
+        int features = 3;
+        Operand source = Operand.random(Layout.PLAIN, new long[] {batch, steps, features}, random, 2.0);
+        Operand mask = masked ? Operand.random(Layout.PLAIN, new long[] {batch, features}, random, 1.0) : null;
+        Operand target = Operand.random(targetLayout, new long[] {steps * batch, features}, random, 1.0);
+
+        backend().copyTimeMajor(source.array(), masked ? mask.array() : null, target.array());
+
+        float[] in = floats(source.array());
+        float[] factors = masked ? floats(mask.array()) : null;
+        float[] expected = new float[steps * batch * features];
+        for (int t = 0; t < steps; t++) {
+            for (int b = 0; b < batch; b++) {
+                for (int f = 0; f < features; f++) {
+                    float value = in[(b * steps + t) * features + f];
+                    expected[(t * batch + b) * features + f] = masked ? value * factors[b * features + f] : value;
+                }
+            }
+        }
+        String what = "copyTimeMajor(target " + targetLayout + ", masked " + masked + ")";
+        assertSameBits(what, floats(target.array()), expected);
+        target.assertSurroundingsUnchanged(what);
+        source.assertUnchanged(what + " source");
+        assertThatThrownBy(() -> backend().copyTimeMajor(source.array(), null,
+                backend().zeros(DataType.FLOAT, steps * batch, features + 1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("copyTimeMajor");
+    }
+
     @Test
     void writeIntoA3dTarget() {
         INDArray target = backend().zeros(DataType.FLOAT, 2, 3, 4);

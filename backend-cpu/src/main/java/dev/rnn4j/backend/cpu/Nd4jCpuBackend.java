@@ -492,6 +492,57 @@ public final class Nd4jCpuBackend implements Backend {
         write(read(source, 0, length), length, target);
     }
 
+    /**
+     * One bulk read of the source (and mask), then the rows written straight to their time-major places; with two
+     * threads each writes half of the steps. Writing 28,672 strided rows (a batch of 1024) is bound by memory
+     * latency: about 3 ms on one thread here, against 6 ms for ND4J's permuted copy followed by a second copy.
+     */
+    @Override
+    public void copyTimeMajor(INDArray source, INDArray mask, INDArray target) {
+        if (source.rank() != 3 || !contiguous(source) || !fast(target) || (mask != null && !contiguous(mask))
+                || target.size(0) != source.size(0) * source.size(1) || target.size(1) != source.size(2)
+                || (mask != null && (mask.rank() != 2 || mask.size(0) != source.size(0)
+                        || mask.size(1) != source.size(2)))) {
+            Backend.super.copyTimeMajor(source, mask, target);
+            return;
+        }
+        int batch = Math.toIntExact(source.size(0));
+        int steps = Math.toIntExact(source.size(1));
+        int features = Math.toIntExact(source.size(2));
+        float[] values = read(source, 0, batch * steps * features);
+        if (mask != null) {
+            float[] maskValues = read(mask, 1, batch * features);
+            for (int b = 0; b < batch; b++) {
+                for (int t = 0; t < steps; t++) {
+                    int at = (b * steps + t) * features;
+                    int from = b * features;
+                    for (int f = 0; f < features; f++) {
+                        values[at + f] *= maskValues[from + f];
+                    }
+                }
+            }
+        }
+        FloatBuffer memory = target.data().asNioFloat();
+        int offset = Math.toIntExact(target.offset());
+        int stride = Math.toIntExact(leading(target));
+        IntConsumer writeSteps = half -> {
+            int first = half == 0 ? 0 : steps / 2;
+            int end = half == 0 ? steps / 2 : steps;
+            FloatBuffer own = memory.duplicate();
+            for (int t = first; t < end; t++) {
+                for (int b = 0; b < batch; b++) {
+                    own.put(offset + (t * batch + b) * stride, values, (b * steps + t) * features, features);
+                }
+            }
+        };
+        if (worker == null || inParts) {
+            writeSteps.accept(0);
+            writeSteps.accept(1);
+        } else {
+            worker.runBoth(() -> writeSteps.accept(0), () -> writeSteps.accept(1));
+        }
+    }
+
     @Override
     public void write(float[] values, INDArray target) {
         if (!fast(target) || values.length != target.length()) {

@@ -111,16 +111,12 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
         if (useBias) {
             backend.copy(bias.reshape(1, units), joinedBias);
         }
-        // Time-major copy: step t is rows [t*batch, (t+1)*batch) of a C-ordered matrix, a contiguous view.
-        buffers.inputs3d.assign(input.permute(1, 0, 2));
         lastMasked = training && dropout > 0.0;
         if (lastMasked) {
             fillMask(buffers.mask, buffers.maskValues, dropout);
-            for (int t = 0; t < steps; t++) {
-                backend.multiply(buffers.inputSteps[t], buffers.mask, buffers.inputSteps[t]);
-            }
         }
-        backend.copy(buffers.inputs, buffers.joinedInputs);
+        // Time-major, beside the states: x_t of sample b (masked) goes to row t*batch + b of `joined`.
+        backend.copyTimeMajor(input, lastMasked ? buffers.mask : null, buffers.joinedInputs);
         // One product per step, [x_t, 1, h_{t-1}] · [kernel; bias; recurrent_kernel], written where step t+1 reads
         // h_t; the recurrence is independent sample by sample, so each part of the batch runs all its steps alone.
         backend.runParts(buffers.parts, part -> {
@@ -197,9 +193,6 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
      */
     private final class Buffers {
         final int steps;
-        final INDArray inputs;
-        final INDArray inputs3d;
-        final INDArray[] inputSteps;
         final INDArray joined;
         final INDArray joinedInputs;
         final INDArray joinedSteps;
@@ -235,9 +228,6 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
             Backend backend = backend();
             this.steps = steps;
             long rows = (long) steps * batch;
-            inputs = backend.zeros(dataType(), rows, features);
-            inputs3d = inputs.reshape('c', steps, batch, features);
-            inputSteps = rowBlocks(inputs, steps, batch);
             joined = backend.zeros(dataType(), rows + batch, stateColumn + units);
             if (useBias) {
                 joined.get(NDArrayIndex.all(), NDArrayIndex.point(features)).assign(1.0);

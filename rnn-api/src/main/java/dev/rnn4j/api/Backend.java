@@ -242,6 +242,33 @@ public interface Backend {
     }
 
     /**
+     * The inverse of {@link #copyTimeMajor}, optionally masked: {@code target[b][t][f] = source[t * batch + b][f] *
+     * mask[b][f]}.
+     *
+     * @param source a {@code [steps * batch, features]} matrix (rows of a wider matrix allowed)
+     * @param mask   a {@code [batch, features]} array applied at every step (dropout), or null for none
+     * @param target a {@code [batch, steps, features]} array, overwritten; must not overlap the others
+     */
+    default void copyBatchMajor(INDArray source, INDArray mask, INDArray target) {
+        long batch = target.size(0);
+        long steps = target.size(1);
+        long features = target.size(2);
+        if (target.rank() != 3 || source.rank() != 2 || source.size(0) != steps * batch || source.size(1) != features
+                || (mask != null && (mask.rank() != 2 || mask.size(0) != batch || mask.size(1) != features))) {
+            throw new IllegalArgumentException("copyBatchMajor: expected a [steps * batch, features] source, a [batch,"
+                    + " steps, features] target and a [batch, features] mask or none, found source "
+                    + Arrays.toString(source.shape()) + ", target " + Arrays.toString(target.shape()) + ", mask "
+                    + (mask == null ? "none" : Arrays.toString(mask.shape())));
+        }
+        INDArray timeMajor = source.dup('c').reshape('c', steps, batch, features);
+        for (long t = 0; t < steps; t++) {
+            INDArray step = timeMajor.get(NDArrayIndex.point(t), NDArrayIndex.all(), NDArrayIndex.all());
+            target.get(NDArrayIndex.all(), NDArrayIndex.point(t), NDArrayIndex.all())
+                    .assign(mask == null ? step : step.mul(mask));
+        }
+    }
+
+    /**
      * Writes values into an array in C order.
      *
      * @param values as many values as {@code target} has elements

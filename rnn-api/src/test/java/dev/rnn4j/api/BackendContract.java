@@ -410,6 +410,50 @@ public abstract class BackendContract {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("copyTimeMajor");
     }
 
+    protected static Stream<Arguments> batchMajorCases() {
+        List<Arguments> cases = new ArrayList<>();
+        for (Layout source : Layout.values()) {
+            for (Layout target : new Layout[] {Layout.PLAIN, Layout.VIEW}) {
+                cases.add(Arguments.of(source, target, false));
+                cases.add(Arguments.of(source, target, true));
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "source {0} target {1} masked={2}")
+    @MethodSource("batchMajorCases")
+    void copyBatchMajorUndoesTheTimeMajorLayout(Layout sourceLayout, Layout targetLayout, boolean masked) {
+        SplittableRandom random = new SplittableRandom(86);
+        int batch = 4;
+        int steps = 6;
+        int features = 5;
+        Operand source = Operand.random(sourceLayout, new long[] {steps * batch, features}, random, 2.0);
+        Operand mask = masked ? Operand.random(Layout.PLAIN, new long[] {batch, features}, random, 1.0) : null;
+        Operand target = Operand.random(targetLayout, new long[] {batch, steps, features}, random, 1.0);
+
+        backend().copyBatchMajor(source.array(), masked ? mask.array() : null, target.array());
+
+        float[] in = floats(source.array());
+        float[] factors = masked ? floats(mask.array()) : null;
+        float[] expected = new float[steps * batch * features];
+        for (int t = 0; t < steps; t++) {
+            for (int b = 0; b < batch; b++) {
+                for (int f = 0; f < features; f++) {
+                    float value = in[(t * batch + b) * features + f];
+                    expected[(b * steps + t) * features + f] = masked ? value * factors[b * features + f] : value;
+                }
+            }
+        }
+        String what = "copyBatchMajor(source " + sourceLayout + ", target " + targetLayout + ", masked " + masked + ")";
+        assertSameBits(what, floats(target.array()), expected);
+        target.assertSurroundingsUnchanged(what);
+        source.assertUnchanged(what + " source");
+        assertThatThrownBy(() -> backend().copyBatchMajor(source.array(), null,
+                backend().zeros(DataType.FLOAT, batch, steps + 1, features)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("copyBatchMajor");
+    }
+
     @Test
     void writeIntoA3dTarget() {
         INDArray target = backend().zeros(DataType.FLOAT, 2, 3, 4);

@@ -543,6 +543,44 @@ public final class Nd4jCpuBackend implements Backend {
         }
     }
 
+    /** Reads each row straight to its batch-major place, masks in Java, and writes the target in one bulk copy. */
+    @Override
+    public void copyBatchMajor(INDArray source, INDArray mask, INDArray target) {
+        if (target.rank() != 3 || !contiguous(target) || !fast(source) || (mask != null && !contiguous(mask))
+                || source.rank() != 2 || source.size(0) != target.size(0) * target.size(1)
+                || source.size(1) != target.size(2) || (mask != null && (mask.rank() != 2
+                        || mask.size(0) != target.size(0) || mask.size(1) != target.size(2)))) {
+            Backend.super.copyBatchMajor(source, mask, target);
+            return;
+        }
+        int batch = Math.toIntExact(target.size(0));
+        int steps = Math.toIntExact(target.size(1));
+        int features = Math.toIntExact(target.size(2));
+        int length = batch * steps * features;
+        FloatBuffer memory = source.data().asNioFloat();
+        int offset = Math.toIntExact(source.offset());
+        int stride = leading(source);
+        float[] batchMajor = buffer(1, length);
+        for (int t = 0; t < steps; t++) {
+            for (int b = 0; b < batch; b++) {
+                memory.get(offset + (t * batch + b) * stride, batchMajor, (b * steps + t) * features, features);
+            }
+        }
+        if (mask != null) {
+            float[] factors = read(mask, 2, batch * features);
+            for (int b = 0; b < batch; b++) {
+                for (int t = 0; t < steps; t++) {
+                    int at = (b * steps + t) * features;
+                    int from = b * features;
+                    for (int f = 0; f < features; f++) {
+                        batchMajor[at + f] *= factors[from + f];
+                    }
+                }
+            }
+        }
+        write(batchMajor, length, target);
+    }
+
     @Override
     public void write(float[] values, INDArray target) {
         if (!fast(target) || values.length != target.length()) {

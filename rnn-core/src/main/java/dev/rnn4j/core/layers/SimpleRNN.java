@@ -131,8 +131,7 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
             backend.copy(buffers.stateSteps[steps], buffers.lastState);
             return buffers.lastState;
         }
-        backend.copy(buffers.statesAfter, buffers.statesCopy);
-        buffers.sequenceOutput.assign(buffers.statesCopy3d.permute(1, 0, 2));
+        backend.copyBatchMajor(buffers.statesAfter, null, buffers.sequenceOutput);
         return buffers.sequenceOutput;
     }
 
@@ -142,7 +141,7 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
         Buffers buffers = last;
         int steps = buffers.steps;
         if (returnSequences) {
-            buffers.stateGradients3d.assign(outputGradient.permute(1, 0, 2));
+            backend.copyTimeMajor(outputGradient, null, buffers.stateGradients);
         } else {
             backend.copy(outputGradient, buffers.stateGradientSteps[steps - 1]);
         }
@@ -172,12 +171,7 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
             return null;
         }
         backend.gemm(buffers.preActivationGradients, joinedKernel, buffers.inputGradients, false, true, 1.0, 0.0);
-        if (lastMasked) {
-            for (int t = 0; t < steps; t++) {
-                backend.multiply(buffers.inputGradientSteps[t], buffers.mask, buffers.inputGradientSteps[t]);
-            }
-        }
-        buffers.inputGradientOutput.assign(buffers.inputGradients3d.permute(1, 0, 2));
+        backend.copyBatchMajor(buffers.inputGradients, lastMasked ? buffers.mask : null, buffers.inputGradientOutput);
         return buffers.inputGradientOutput;
     }
 
@@ -199,16 +193,11 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
         final INDArray statesAfter;
         final INDArray[] stateSteps;
         final INDArray lastState;
-        final INDArray statesCopy;
-        final INDArray statesCopy3d;
         final INDArray preActivationGradients;
         final INDArray[] preActivationGradientSteps;
         final INDArray stateGradients;
-        final INDArray stateGradients3d;
         final INDArray[] stateGradientSteps;
         final INDArray inputGradients;
-        final INDArray inputGradients3d;
-        final INDArray[] inputGradientSteps;
         final INDArray inputGradientOutput;
         final INDArray sequenceOutput;
         final INDArray mask;
@@ -243,16 +232,11 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
                 stateSteps[t] = stateBlock(t * batch, (t + 1) * batch);
             }
             lastState = backend.zeros(dataType(), batch, units);
-            statesCopy = returnSequences ? backend.zeros(dataType(), rows, units) : null;
-            statesCopy3d = returnSequences ? statesCopy.reshape('c', steps, batch, units) : null;
             preActivationGradients = backend.zeros(dataType(), rows, units);
             preActivationGradientSteps = rowBlocks(preActivationGradients, steps, batch);
             stateGradients = backend.zeros(dataType(), rows, units);
-            stateGradients3d = stateGradients.reshape('c', steps, batch, units);
             stateGradientSteps = rowBlocks(stateGradients, steps, batch);
             inputGradients = backend.zeros(dataType(), rows, features);
-            inputGradients3d = inputGradients.reshape('c', steps, batch, features);
-            inputGradientSteps = rowBlocks(inputGradients, steps, batch);
             inputGradientOutput = backend.zeros(dataType(), batch, steps, features);
             sequenceOutput = returnSequences ? backend.zeros(dataType(), batch, steps, units) : null;
             mask = backend.zeros(dataType(), batch, features);

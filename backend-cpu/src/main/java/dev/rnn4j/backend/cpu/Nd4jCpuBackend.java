@@ -17,8 +17,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * ({@link CpuBlas}: MKL on Intel CPUs by default).
  *
  * <p>On first use it checks that ND4J loaded the native CPU runtime, sets float32 as ND4J's default type and limits
- * ND4J, OpenBLAS and MKL to one thread each (on a 2-core machine their own two-thread settings were 3-7x slower). Both cores
- * are used through a paired worker thread: recurrent layers run the two halves of a batch through all their timesteps
+ * ND4J, OpenBLAS and MKL to one thread each (on a 2-core machine their own two-thread settings were 3-7x slower). Both
+ * cores are used through a paired worker thread: recurrent layers run the two halves of a batch through all their timesteps
  * side by side ({@link #runParts}), and large float32 matrix products outside them are cut in two single-threaded
  * halves (by columns; by rows when the inner dimension is short; along the inner dimension for weight gradients). The
  * system property {@code rnn4j.threads} (1 or 2, default 2 where there are at least 2 cores) or the constructor
@@ -204,7 +204,7 @@ public final class Nd4jCpuBackend implements Backend {
         }
         boolean splitRows = k < SPLIT_MIN_DEPTH || n < 2 * SPLIT_ALIGN;
         if (worker == null || inParts || m * n * k < SPLIT_MIN_WORK || (splitRows && m < 2 * SPLIT_ALIGN)) {
-            sgemm(transposeA, transposeB, (int) m, (int) n, (int) k, alpha, pointer(a), 0, lda, pointer(b), 0, ldb,
+            blas.sgemm(transposeA, transposeB, (int) m, (int) n, (int) k, alpha, pointer(a), 0, lda, pointer(b), 0, ldb,
                     beta, pointer(c), 0, ldc);
             return;
         }
@@ -216,9 +216,9 @@ public final class Nd4jCpuBackend implements Backend {
             long secondA = transposeA ? top : (long) top * lda;
             long secondC = (long) top * ldc;
             worker.runBoth(
-                () -> sgemm(transposeA, transposeB, top, (int) n, (int) k, alpha, pointer(a), 0, lda, pointer(b), 0,
-                        ldb, beta, pointer(c), 0, ldc),
-                () -> sgemm(transposeA, transposeB, bottom, (int) n, (int) k, alpha, pointer(a), secondA, lda,
+                () -> blas.sgemm(transposeA, transposeB, top, (int) n, (int) k, alpha, pointer(a), 0, lda,
+                        pointer(b), 0, ldb, beta, pointer(c), 0, ldc),
+                () -> blas.sgemm(transposeA, transposeB, bottom, (int) n, (int) k, alpha, pointer(a), secondA, lda,
                         pointer(b), 0, ldb, beta, pointer(c), secondC, ldc));
             return;
         }
@@ -228,9 +228,9 @@ public final class Nd4jCpuBackend implements Backend {
         int rest = (int) n - half;
         long secondB = transposeB ? (long) half * ldb : half;
         worker.runBoth(
-            () -> sgemm(transposeA, transposeB, (int) m, half, (int) k, alpha, pointer(a), 0, lda, pointer(b), 0, ldb,
-                    beta, pointer(c), 0, ldc),
-            () -> sgemm(transposeA, transposeB, (int) m, rest, (int) k, alpha, pointer(a), 0, lda, pointer(b),
+            () -> blas.sgemm(transposeA, transposeB, (int) m, half, (int) k, alpha, pointer(a), 0, lda, pointer(b),
+                    0, ldb, beta, pointer(c), 0, ldc),
+            () -> blas.sgemm(transposeA, transposeB, (int) m, rest, (int) k, alpha, pointer(a), 0, lda, pointer(b),
                     secondB, ldb, beta, pointer(c), half, ldc));
     }
 
@@ -249,10 +249,10 @@ public final class Nd4jCpuBackend implements Backend {
         long secondB = transposeB ? first : (long) first * ldb;
         int ldc = n;
         FloatPointer partial = depthScratch((long) m * n);
-        Runnable head = () -> sgemm(transposeA, transposeB, m, n, first, alpha, pointer(a), 0, lda, pointer(b), 0,
+        Runnable head = () -> blas.sgemm(transposeA, transposeB, m, n, first, alpha, pointer(a), 0, lda, pointer(b), 0,
                 ldb, beta, pointer(c), 0, ldc);
-        Runnable tail = () -> sgemm(transposeA, transposeB, m, n, second, alpha, pointer(a), secondA, lda, pointer(b),
-                secondB, ldb, 0.0, partial, 0, n);
+        Runnable tail = () -> blas.sgemm(transposeA, transposeB, m, n, second, alpha, pointer(a), secondA, lda,
+                pointer(b), secondB, ldb, 0.0, partial, 0, n);
         if (worker == null || inParts) {
             head.run();
             tail.run();
@@ -303,12 +303,6 @@ public final class Nd4jCpuBackend implements Backend {
         for (int i = first; i < parts; i += 2) {
             part.accept(i);
         }
-    }
-
-    private void sgemm(boolean transposeA, boolean transposeB, int m, int n, int k, double alpha,
-            FloatPointer a, long aOffset, int lda, FloatPointer b, long bOffset, int ldb, double beta, FloatPointer c,
-            long cOffset, int ldc) {
-        blas.sgemm(transposeA, transposeB, m, n, k, alpha, a, aOffset, lda, b, bOffset, ldb, beta, c, cOffset, ldc);
     }
 
     /** @return the library running this backend's float32 products */

@@ -390,17 +390,8 @@ public abstract class BackendContract {
 
         backend().copyTimeMajor(source.array(), masked ? mask.array() : null, target.array());
 
-        float[] in = floats(source.array());
-        float[] factors = masked ? floats(mask.array()) : null;
-        float[] expected = new float[steps * batch * features];
-        for (int t = 0; t < steps; t++) {
-            for (int b = 0; b < batch; b++) {
-                for (int f = 0; f < features; f++) {
-                    float value = in[(b * steps + t) * features + f];
-                    expected[(t * batch + b) * features + f] = masked ? value * factors[b * features + f] : value;
-                }
-            }
-        }
+        float[] expected = relayout(floats(source.array()), masked ? floats(mask.array()) : null, batch, steps,
+                features, true);
         String what = "copyTimeMajor(target " + targetLayout + ", masked " + masked + ")";
         assertSameBits(what, floats(target.array()), expected);
         target.assertSurroundingsUnchanged(what);
@@ -434,17 +425,8 @@ public abstract class BackendContract {
 
         backend().copyBatchMajor(source.array(), masked ? mask.array() : null, target.array());
 
-        float[] in = floats(source.array());
-        float[] factors = masked ? floats(mask.array()) : null;
-        float[] expected = new float[steps * batch * features];
-        for (int t = 0; t < steps; t++) {
-            for (int b = 0; b < batch; b++) {
-                for (int f = 0; f < features; f++) {
-                    float value = in[(t * batch + b) * features + f];
-                    expected[(b * steps + t) * features + f] = masked ? value * factors[b * features + f] : value;
-                }
-            }
-        }
+        float[] expected = relayout(floats(source.array()), masked ? floats(mask.array()) : null, batch, steps,
+                features, false);
         String what = "copyBatchMajor(source " + sourceLayout + ", target " + targetLayout + ", masked " + masked + ")";
         assertSameBits(what, floats(target.array()), expected);
         target.assertSurroundingsUnchanged(what);
@@ -452,6 +434,26 @@ public abstract class BackendContract {
         assertThatThrownBy(() -> backend().copyBatchMajor(source.array(), null,
                 backend().zeros(DataType.FLOAT, batch, steps + 1, features)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("copyBatchMajor");
+    }
+
+    /**
+     * The reference for both layout copies: batch-major {@code [b][t][f]} to time-major {@code [t * batch + b][f]} or
+     * back, times {@code mask[b][f]} where a mask is given.
+     */
+    private static float[] relayout(float[] in, float[] mask, int batch, int steps, int features, boolean toTimeMajor) {
+        float[] out = new float[steps * batch * features];
+        for (int t = 0; t < steps; t++) {
+            for (int b = 0; b < batch; b++) {
+                int batchMajor = (b * steps + t) * features;
+                int timeMajor = (t * batch + b) * features;
+                for (int f = 0; f < features; f++) {
+                    float value = in[(toTimeMajor ? batchMajor : timeMajor) + f];
+                    out[(toTimeMajor ? timeMajor : batchMajor) + f] = mask == null ? value
+                            : value * mask[b * features + f];
+                }
+            }
+        }
+        return out;
     }
 
     @Test

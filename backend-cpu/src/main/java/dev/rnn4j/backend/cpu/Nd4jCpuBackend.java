@@ -505,16 +505,7 @@ public final class Nd4jCpuBackend implements Backend {
         int features = Math.toIntExact(source.size(2));
         float[] values = read(source, 0, batch * steps * features);
         if (mask != null) {
-            float[] maskValues = read(mask, 1, batch * features);
-            for (int b = 0; b < batch; b++) {
-                for (int t = 0; t < steps; t++) {
-                    int at = (b * steps + t) * features;
-                    int from = b * features;
-                    for (int f = 0; f < features; f++) {
-                        values[at + f] *= maskValues[from + f];
-                    }
-                }
-            }
+            maskEveryStep(values, read(mask, 1, batch * features), batch, steps, features);
         }
         FloatBuffer memory = target.data().asNioFloat();
         int offset = Math.toIntExact(target.offset());
@@ -561,18 +552,22 @@ public final class Nd4jCpuBackend implements Backend {
             }
         }
         if (mask != null) {
-            float[] factors = read(mask, 2, batch * features);
-            for (int b = 0; b < batch; b++) {
-                for (int t = 0; t < steps; t++) {
-                    int at = (b * steps + t) * features;
-                    int from = b * features;
-                    for (int f = 0; f < features; f++) {
-                        batchMajor[at + f] *= factors[from + f];
-                    }
+            maskEveryStep(batchMajor, read(mask, 2, batch * features), batch, steps, features);
+        }
+        write(batchMajor, length, target);
+    }
+
+    /** {@code values[b][t][f] *= mask[b][f]} on batch-major values: one dropout mask for every step. */
+    private static void maskEveryStep(float[] values, float[] mask, int batch, int steps, int features) {
+        for (int b = 0; b < batch; b++) {
+            for (int t = 0; t < steps; t++) {
+                int at = (b * steps + t) * features;
+                int from = b * features;
+                for (int f = 0; f < features; f++) {
+                    values[at + f] *= mask[from + f];
                 }
             }
         }
-        write(batchMajor, length, target);
     }
 
     @Override

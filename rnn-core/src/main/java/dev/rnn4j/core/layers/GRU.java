@@ -125,12 +125,7 @@ public final class GRU extends AbstractRecurrentLayer {
     private INDArray forwardOn(Buffers buffers, INDArray input) {
         Backend backend = backend();
         int steps = buffers.steps;
-        buffers.inputs3d.assign(input.permute(1, 0, 2));
-        if (lastSplit.inputMasked()) {
-            for (int t = 0; t < steps; t++) {
-                backend.multiply(buffers.inputSteps[t], buffers.inputMask, buffers.inputSteps[t]);
-            }
-        }
+        backend.copyTimeMajor(input, lastSplit.inputMasked() ? buffers.inputMask : null, buffers.inputs);
         // x · kernel + bias[0] for all steps in one product.
         backend.gemm(buffers.inputs, kernel, buffers.inputProjections, false, false, 1.0, 0.0);
         if (useBias) {
@@ -167,7 +162,7 @@ public final class GRU extends AbstractRecurrentLayer {
         if (!returnSequences) {
             return buffers.stateSteps[steps];
         }
-        buffers.sequenceOutput.assign(buffers.statesAfter3d.permute(1, 0, 2));
+        backend.copyBatchMajor(buffers.statesAfter, null, buffers.sequenceOutput);
         return buffers.sequenceOutput;
     }
 
@@ -185,7 +180,7 @@ public final class GRU extends AbstractRecurrentLayer {
         Backend backend = backend();
         int steps = buffers.steps;
         if (returnSequences) {
-            buffers.stateGradients3d.assign(outputGradient.permute(1, 0, 2));
+            backend.copyTimeMajor(outputGradient, null, buffers.stateGradients);
         } else {
             buffers.stateGradientSteps[steps - 1].assign(outputGradient);
         }
@@ -238,12 +233,8 @@ public final class GRU extends AbstractRecurrentLayer {
             return null;
         }
         backend.gemm(buffers.inputProjectionGradients, kernel, buffers.inputGradients, false, true, 1.0, 0.0);
-        if (lastSplit.inputMasked()) {
-            for (int t = 0; t < steps; t++) {
-                backend.multiply(buffers.inputGradientSteps[t], buffers.inputMask, buffers.inputGradientSteps[t]);
-            }
-        }
-        buffers.inputGradientOutput.assign(buffers.inputGradients3d.permute(1, 0, 2));
+        backend.copyBatchMajor(buffers.inputGradients, lastSplit.inputMasked() ? buffers.inputMask : null,
+                buffers.inputGradientOutput);
         return buffers.inputGradientOutput;
     }
 
@@ -268,8 +259,6 @@ public final class GRU extends AbstractRecurrentLayer {
     private final class Buffers {
         final int steps;
         final INDArray inputs;
-        final INDArray inputs3d;
-        final INDArray[] inputSteps;
         /** {@code [T·B, 3u]} in Keras's column order: x · kernel + bias[0]. */
         final INDArray inputProjections;
         final INDArray[] inputProjectionGateViews;
@@ -285,7 +274,7 @@ public final class GRU extends AbstractRecurrentLayer {
         final INDArray[][] gate;
         final INDArray[] updateAndResetSteps;
         final INDArray statesBefore;
-        final INDArray statesAfter3d;
+        final INDArray statesAfter;
         /** h_0 .. h_T, h_0 = 0. */
         final INDArray[] stateSteps;
         /** h'_0 .. h'_{T-1}: the states times the recurrent dropout mask, h'_0 = 0. */
@@ -301,11 +290,9 @@ public final class GRU extends AbstractRecurrentLayer {
         final INDArray recurrentProjectionGradients;
         final INDArray[] recurrentProjectionGradientSteps;
         final INDArray[] recurrentProjectionGradientGateViews;
-        final INDArray stateGradients3d;
+        final INDArray stateGradients;
         final INDArray[] stateGradientSteps;
         final INDArray inputGradients;
-        final INDArray inputGradients3d;
-        final INDArray[] inputGradientSteps;
         final INDArray inputGradientOutput;
         final INDArray sequenceOutput;
         final INDArray inputMask;
@@ -317,8 +304,6 @@ public final class GRU extends AbstractRecurrentLayer {
             long rows = (long) steps * batch;
             long width = (long) GATES * units;
             inputs = backend.zeros(dataType(), rows, features);
-            inputs3d = inputs.reshape('c', steps, batch, features);
-            inputSteps = rowBlocks(inputs, steps, batch);
 
             inputProjections = backend.zeros(dataType(), rows, width);
             inputProjectionGateViews = gateMajorViews(inputProjections, steps, batch);
@@ -337,8 +322,7 @@ public final class GRU extends AbstractRecurrentLayer {
             splitGates(gates, gateSteps, gate, updateAndResetSteps);
             INDArray states = backend.zeros(dataType(), rows + batch, units);
             statesBefore = states.get(NDArrayIndex.interval(0, rows), NDArrayIndex.all());
-            statesAfter3d = states.get(NDArrayIndex.interval(batch, rows + batch), NDArrayIndex.all())
-                    .reshape('c', steps, batch, units);
+            statesAfter = states.get(NDArrayIndex.interval(batch, rows + batch), NDArrayIndex.all());
             stateSteps = rowBlocks(states, steps + 1, batch);
             maskedStates = recurrentDropout > 0.0 ? backend.zeros(dataType(), rows, units) : null;
             maskedStateSteps = maskedStates != null ? rowBlocks(maskedStates, steps, batch) : null;
@@ -355,12 +339,9 @@ public final class GRU extends AbstractRecurrentLayer {
             recurrentProjectionGradients = backend.zeros(dataType(), rows, width);
             recurrentProjectionGradientSteps = rowBlocks(recurrentProjectionGradients, steps, batch);
             recurrentProjectionGradientGateViews = gateMajorViews(recurrentProjectionGradients, steps, batch);
-            INDArray stateGradients = backend.zeros(dataType(), rows, units);
-            stateGradients3d = stateGradients.reshape('c', steps, batch, units);
+            stateGradients = backend.zeros(dataType(), rows, units);
             stateGradientSteps = rowBlocks(stateGradients, steps, batch);
             inputGradients = backend.zeros(dataType(), rows, features);
-            inputGradients3d = inputGradients.reshape('c', steps, batch, features);
-            inputGradientSteps = rowBlocks(inputGradients, steps, batch);
             inputGradientOutput = backend.zeros(dataType(), batch, steps, features);
             sequenceOutput = returnSequences ? backend.zeros(dataType(), batch, steps, units) : null;
             this.inputMask = inputMask;

@@ -138,12 +138,7 @@ public final class LSTM extends AbstractRecurrentLayer {
     private INDArray forwardOn(Buffers buffers, INDArray input) {
         Backend backend = backend();
         int steps = buffers.steps;
-        buffers.inputs3d.assign(input.permute(1, 0, 2));
-        if (lastSplit.inputMasked()) {
-            for (int t = 0; t < steps; t++) {
-                backend.multiply(buffers.inputSteps[t], buffers.inputMask, buffers.inputSteps[t]);
-            }
-        }
+        backend.copyTimeMajor(input, lastSplit.inputMasked() ? buffers.inputMask : null, buffers.inputs);
         // x · kernel + bias for all steps in one product.
         backend.gemm(buffers.inputs, kernel, buffers.preActivations, false, false, 1.0, 0.0);
         if (useBias) {
@@ -174,7 +169,7 @@ public final class LSTM extends AbstractRecurrentLayer {
         if (!returnSequences) {
             return buffers.stateSteps[steps];
         }
-        buffers.sequenceOutput.assign(buffers.statesAfter3d.permute(1, 0, 2));
+        backend.copyBatchMajor(buffers.statesAfter, null, buffers.sequenceOutput);
         return buffers.sequenceOutput;
     }
 
@@ -192,7 +187,7 @@ public final class LSTM extends AbstractRecurrentLayer {
         Backend backend = backend();
         int steps = buffers.steps;
         if (returnSequences) {
-            buffers.stateGradients3d.assign(outputGradient.permute(1, 0, 2));
+            backend.copyTimeMajor(outputGradient, null, buffers.stateGradients);
         } else {
             buffers.stateGradientSteps[steps - 1].assign(outputGradient);
         }
@@ -243,12 +238,8 @@ public final class LSTM extends AbstractRecurrentLayer {
             return null;
         }
         backend.gemm(buffers.preActivationGradients, kernel, buffers.inputGradients, false, true, 1.0, 0.0);
-        if (lastSplit.inputMasked()) {
-            for (int t = 0; t < steps; t++) {
-                backend.multiply(buffers.inputGradientSteps[t], buffers.inputMask, buffers.inputGradientSteps[t]);
-            }
-        }
-        buffers.inputGradientOutput.assign(buffers.inputGradients3d.permute(1, 0, 2));
+        backend.copyBatchMajor(buffers.inputGradients, lastSplit.inputMasked() ? buffers.inputMask : null,
+                buffers.inputGradientOutput);
         return buffers.inputGradientOutput;
     }
 
@@ -273,8 +264,6 @@ public final class LSTM extends AbstractRecurrentLayer {
     private final class Buffers {
         final int steps;
         final INDArray inputs;
-        final INDArray inputs3d;
-        final INDArray[] inputSteps;
         /** {@code [T·B, 4u]} in Keras's column order: the input projection plus, per step, the recurrent product. */
         final INDArray preActivations;
         final INDArray[] preActivationSteps;
@@ -290,7 +279,7 @@ public final class LSTM extends AbstractRecurrentLayer {
         /** tanh(c_1) .. tanh(c_T). */
         final INDArray[] cellActivationSteps;
         final INDArray statesBefore;
-        final INDArray statesAfter3d;
+        final INDArray statesAfter;
         /** h_0 .. h_T, h_0 = 0. */
         final INDArray[] stateSteps;
         /** h'_0 .. h'_{T-1}: the states times the recurrent dropout mask, h'_0 = 0. */
@@ -304,11 +293,9 @@ public final class LSTM extends AbstractRecurrentLayer {
         final INDArray preActivationGradients;
         final INDArray[] preActivationGradientSteps;
         final INDArray[] preActivationGradientGateViews;
-        final INDArray stateGradients3d;
+        final INDArray stateGradients;
         final INDArray[] stateGradientSteps;
         final INDArray inputGradients;
-        final INDArray inputGradients3d;
-        final INDArray[] inputGradientSteps;
         final INDArray inputGradientOutput;
         final INDArray sequenceOutput;
         final INDArray inputMask;
@@ -319,8 +306,6 @@ public final class LSTM extends AbstractRecurrentLayer {
             this.steps = steps;
             long rows = (long) steps * batch;
             inputs = backend.zeros(dataType(), rows, features);
-            inputs3d = inputs.reshape('c', steps, batch, features);
-            inputSteps = rowBlocks(inputs, steps, batch);
 
             preActivations = backend.zeros(dataType(), rows, (long) GATES * units);
             preActivationSteps = rowBlocks(preActivations, steps, batch);
@@ -343,8 +328,7 @@ public final class LSTM extends AbstractRecurrentLayer {
             cellActivationSteps = rowBlocks(backend.zeros(dataType(), rows, units), steps, batch);
             INDArray states = backend.zeros(dataType(), rows + batch, units);
             statesBefore = states.get(NDArrayIndex.interval(0, rows), NDArrayIndex.all());
-            statesAfter3d = states.get(NDArrayIndex.interval(batch, rows + batch), NDArrayIndex.all())
-                    .reshape('c', steps, batch, units);
+            statesAfter = states.get(NDArrayIndex.interval(batch, rows + batch), NDArrayIndex.all());
             stateSteps = rowBlocks(states, steps + 1, batch);
             maskedStates = recurrentDropout > 0.0 ? backend.zeros(dataType(), rows, units) : null;
             maskedStateSteps = maskedStates != null ? rowBlocks(maskedStates, steps, batch) : null;
@@ -359,12 +343,9 @@ public final class LSTM extends AbstractRecurrentLayer {
             preActivationGradients = backend.zeros(dataType(), rows, (long) GATES * units);
             preActivationGradientSteps = rowBlocks(preActivationGradients, steps, batch);
             preActivationGradientGateViews = gateMajorViews(preActivationGradients, steps, batch);
-            INDArray stateGradients = backend.zeros(dataType(), rows, units);
-            stateGradients3d = stateGradients.reshape('c', steps, batch, units);
+            stateGradients = backend.zeros(dataType(), rows, units);
             stateGradientSteps = rowBlocks(stateGradients, steps, batch);
             inputGradients = backend.zeros(dataType(), rows, features);
-            inputGradients3d = inputGradients.reshape('c', steps, batch, features);
-            inputGradientSteps = rowBlocks(inputGradients, steps, batch);
             inputGradientOutput = backend.zeros(dataType(), batch, steps, features);
             sequenceOutput = returnSequences ? backend.zeros(dataType(), batch, steps, units) : null;
             this.inputMask = inputMask;

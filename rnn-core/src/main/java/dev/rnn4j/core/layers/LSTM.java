@@ -150,7 +150,9 @@ public final class LSTM extends AbstractRecurrentLayer {
             // z_t += h'_{t-1} · recurrent_kernel, then gate-major so each gate is contiguous.
             backend.gemm(recurrentInputs[t - 1], recurrentKernel, buffers.preActivationSteps[t - 1], false, false,
                     1.0, 1.0);
-            buffers.gateSteps[t - 1].assign(buffers.preActivationGateViews[t - 1]);
+            for (int k = 0; k < GATES; k++) {
+                backend.copy(buffers.preActivationGateBlocks[t - 1][k], gate[k]);
+            }
             backend.activation(recurrentActivation, buffers.inputAndForgetSteps[t - 1],
                     buffers.inputAndForgetSteps[t - 1]);
             backend.activation(activation, gate[CANDIDATE], gate[CANDIDATE]);
@@ -218,7 +220,9 @@ public final class LSTM extends AbstractRecurrentLayer {
             // dc_{t-1} = dc_t * f
             backend.multiply(cellGradient, gate[FORGET], cellGradient);
             // Back into Keras's column order, where the weight gradients read it.
-            buffers.preActivationGradientGateViews[t - 1].assign(buffers.gateGradients);
+            for (int k = 0; k < GATES; k++) {
+                backend.copy(gateGradient[k], buffers.preActivationGradientGateBlocks[t - 1][k]);
+            }
             if (t > 1) {
                 // dh_{t-1} (+)= (dz_t · recurrent_kernel^T) * recurrent mask
                 recurrentGradient(backend, buffers, buffers.preActivationGradientSteps[t - 1],
@@ -268,9 +272,8 @@ public final class LSTM extends AbstractRecurrentLayer {
         final INDArray preActivations;
         final INDArray[] preActivationSteps;
         /** Per step, the pre-activations seen gate-major: {@code [4, B, u]}, strided. */
-        final INDArray[] preActivationGateViews;
+        final INDArray[][] preActivationGateBlocks;
         /** Per step, the activated gates i, f, g, o, gate-major {@code [4, B, u]}, contiguous. */
-        final INDArray[] gateSteps;
         final INDArray[][] gate;
         /** Per step, i and f together ({@code [2, B, u]}): one sigmoid call. */
         final INDArray[] inputAndForgetSteps;
@@ -292,7 +295,7 @@ public final class LSTM extends AbstractRecurrentLayer {
         final INDArray[] gateGradient;
         final INDArray preActivationGradients;
         final INDArray[] preActivationGradientSteps;
-        final INDArray[] preActivationGradientGateViews;
+        final INDArray[][] preActivationGradientGateBlocks;
         final INDArray stateGradients;
         final INDArray[] stateGradientSteps;
         final INDArray inputGradients;
@@ -309,14 +312,11 @@ public final class LSTM extends AbstractRecurrentLayer {
 
             preActivations = backend.zeros(dataType(), rows, (long) GATES * units);
             preActivationSteps = rowBlocks(preActivations, steps, batch);
-            preActivationGateViews = gateMajorViews(preActivations, steps, batch);
+            preActivationGateBlocks = gateBlocks(preActivations, steps, batch);
             INDArray gates = backend.zeros(dataType(), steps, GATES, batch, units);
-            gateSteps = new INDArray[steps];
             gate = new INDArray[steps][GATES];
             inputAndForgetSteps = new INDArray[steps];
             for (int t = 0; t < steps; t++) {
-                gateSteps[t] = gates.get(NDArrayIndex.point(t), NDArrayIndex.all(), NDArrayIndex.all(),
-                        NDArrayIndex.all());
                 for (int k = 0; k < GATES; k++) {
                     gate[t][k] = gates.get(NDArrayIndex.point(t), NDArrayIndex.point(k), NDArrayIndex.all(),
                             NDArrayIndex.all());
@@ -342,7 +342,7 @@ public final class LSTM extends AbstractRecurrentLayer {
             }
             preActivationGradients = backend.zeros(dataType(), rows, (long) GATES * units);
             preActivationGradientSteps = rowBlocks(preActivationGradients, steps, batch);
-            preActivationGradientGateViews = gateMajorViews(preActivationGradients, steps, batch);
+            preActivationGradientGateBlocks = gateBlocks(preActivationGradients, steps, batch);
             stateGradients = backend.zeros(dataType(), rows, units);
             stateGradientSteps = rowBlocks(stateGradients, steps, batch);
             inputGradients = backend.zeros(dataType(), rows, features);
@@ -353,14 +353,16 @@ public final class LSTM extends AbstractRecurrentLayer {
         }
 
         /** Per step, {@code [B, 4u]} seen as {@code [4, B, u]}: a strided view to copy gates in and out with. */
-        private INDArray[] gateMajorViews(INDArray matrix, int steps, int batch) {
-            INDArray byGate = matrix.reshape('c', steps, batch, GATES, units);
-            INDArray[] views = new INDArray[steps];
+        /** @return {@code [step][gate]}: the gate's columns of the step's rows of {@code matrix}, as column blocks */
+        private INDArray[][] gateBlocks(INDArray matrix, int steps, int batch) {
+            INDArray[][] blocks = new INDArray[steps][GATES];
             for (int t = 0; t < steps; t++) {
-                views[t] = byGate.get(NDArrayIndex.point(t), NDArrayIndex.all(), NDArrayIndex.all(),
-                        NDArrayIndex.all()).permute(1, 0, 2);
+                for (int k = 0; k < GATES; k++) {
+                    blocks[t][k] = matrix.get(NDArrayIndex.interval((long) t * batch, (long) (t + 1) * batch),
+                            NDArrayIndex.interval((long) k * units, (long) (k + 1) * units));
+                }
             }
-            return views;
+            return blocks;
         }
     }
 

@@ -245,6 +245,26 @@ public abstract class AbstractRecurrentLayer extends AbstractLayer {
     }
 
     /**
+     * @param matrix a {@code [steps * batch, gates * units]} matrix in Keras's column order (one block of columns per
+     *               gate)
+     * @param steps  timesteps
+     * @param batch  rows per step
+     * @param gates  gates side by side
+     * @return {@code [step][gate]}: the gate's columns of the step's rows, as column blocks of {@code matrix} (taken
+     *         from the matrix itself: ND4J cannot take blocks of a row-block view)
+     */
+    protected INDArray[][] gateBlocks(INDArray matrix, int steps, int batch, int gates) {
+        INDArray[][] blocks = new INDArray[steps][gates];
+        for (int t = 0; t < steps; t++) {
+            for (int k = 0; k < gates; k++) {
+                blocks[t][k] = matrix.get(NDArrayIndex.interval((long) t * batch, (long) (t + 1) * batch),
+                        NDArrayIndex.interval((long) k * units, (long) (k + 1) * units));
+            }
+        }
+        return blocks;
+    }
+
+    /**
      * @param batch the batch size
      * @return how many parts the per-step loops of a batch this size run in: the backend's parallelism, but at least
      *         {@value #MIN_PART_ROWS} samples a part

@@ -140,8 +140,10 @@ public final class GRU extends AbstractRecurrentLayer {
             if (useBias) {
                 backend.addRowVector(buffers.recurrentStep, recurrentBias);
             }
-            buffers.recurrentProjectionSteps[t - 1].assign(buffers.recurrentStepGateView);
-            buffers.gateSteps[t - 1].assign(buffers.inputProjectionGateViews[t - 1]);
+            for (int k = 0; k < GATES; k++) {
+                backend.copy(buffers.recurrentStepGateBlocks[0][k], recurrent[k]);
+                backend.copy(buffers.inputProjectionGateBlocks[t - 1][k], gate[k]);
+            }
             // z, r = σ(x_{z,r} + r_{z,r}): the two gates are adjacent, one add and one activation.
             backend.axpy(1.0, buffers.recurrentUpdateAndResetSteps[t - 1], buffers.updateAndResetSteps[t - 1]);
             backend.activation(recurrentActivation, buffers.updateAndResetSteps[t - 1],
@@ -198,7 +200,7 @@ public final class GRU extends AbstractRecurrentLayer {
             backend.activationBackward(recurrentActivation, gate[UPDATE], gateGradient[UPDATE], gateGradient[UPDATE]);
             // dh * z flows straight to h_{t-1}; dhh = dh * (1 - z) = dh - dh * z; dz_h = dhh * tanh'(hh)
             backend.multiply(stateGradient, gate[UPDATE], buffers.carried);
-            gateGradient[CANDIDATE].assign(stateGradient);
+            backend.copy(stateGradient, gateGradient[CANDIDATE]);
             backend.axpy(-1.0, buffers.carried, gateGradient[CANDIDATE]);
             backend.activationBackward(activation, gate[CANDIDATE], gateGradient[CANDIDATE],
                     gateGradient[CANDIDATE]);
@@ -206,9 +208,13 @@ public final class GRU extends AbstractRecurrentLayer {
             backend.multiply(gateGradient[CANDIDATE], recurrent[CANDIDATE], gateGradient[RESET]);
             backend.activationBackward(recurrentActivation, gate[RESET], gateGradient[RESET], gateGradient[RESET]);
             // The input side gets [dz_z | dz_r | dz_h]; the recurrent side the same with dz_h * r.
-            buffers.inputProjectionGradientGateViews[t - 1].assign(buffers.gateGradients);
+            for (int k = 0; k < GATES; k++) {
+                backend.copy(gateGradient[k], buffers.inputProjectionGradientGateBlocks[t - 1][k]);
+            }
             backend.multiply(gateGradient[CANDIDATE], gate[RESET], gateGradient[CANDIDATE]);
-            buffers.recurrentProjectionGradientGateViews[t - 1].assign(buffers.gateGradients);
+            for (int k = 0; k < GATES; k++) {
+                backend.copy(gateGradient[k], buffers.recurrentProjectionGradientGateBlocks[t - 1][k]);
+            }
             if (t > 1) {
                 // dh_{t-1} (+)= (d[r_z | r_r | r_h] · recurrent_kernel^T) * recurrent mask + dh * z
                 INDArray previous = buffers.stateGradientSteps[t - 2];
@@ -261,10 +267,10 @@ public final class GRU extends AbstractRecurrentLayer {
         final INDArray inputs;
         /** {@code [T·B, 3u]} in Keras's column order: x · kernel + bias[0]. */
         final INDArray inputProjections;
-        final INDArray[] inputProjectionGateViews;
-        /** One step's {@code [B, 3u]} recurrent product, and the same seen as {@code [3, B, u]} (strided). */
+        final INDArray[][] inputProjectionGateBlocks;
+        /** One step's {@code [B, 3u]} recurrent product, and its gates' column blocks. */
         final INDArray recurrentStep;
-        final INDArray recurrentStepGateView;
+        final INDArray[][] recurrentStepGateBlocks;
         /** Per step, the recurrent projections r_z, r_r, r_h gate-major {@code [3, B, u]}, contiguous. */
         final INDArray[] recurrentProjectionSteps;
         final INDArray[][] recurrentProjection;
@@ -286,10 +292,10 @@ public final class GRU extends AbstractRecurrentLayer {
         final INDArray gateGradients;
         final INDArray[] gateGradient;
         final INDArray inputProjectionGradients;
-        final INDArray[] inputProjectionGradientGateViews;
+        final INDArray[][] inputProjectionGradientGateBlocks;
         final INDArray recurrentProjectionGradients;
         final INDArray[] recurrentProjectionGradientSteps;
-        final INDArray[] recurrentProjectionGradientGateViews;
+        final INDArray[][] recurrentProjectionGradientGateBlocks;
         final INDArray stateGradients;
         final INDArray[] stateGradientSteps;
         final INDArray inputGradients;
@@ -306,9 +312,9 @@ public final class GRU extends AbstractRecurrentLayer {
             inputs = backend.zeros(dataType(), rows, features);
 
             inputProjections = backend.zeros(dataType(), rows, width);
-            inputProjectionGateViews = gateMajorViews(inputProjections, steps, batch);
+            inputProjectionGateBlocks = gateBlocks(inputProjections, steps, batch, GATES);
             recurrentStep = backend.zeros(dataType(), batch, width);
-            recurrentStepGateView = recurrentStep.reshape('c', batch, GATES, units).permute(1, 0, 2);
+            recurrentStepGateBlocks = gateBlocks(recurrentStep, 1, batch, GATES);
             INDArray recurrentProjections = backend.zeros(dataType(), steps, GATES, batch, units);
             recurrentProjectionSteps = new INDArray[steps];
             recurrentProjection = new INDArray[steps][];
@@ -335,10 +341,10 @@ public final class GRU extends AbstractRecurrentLayer {
                 gateGradient[k] = gateGradients.get(NDArrayIndex.point(k), NDArrayIndex.all(), NDArrayIndex.all());
             }
             inputProjectionGradients = backend.zeros(dataType(), rows, width);
-            inputProjectionGradientGateViews = gateMajorViews(inputProjectionGradients, steps, batch);
+            inputProjectionGradientGateBlocks = gateBlocks(inputProjectionGradients, steps, batch, GATES);
             recurrentProjectionGradients = backend.zeros(dataType(), rows, width);
             recurrentProjectionGradientSteps = rowBlocks(recurrentProjectionGradients, steps, batch);
-            recurrentProjectionGradientGateViews = gateMajorViews(recurrentProjectionGradients, steps, batch);
+            recurrentProjectionGradientGateBlocks = gateBlocks(recurrentProjectionGradients, steps, batch, GATES);
             stateGradients = backend.zeros(dataType(), rows, units);
             stateGradientSteps = rowBlocks(stateGradients, steps, batch);
             inputGradients = backend.zeros(dataType(), rows, features);
@@ -361,17 +367,6 @@ public final class GRU extends AbstractRecurrentLayer {
                 updateAndReset[t] = byStep.get(NDArrayIndex.point(t), NDArrayIndex.interval(UPDATE, RESET + 1),
                         NDArrayIndex.all(), NDArrayIndex.all());
             }
-        }
-
-        /** Per step, {@code [B, 3u]} seen as {@code [3, B, u]}: a strided view to copy gates in and out with. */
-        private INDArray[] gateMajorViews(INDArray matrix, int steps, int batch) {
-            INDArray byGate = matrix.reshape('c', steps, batch, GATES, units);
-            INDArray[] views = new INDArray[steps];
-            for (int t = 0; t < steps; t++) {
-                views[t] = byGate.get(NDArrayIndex.point(t), NDArrayIndex.all(), NDArrayIndex.all(),
-                        NDArrayIndex.all()).permute(1, 0, 2);
-            }
-            return views;
         }
     }
 

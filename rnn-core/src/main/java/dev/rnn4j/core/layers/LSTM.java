@@ -312,7 +312,7 @@ public final class LSTM extends AbstractRecurrentLayer {
 
             preActivations = backend.zeros(dataType(), rows, (long) GATES * units);
             preActivationSteps = rowBlocks(preActivations, steps, batch);
-            preActivationGateBlocks = gateBlocks(preActivations, steps, batch);
+            preActivationGateBlocks = gateBlocks(preActivations, steps, batch, GATES);
             INDArray gates = backend.zeros(dataType(), steps, GATES, batch, units);
             gate = new INDArray[steps][GATES];
             inputAndForgetSteps = new INDArray[steps];
@@ -342,7 +342,7 @@ public final class LSTM extends AbstractRecurrentLayer {
             }
             preActivationGradients = backend.zeros(dataType(), rows, (long) GATES * units);
             preActivationGradientSteps = rowBlocks(preActivationGradients, steps, batch);
-            preActivationGradientGateBlocks = gateBlocks(preActivationGradients, steps, batch);
+            preActivationGradientGateBlocks = gateBlocks(preActivationGradients, steps, batch, GATES);
             stateGradients = backend.zeros(dataType(), rows, units);
             stateGradientSteps = rowBlocks(stateGradients, steps, batch);
             inputGradients = backend.zeros(dataType(), rows, features);
@@ -350,19 +350,6 @@ public final class LSTM extends AbstractRecurrentLayer {
             sequenceOutput = returnSequences ? backend.zeros(dataType(), batch, steps, units) : null;
             this.inputMask = inputMask;
             this.recurrentMask = recurrentMask;
-        }
-
-        /** Per step, {@code [B, 4u]} seen as {@code [4, B, u]}: a strided view to copy gates in and out with. */
-        /** @return {@code [step][gate]}: the gate's columns of the step's rows of {@code matrix}, as column blocks */
-        private INDArray[][] gateBlocks(INDArray matrix, int steps, int batch) {
-            INDArray[][] blocks = new INDArray[steps][GATES];
-            for (int t = 0; t < steps; t++) {
-                for (int k = 0; k < GATES; k++) {
-                    blocks[t][k] = matrix.get(NDArrayIndex.interval((long) t * batch, (long) (t + 1) * batch),
-                            NDArrayIndex.interval((long) k * units, (long) (k + 1) * units));
-                }
-            }
-            return blocks;
         }
     }
 

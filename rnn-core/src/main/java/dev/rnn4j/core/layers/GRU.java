@@ -184,7 +184,7 @@ public final class GRU extends AbstractRecurrentLayer {
         if (returnSequences) {
             backend.copyTimeMajor(outputGradient, null, buffers.stateGradients);
         } else {
-            buffers.stateGradientSteps[steps - 1].assign(outputGradient);
+            backend.copy(outputGradient, buffers.stateGradientSteps[steps - 1]);
         }
         // Without sequences, the recurrent product writes dh_{t-1} first; with them it adds to the output's gradient.
         boolean accumulate = returnSequences;
@@ -272,11 +272,9 @@ public final class GRU extends AbstractRecurrentLayer {
         final INDArray recurrentStep;
         final INDArray[][] recurrentStepGateBlocks;
         /** Per step, the recurrent projections r_z, r_r, r_h gate-major {@code [3, B, u]}, contiguous. */
-        final INDArray[] recurrentProjectionSteps;
         final INDArray[][] recurrentProjection;
         final INDArray[] recurrentUpdateAndResetSteps;
         /** Per step, z, r and hh gate-major {@code [3, B, u]}, contiguous. */
-        final INDArray[] gateSteps;
         final INDArray[][] gate;
         final INDArray[] updateAndResetSteps;
         final INDArray statesBefore;
@@ -316,16 +314,13 @@ public final class GRU extends AbstractRecurrentLayer {
             recurrentStep = backend.zeros(dataType(), batch, width);
             recurrentStepGateBlocks = gateBlocks(recurrentStep, 1, batch, GATES);
             INDArray recurrentProjections = backend.zeros(dataType(), steps, GATES, batch, units);
-            recurrentProjectionSteps = new INDArray[steps];
             recurrentProjection = new INDArray[steps][];
             recurrentUpdateAndResetSteps = new INDArray[steps];
-            splitGates(recurrentProjections, recurrentProjectionSteps, recurrentProjection,
-                    recurrentUpdateAndResetSteps);
+            splitGates(recurrentProjections, recurrentProjection, recurrentUpdateAndResetSteps);
             INDArray gates = backend.zeros(dataType(), steps, GATES, batch, units);
-            gateSteps = new INDArray[steps];
             gate = new INDArray[steps][];
             updateAndResetSteps = new INDArray[steps];
-            splitGates(gates, gateSteps, gate, updateAndResetSteps);
+            splitGates(gates, gate, updateAndResetSteps);
             INDArray states = backend.zeros(dataType(), rows + batch, units);
             statesBefore = states.get(NDArrayIndex.interval(0, rows), NDArrayIndex.all());
             statesAfter = states.get(NDArrayIndex.interval(batch, rows + batch), NDArrayIndex.all());
@@ -354,11 +349,9 @@ public final class GRU extends AbstractRecurrentLayer {
             this.recurrentMask = recurrentMask;
         }
 
-        /** Views of a {@code [T, 3, B, u]} array: per step all gates, each gate, and z with r. */
-        private void splitGates(INDArray byStep, INDArray[] steps, INDArray[][] gates, INDArray[] updateAndReset) {
-            for (int t = 0; t < steps.length; t++) {
-                steps[t] = byStep.get(NDArrayIndex.point(t), NDArrayIndex.all(), NDArrayIndex.all(),
-                        NDArrayIndex.all());
+        /** Views of a {@code [T, 3, B, u]} array: per step each gate, and z with r. */
+        private void splitGates(INDArray byStep, INDArray[][] gates, INDArray[] updateAndReset) {
+            for (int t = 0; t < gates.length; t++) {
                 gates[t] = new INDArray[GATES];
                 for (int k = 0; k < GATES; k++) {
                     gates[t][k] = byStep.get(NDArrayIndex.point(t), NDArrayIndex.point(k), NDArrayIndex.all(),

@@ -191,7 +191,7 @@ public final class LSTM extends AbstractRecurrentLayer {
         if (returnSequences) {
             backend.copyTimeMajor(outputGradient, null, buffers.stateGradients);
         } else {
-            buffers.stateGradientSteps[steps - 1].assign(outputGradient);
+            backend.copy(outputGradient, buffers.stateGradientSteps[steps - 1]);
         }
         // Without sequences, the recurrent product writes dh_{t-1} first; with them it adds to the output's gradient.
         boolean accumulate = returnSequences;

@@ -48,12 +48,12 @@ public abstract class BackendContract {
     protected abstract Backend backend();
 
     /**
-     * Where an operand lives: its own array, rows {@code [n, 2n)} of a {@code [3n, ...]} array, or columns
-     * {@code [m, 2m)} of a {@code [n, 3m]} array (rows {@code 3m} apart: how a recurrent layer keeps its states beside its
-     * inputs).
+     * Where an operand lives: its own array, rows {@code [n, 2n)} of a {@code [3n, ...]} array, columns
+     * {@code [m, 2m)} of a {@code [n, 3m]} array (rows {@code 3m} apart: gate blocks, states beside inputs), or columns
+     * {@code [0, m)} of a {@code [n, m + 1]} array (inputs beside a column of ones for the bias).
      */
     protected enum Layout {
-        PLAIN, VIEW, COLUMNS
+        PLAIN, VIEW, COLUMNS, NARROW_COLUMNS
     }
 
     @BeforeEach
@@ -982,9 +982,21 @@ public abstract class BackendContract {
             for (int i = 0; i < indices.length; i++) {
                 indices[i] = NDArrayIndex.all();
             }
-            float[] wholeValues = toFloats(randomValues(length * 3, random, 1.0));
+            float[] wholeValues;
             int[] positions;
-            if (layout == Layout.VIEW) {
+            if (layout == Layout.NARROW_COLUMNS) {
+                if (shape.length != 2) {
+                    throw new IllegalArgumentException("a column block needs a 2-D shape, found "
+                            + Arrays.toString(shape));
+                }
+                int rows = (int) shape[0];
+                int columns = (int) shape[1];
+                wholeValues = toFloats(randomValues(rows * (columns + 1), random, 1.0));
+                wholeShape[1] = columns + 1;
+                indices[1] = NDArrayIndex.interval(0, columns);
+                positions = range(0, length, columns + 1, rows);
+            } else if (layout == Layout.VIEW) {
+                wholeValues = toFloats(randomValues(length * 3, random, 1.0));
                 wholeShape[0] = 3 * shape[0];
                 indices[0] = NDArrayIndex.interval(shape[0], 2 * shape[0]);
                 positions = range(length, length, 1, length);
@@ -995,6 +1007,7 @@ public abstract class BackendContract {
                 }
                 int rows = (int) shape[0];
                 int columns = (int) shape[1];
+                wholeValues = toFloats(randomValues(length * 3, random, 1.0));
                 wholeShape[1] = 3 * shape[1];
                 indices[1] = NDArrayIndex.interval(shape[1], 2 * shape[1]);
                 positions = range(columns, length, 3 * columns, rows);

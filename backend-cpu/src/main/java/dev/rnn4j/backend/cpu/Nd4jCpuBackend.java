@@ -44,6 +44,8 @@ public final class Nd4jCpuBackend implements Backend {
     private static final long SPLIT_MIN_DEPTH = 64;
     /** Products with at least this inner dimension (and no larger M or N) are cut along it: weight gradients. */
     private static final long SPLIT_K_MIN_DEPTH = 1024;
+    /** Column blocks narrower than this take the Java path for tanh, not one vector-math call per row. */
+    private static final int VECTOR_MATH_MIN_ROW = 32;
     /** Split points are multiples of this many columns, to keep the BLAS kernels on full vector widths. */
     private static final int SPLIT_ALIGN = 16;
 
@@ -327,6 +329,9 @@ public final class Nd4jCpuBackend implements Backend {
             Backend.super.activation(function, x, out);
             return;
         }
+        if (function == ActivationFunction.TANH && blas.hasVectorMath() && vectorTanh(x, out)) {
+            return;
+        }
         int length = Math.toIntExact(x.length());
         float[] values = read(x, 0, length);
         switch (function) {
@@ -342,6 +347,35 @@ public final class Nd4jCpuBackend implements Backend {
             default -> throw new AssertionError(function);
         }
         write(values, length, out);
+    }
+
+    /**
+     * tanh with MKL's vector math straight on the native memory: one call for contiguous arrays, one per row for
+     * column blocks laid out alike (as wide as {@link #VECTOR_MATH_MIN_ROW} at least: per call costs ~0.1 us).
+     *
+     * @return false where the layouts do not allow it (the caller takes the Java path)
+     */
+    private boolean vectorTanh(INDArray x, INDArray out) {
+        if (contiguousC(x) && contiguousC(out)) {
+            blas.tanh(Math.toIntExact(x.length()), pointer(x), pointer(out));
+            return true;
+        }
+        if (x.rank() != 2 || out.rank() != 2 || x.size(1) < VECTOR_MATH_MIN_ROW) {
+            return false;
+        }
+        int rows = Math.toIntExact(x.size(0));
+        int columns = Math.toIntExact(x.size(1));
+        int from = leading(x);
+        int to = leading(out);
+        FloatPointer source = pointer(x);
+        FloatPointer target = pointer(out);
+        long sourceStart = source.position();
+        long targetStart = target.position();
+        for (int r = 0; r < rows; r++) {
+            blas.tanh(columns, source.position(sourceStart + (long) r * from),
+                    target.position(targetStart + (long) r * to));
+        }
+        return true;
     }
 
     /** Row-wise softmax, stable: the row maximum is subtracted before exponentiating; sums in double. */
@@ -487,8 +521,9 @@ public final class Nd4jCpuBackend implements Backend {
     }
 
     /**
-     * One bulk read of the source (and mask), then the rows written straight to their time-major places; with two
-     * threads each writes half of the steps. Writing 28,672 strided rows (a batch of 1024) is bound by memory
+     * One bulk read of the source (and mask), then the rows placed time-major in a Java image written back in one
+     * bulk copy (targets whose rows are at most twice as wide as the data), or written straight to their places in a
+     * wider matrix, half of the steps by each thread. Writing 28,672 strided rows (a batch of 1024) is bound by memory
      * latency: about 3 ms on one thread here, against 6 ms for ND4J's permuted copy followed by a second copy.
      */
     @Override
@@ -510,6 +545,24 @@ public final class Nd4jCpuBackend implements Backend {
         FloatBuffer memory = target.data().asNioFloat();
         int offset = Math.toIntExact(target.offset());
         int stride = Math.toIntExact(leading(target));
+        if (stride <= 2 * features) {
+            // Contiguous, or a column block of a slightly wider matrix (the inputs beside a column of ones): the rows
+            // are placed in a Java image of the whole extent (read first where it has other columns), written back
+            // in one bulk copy. For a batch of 128 into 29-column rows: ~0.15 ms against ~0.6 ms for 3,584 row writes.
+            int rows = batch * steps;
+            int extent = (rows - 1) * stride + features;
+            float[] image = buffer(2, extent);
+            if (stride != features) {
+                memory.get(offset, image, 0, extent);
+            }
+            for (int t = 0; t < steps; t++) {
+                for (int b = 0; b < batch; b++) {
+                    System.arraycopy(values, (b * steps + t) * features, image, (t * batch + b) * stride, features);
+                }
+            }
+            memory.put(offset, image, 0, extent);
+            return;
+        }
         IntConsumer writeSteps = half -> {
             int first = half == 0 ? 0 : steps / 2;
             int end = half == 0 ? steps / 2 : steps;

@@ -19,26 +19,34 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * <p>{@code dropout} drops inputs as Keras does: in training only, one mask per sequence ({@code [batch, features]})
  * shared by all timesteps, kept values scaled by {@code 1 / (1 - dropout)}.
  *
- * <p>Speed: the sequence is processed time-major in buffers allocated once per batch size. Each step is one matrix
- * product, {@code [x_t, 1, h_{t-1}] · [kernel; bias; recurrent_kernel]}, written beside the next step's input, and the
- * activation applied in place; backward (full BPTT) runs one product per step and computes all three weight gradients
- * as one product over all timesteps after the loop. The activation's derivative comes from the stored states. The
- * per-step loops run on parts of the batch ({@link Backend#runParts}), one per thread of the backend: samples do not
- * interact in a recurrence, so the parts meet only once per pass. A run repeats bit for bit with the same thread count;
- * across thread counts results agree to float32 rounding (BLAS kernels may round edge tiles differently).
+ * <p>Speed: the sequence is processed time-major in buffers allocated once per batch size. The input projections of
+ * all timesteps are one matrix product, {@code [x, 1] · [kernel; bias]}, before the loop; each step then adds
+ * {@code h_{t-1} · recurrent_kernel} to its block of that result with one product (none at the first step, where
+ * {@code h_0 = 0}) and applies the activation from there into the contiguous block of states that the next step reads.
+ * Backward (full BPTT) runs one product per step; the weight gradients are two products over all timesteps after the
+ * loop. The activation's derivative comes from the stored states. The per-step loops run on parts of the batch
+ * ({@link Backend#runParts}), one per thread of the backend: samples do not interact in a recurrence, so the parts meet
+ * only once per pass. A run repeats bit for bit with the same thread count; across thread counts results agree to
+ * float32 rounding (BLAS kernels may round edge tiles differently).
  */
 public final class SimpleRNN extends AbstractRecurrentLayer {
     private INDArray kernel;
     private INDArray recurrentKernel;
     private INDArray bias;
-    /** {@code [kernel; bias; recurrent_kernel]} stacked by rows (bias only with useBias), refreshed every forward pass. */
-    private INDArray joinedWeights;
-    private INDArray joinedKernel;
-    private INDArray joinedBias;
-    private INDArray joinedRecurrentKernel;
-    private INDArray joinedGradient;
-    /** The first column of the states in the joined buffers: after the inputs and the column of ones. */
-    private int stateColumn;
+    /** {@code [kernel; bias]} stacked by rows (bias only with useBias), refreshed every forward pass. */
+    private INDArray inputWeights;
+    private INDArray inputKernel;
+    private INDArray inputBias;
+    private INDArray inputWeightsGradient;
+    /** Views made once (ND4J takes tens of microseconds to make one): the bias as a row, gradient rows and targets. */
+    private INDArray biasRow;
+    private INDArray inputKernelGradient;
+    private INDArray inputBiasGradient;
+    private INDArray kernelGradient;
+    private INDArray recurrentKernelGradient;
+    private INDArray biasGradientRow;
+    /** The columns of the joined inputs {@code [x_t, 1]}: the features and, with a bias, a column of ones. */
+    private int inputColumns;
     private final Map<Integer, Buffers> buffersByBatch = new HashMap<>();
     private Buffers last;
     private boolean lastMasked;
@@ -87,12 +95,19 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
         recurrentKernel = addWeight("recurrent_kernel", new int[] {units, units}, recurrentInitializer);
         bias = useBias ? addWeight("bias", new int[] {units}, biasInitializer) : null;
         int features = inputShape.last();
-        stateColumn = features + (useBias ? 1 : 0);
-        joinedWeights = backend().zeros(dataType(), stateColumn + units, units);
-        joinedKernel = rows(joinedWeights, 0, features);
-        joinedBias = useBias ? rows(joinedWeights, features, features + 1) : null;
-        joinedRecurrentKernel = rows(joinedWeights, stateColumn, stateColumn + units);
-        joinedGradient = backend().zeros(dataType(), stateColumn + units, units);
+        inputColumns = features + (useBias ? 1 : 0);
+        inputWeights = backend().zeros(dataType(), inputColumns, units);
+        inputKernel = rows(inputWeights, 0, features);
+        inputBias = useBias ? rows(inputWeights, features, features + 1) : null;
+        inputWeightsGradient = backend().zeros(dataType(), inputColumns, units);
+        inputKernelGradient = rows(inputWeightsGradient, 0, features);
+        kernelGradient = parameter("kernel").gradient();
+        recurrentKernelGradient = parameter("recurrent_kernel").gradient();
+        if (useBias) {
+            biasRow = bias.reshape(1, units);
+            inputBiasGradient = rows(inputWeightsGradient, features, features + 1);
+            biasGradientRow = parameter("bias").gradient().reshape(1, units);
+        }
     }
 
     private static INDArray rows(INDArray matrix, long from, long to) {
@@ -106,32 +121,35 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
         Buffers buffers = buffersByBatch.computeIfAbsent(batch, this::allocate);
         last = buffers;
         int steps = buffers.steps;
-        backend.copy(kernel, joinedKernel);
-        backend.copy(recurrentKernel, joinedRecurrentKernel);
+        backend.copy(kernel, inputKernel);
         if (useBias) {
-            backend.copy(bias.reshape(1, units), joinedBias);
+            backend.copy(biasRow, inputBias);
         }
         lastMasked = training && dropout > 0.0;
         if (lastMasked) {
             fillMask(buffers.mask, buffers.maskValues, dropout);
         }
-        // Time-major, beside the states: x_t of sample b (masked) goes to row t*batch + b of `joined`.
-        backend.copyTimeMajor(input, lastMasked ? buffers.mask : null, buffers.joinedInputs);
-        // One product per step, [x_t, 1, h_{t-1}] · [kernel; bias; recurrent_kernel], written where step t+1 reads
-        // h_t; the recurrence is independent sample by sample, so each part of the batch runs all its steps alone.
+        // Time-major: x_t of sample b (masked) goes to row t*batch + b, beside a column of ones for the bias.
+        backend.copyTimeMajor(input, lastMasked ? buffers.mask : null, buffers.inputs);
+        // Every step's input projection in one product: z_t = [x_t, 1] · [kernel; bias].
+        backend.gemm(buffers.joinedInputs, inputWeights, buffers.preActivations, false, false, 1.0, 0.0);
+        // z_t += h_{t-1} · recurrent_kernel (h_0 = 0: nothing to add at t = 1); h_t = f(z_t). The recurrence is
+        // independent sample by sample, so each part of the batch runs all its steps alone.
         backend.runParts(buffers.parts, part -> {
-            INDArray[] rows = buffers.partRowSteps[part];
             INDArray[] states = buffers.partStateSteps[part];
+            INDArray[] preActivations = buffers.partPreActivationSteps[part];
             for (int t = 1; t <= steps; t++) {
-                backend.gemm(rows[t - 1], joinedWeights, states[t], false, false, 1.0, 0.0);
-                backend.activation(activation, states[t], states[t]);
+                if (t > 1) {
+                    backend.gemm(states[t - 2], recurrentKernel, preActivations[t - 1], false, false, 1.0, 1.0);
+                }
+                backend.activation(activation, preActivations[t - 1], states[t - 1]);
             }
         });
         if (!returnSequences) {
-            backend.copy(buffers.stateSteps[steps], buffers.lastState);
+            backend.copy(buffers.stateSteps[steps - 1], buffers.lastState);
             return buffers.lastState;
         }
-        backend.copyBatchMajor(buffers.statesAfter, null, buffers.sequenceOutput);
+        backend.copyBatchMajor(buffers.states, null, buffers.sequenceOutput);
         return buffers.sequenceOutput;
     }
 
@@ -145,32 +163,39 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
         } else {
             backend.copy(outputGradient, buffers.stateGradientSteps[steps - 1]);
         }
-        // BPTT: dz_t = dh_t * f'(h_t); dh_{t-1} (+)= dz_t · recurrent_kernel^T.
+        // BPTT: dz_t = dh_t * f'(h_t); dh_{t-1} (+)= dz_t · recurrent_kernel^T. The pre-activations are not needed
+        // any more: dz_t takes their place.
         double accumulate = returnSequences ? 1.0 : 0.0;
         backend.runParts(buffers.parts, part -> {
             INDArray[] states = buffers.partStateSteps[part];
             INDArray[] stateGradients = buffers.partStateGradientSteps[part];
-            INDArray[] preActivationGradients = buffers.partPreActivationGradientSteps[part];
+            INDArray[] preActivationGradients = buffers.partPreActivationSteps[part];
             for (int t = steps; t >= 1; t--) {
-                backend.activationBackward(activation, states[t], stateGradients[t - 1], preActivationGradients[t - 1]);
+                backend.activationBackward(activation, states[t - 1], stateGradients[t - 1],
+                        preActivationGradients[t - 1]);
                 if (t > 1) {
-                    backend.gemm(preActivationGradients[t - 1], joinedRecurrentKernel, stateGradients[t - 2], false,
-                            true, 1.0, accumulate);
+                    backend.gemm(preActivationGradients[t - 1], recurrentKernel, stateGradients[t - 2], false, true,
+                            1.0, accumulate);
                 }
             }
         });
-        // All three weight gradients in one product over every timestep: [x, 1, h_prev]^T · dz.
-        backend.gemm(buffers.joinedSteps, buffers.preActivationGradients, joinedGradient, true, false, 1.0, 0.0);
-        int features = Math.toIntExact(kernel.size(0));
-        backend.copy(rows(joinedGradient, 0, features), parameter("kernel").gradient());
-        backend.copy(rows(joinedGradient, stateColumn, stateColumn + units), parameter("recurrent_kernel").gradient());
+        INDArray preActivationGradients = buffers.preActivations;
+        // kernel and bias: [x, 1]^T · dz over every timestep; recurrent_kernel: h_{t-1}^T · dz_t for t >= 2.
+        backend.gemm(buffers.joinedInputs, preActivationGradients, inputWeightsGradient, true, false, 1.0, 0.0);
+        backend.copy(inputKernelGradient, kernelGradient);
         if (useBias) {
-            backend.copy(rows(joinedGradient, features, features + 1), parameter("bias").gradient().reshape(1, units));
+            backend.copy(inputBiasGradient, biasGradientRow);
+        }
+        if (steps > 1) {
+            backend.gemm(buffers.previousStates, buffers.laterPreActivations, recurrentKernelGradient, true, false, 1.0,
+                    0.0);
+        } else {
+            recurrentKernelGradient.assign(0.0);
         }
         if (!needInputGradient) {
             return null;
         }
-        backend.gemm(buffers.preActivationGradients, joinedKernel, buffers.inputGradients, false, true, 1.0, 0.0);
+        backend.gemm(preActivationGradients, inputKernel, buffers.inputGradients, false, true, 1.0, 0.0);
         backend.copyBatchMajor(buffers.inputGradients, lastMasked ? buffers.mask : null, buffers.inputGradientOutput);
         return buffers.inputGradientOutput;
     }
@@ -180,21 +205,21 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
     }
 
     /**
-     * Arrays for one batch size, time-major, and the per-step views into them, created once. The central one, {@code
-     * joined}, has {@code steps + 1} blocks of {@code batch} rows; block {@code t} holds {@code [x_{t+1}, 1, h_t]}
-     * (the input of step {@code t + 1}, a column of ones for the bias, and the state after step {@code t}, with
-     * {@code h_0 = 0}), so each step is a single product and the weight gradients one more.
+     * Arrays for one batch size, time-major (block {@code t - 1} of {@code batch} rows belongs to step {@code t}), and
+     * the per-step views into them, created once: the joined inputs {@code [x_t, 1]}, the pre-activations {@code z_t}
+     * (replaced by their gradients in the backward pass), the states {@code h_t} and the states' gradients.
      */
     private final class Buffers {
         final int steps;
-        final INDArray joined;
         final INDArray joinedInputs;
-        final INDArray joinedSteps;
-        final INDArray statesAfter;
+        final INDArray inputs;
+        final INDArray preActivations;
+        final INDArray states;
+        /** States {@code h_1 .. h_{T-1}} and the pre-activation gradients {@code dz_2 .. dz_T}: recurrent_kernel's gradient. */
+        final INDArray previousStates;
+        final INDArray laterPreActivations;
         final INDArray[] stateSteps;
         final INDArray lastState;
-        final INDArray preActivationGradients;
-        final INDArray[] preActivationGradientSteps;
         final INDArray stateGradients;
         final INDArray[] stateGradientSteps;
         final INDArray inputGradients;
@@ -203,37 +228,27 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
         final INDArray mask;
         final float[] maskValues;
         final int parts;
-        final INDArray[][] partRowSteps;
+        final INDArray[][] partPreActivationSteps;
         final INDArray[][] partStateSteps;
         final INDArray[][] partStateGradientSteps;
-        final INDArray[][] partPreActivationGradientSteps;
-
-        /** @return rows {@code [from, to)} of the state columns of {@code joined}, a column-block view */
-        private INDArray stateBlock(long from, long to) {
-            return joined.get(NDArrayIndex.interval(from, to), NDArrayIndex.interval(stateColumn, stateColumn + units));
-        }
 
         Buffers(int batch, int steps, int features) {
             Backend backend = backend();
             this.steps = steps;
             long rows = (long) steps * batch;
-            joined = backend.zeros(dataType(), rows + batch, stateColumn + units);
+            joinedInputs = backend.zeros(dataType(), rows, inputColumns);
             if (useBias) {
-                joined.get(NDArrayIndex.all(), NDArrayIndex.point(features)).assign(1.0);
+                joinedInputs.get(NDArrayIndex.all(), NDArrayIndex.point(features)).assign(1.0);
+                inputs = joinedInputs.get(NDArrayIndex.all(), NDArrayIndex.interval(0, features));
+            } else {
+                inputs = joinedInputs;
             }
-            joinedInputs = joined.get(NDArrayIndex.interval(0, rows), NDArrayIndex.interval(0, features));
-            joinedSteps = rows(joined, 0, rows);
-            INDArray[] rowSteps = rowBlocks(joined, steps + 1, batch);
-            // Column blocks are taken straight from `joined` (ND4J cannot take a row range of a column-block view).
-            statesAfter = joined.get(NDArrayIndex.interval(batch, rows + batch),
-                    NDArrayIndex.interval(stateColumn, stateColumn + units));
-            stateSteps = new INDArray[steps + 1];
-            for (int t = 0; t <= steps; t++) {
-                stateSteps[t] = stateBlock(t * batch, (t + 1) * batch);
-            }
+            preActivations = backend.zeros(dataType(), rows, units);
+            states = backend.zeros(dataType(), rows, units);
+            stateSteps = rowBlocks(states, steps, batch);
+            previousStates = steps > 1 ? rows(states, 0, rows - batch) : null;
+            laterPreActivations = steps > 1 ? rows(preActivations, batch, rows) : null;
             lastState = backend.zeros(dataType(), batch, units);
-            preActivationGradients = backend.zeros(dataType(), rows, units);
-            preActivationGradientSteps = rowBlocks(preActivationGradients, steps, batch);
             stateGradients = backend.zeros(dataType(), rows, units);
             stateGradientSteps = rowBlocks(stateGradients, steps, batch);
             inputGradients = backend.zeros(dataType(), rows, features);
@@ -242,18 +257,9 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
             mask = backend.zeros(dataType(), batch, features);
             maskValues = new float[batch * features];
             parts = partsFor(batch);
-            partRowSteps = partBlocks(rowSteps, batch, parts);
-            partStateSteps = new INDArray[parts][steps + 1];
-            for (int part = 0; part < parts; part++) {
-                int from = Backend.partStart(batch, parts, part);
-                int to = Backend.partStart(batch, parts, part + 1);
-                for (int t = 0; t <= steps; t++) {
-                    partStateSteps[part][t] = parts == 1 ? stateSteps[t]
-                            : stateBlock((long) t * batch + from, (long) t * batch + to);
-                }
-            }
+            partPreActivationSteps = partBlocks(rowBlocks(preActivations, steps, batch), batch, parts);
+            partStateSteps = partBlocks(stateSteps, batch, parts);
             partStateGradientSteps = partBlocks(stateGradientSteps, batch, parts);
-            partPreActivationGradientSteps = partBlocks(preActivationGradientSteps, batch, parts);
         }
     }
 

@@ -89,6 +89,19 @@ class SimpleRNNTest extends LayerContractTest<SimpleRNN> {
         GradientCheck.assertLayer(layer, GradientCheck.randomInput(layer, 3, 5));
     }
 
+    /** One timestep: no recurrent product at all, and recurrent_kernel's gradient is exactly zero. */
+    @Test
+    void passesGradientCheckWithOneTimestep() {
+        SimpleRNN layer = TestSupport.buildDouble(SimpleRNN.builder(4).returnSequences(true).build(), Shape.of(1, 3),
+                15);
+        INDArray input = GradientCheck.randomInput(layer, 3, 9);
+        GradientCheck.assertLayer(layer, input);
+        layer.forward(input, true);
+        layer.backward(Nd4j.ones(DataType.DOUBLE, 3, 1, 4), false);
+        assertThat(layer.parameter("recurrent_kernel").gradient().amaxNumber().doubleValue()).isZero();
+        assertThat(layer.parameter("kernel").gradient().amaxNumber().doubleValue()).isPositive();
+    }
+
     @Test
     void passesGradientCheckWithSequences() {
         SimpleRNN layer = TestSupport.buildDouble(SimpleRNN.builder(4).returnSequences(true).build(), Shape.of(5, 3),

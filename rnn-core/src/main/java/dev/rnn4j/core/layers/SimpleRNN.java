@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
@@ -129,28 +130,29 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
         if (lastMasked) {
             fillMask(buffers.mask, buffers.maskValues, dropout);
         }
-        // Time-major: x_t of sample b (masked) goes to row t*batch + b, beside a column of ones for the bias.
-        backend.copyTimeMajor(input, lastMasked ? buffers.mask : null, buffers.inputs);
-        // Every step's input projection in one product: z_t = [x_t, 1] · [kernel; bias].
-        backend.gemm(buffers.joinedInputs, inputWeights, buffers.preActivations, false, false, 1.0, 0.0);
-        // z_t += h_{t-1} · recurrent_kernel (h_0 = 0: nothing to add at t = 1); h_t = f(z_t). The recurrence is
-        // independent sample by sample, so each part of the batch runs all its steps alone.
-        backend.runParts(buffers.parts, part -> {
-            INDArray[] states = buffers.partStateSteps[part];
-            INDArray[] preActivations = buffers.partPreActivationSteps[part];
+        INDArray[] inputs = buffers.inputViews.of(input);
+        // Each part of the batch runs its whole pass alone (samples do not interact in a recurrence), on its own
+        // time-major arrays: x_t of its sample b (masked) to row t*rows + b beside a column of ones; every step's
+        // input projection z_t = [x_t, 1] · [kernel; bias] in one product; then z_t += h_{t-1} · recurrent_kernel
+        // (h_0 = 0: nothing to add at t = 1) and h_t = f(z_t), step by step.
+        backend.runParts(buffers.parts.length, p -> {
+            Part part = buffers.parts[p];
+            backend.copyTimeMajor(inputs[p], lastMasked ? part.mask : null, part.inputs);
+            backend.gemm(part.joinedInputs, inputWeights, part.preActivations, false, false, 1.0, 0.0);
             for (int t = 1; t <= steps; t++) {
                 if (t > 1) {
-                    backend.gemm(states[t - 2], recurrentKernel, preActivations[t - 1], false, false, 1.0, 1.0);
+                    backend.gemm(part.stateSteps[t - 2], recurrentKernel, part.preActivationSteps[t - 1], false, false,
+                            1.0, 1.0);
                 }
-                backend.activation(activation, preActivations[t - 1], states[t - 1]);
+                backend.activation(activation, part.preActivationSteps[t - 1], part.stateSteps[t - 1]);
+            }
+            if (returnSequences) {
+                backend.copyBatchMajor(part.states, null, part.sequenceOutput);
+            } else {
+                backend.copy(part.stateSteps[steps - 1], part.lastState);
             }
         });
-        if (!returnSequences) {
-            backend.copy(buffers.stateSteps[steps - 1], buffers.lastState);
-            return buffers.lastState;
-        }
-        backend.copyBatchMajor(buffers.states, null, buffers.sequenceOutput);
-        return buffers.sequenceOutput;
+        return returnSequences ? buffers.sequenceOutput : buffers.lastState;
     }
 
     @Override
@@ -158,46 +160,51 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
         Backend backend = backend();
         Buffers buffers = last;
         int steps = buffers.steps;
-        if (returnSequences) {
-            backend.copyTimeMajor(outputGradient, null, buffers.stateGradients);
-        } else {
-            backend.copy(outputGradient, buffers.stateGradientSteps[steps - 1]);
-        }
-        // BPTT: dz_t = dh_t * f'(h_t); dh_{t-1} (+)= dz_t · recurrent_kernel^T. The pre-activations are not needed
-        // any more: dz_t takes their place.
+        INDArray[] outputGradients = buffers.outputGradientViews.of(outputGradient);
+        // BPTT: dz_t = dh_t * f'(h_t); dh_{t-1} (+)= dz_t · recurrent_kernel^T (the pre-activations are not needed any
+        // more: dz_t takes their place). Then each part's share of the weight gradients, [x, 1]^T · dz for kernel and
+        // bias and h_{t-1}^T · dz_t (t >= 2) for recurrent_kernel, the first part's straight into the gradients.
         double accumulate = returnSequences ? 1.0 : 0.0;
-        backend.runParts(buffers.parts, part -> {
-            INDArray[] states = buffers.partStateSteps[part];
-            INDArray[] stateGradients = buffers.partStateGradientSteps[part];
-            INDArray[] preActivationGradients = buffers.partPreActivationSteps[part];
+        backend.runParts(buffers.parts.length, p -> {
+            Part part = buffers.parts[p];
+            if (returnSequences) {
+                backend.copyTimeMajor(outputGradients[p], null, part.stateGradients);
+            } else {
+                backend.copy(outputGradients[p], part.stateGradientSteps[steps - 1]);
+            }
             for (int t = steps; t >= 1; t--) {
-                backend.activationBackward(activation, states[t - 1], stateGradients[t - 1],
-                        preActivationGradients[t - 1]);
+                backend.activationBackward(activation, part.stateSteps[t - 1], part.stateGradientSteps[t - 1],
+                        part.preActivationSteps[t - 1]);
                 if (t > 1) {
-                    backend.gemm(preActivationGradients[t - 1], recurrentKernel, stateGradients[t - 2], false, true,
-                            1.0, accumulate);
+                    backend.gemm(part.preActivationSteps[t - 1], recurrentKernel, part.stateGradientSteps[t - 2], false,
+                            true, 1.0, accumulate);
                 }
             }
+            backend.gemm(part.joinedInputs, part.preActivations, p == 0 ? inputWeightsGradient
+                    : part.inputWeightsGradient, true, false, 1.0, 0.0);
+            if (steps > 1) {
+                backend.gemm(part.previousStates, part.laterPreActivations, p == 0 ? recurrentKernelGradient
+                        : part.recurrentKernelGradient, true, false, 1.0, 0.0);
+            }
+            if (needInputGradient) {
+                backend.gemm(part.preActivations, inputKernel, part.inputGradients, false, true, 1.0, 0.0);
+                backend.copyBatchMajor(part.inputGradients, lastMasked ? part.mask : null, part.inputGradientOutput);
+            }
         });
-        INDArray preActivationGradients = buffers.preActivations;
-        // kernel and bias: [x, 1]^T · dz over every timestep; recurrent_kernel: h_{t-1}^T · dz_t for t >= 2.
-        backend.gemm(buffers.joinedInputs, preActivationGradients, inputWeightsGradient, true, false, 1.0, 0.0);
+        for (int p = 1; p < buffers.parts.length; p++) {
+            backend.axpy(1.0, buffers.parts[p].inputWeightsGradient, inputWeightsGradient);
+            if (steps > 1) {
+                backend.axpy(1.0, buffers.parts[p].recurrentKernelGradient, recurrentKernelGradient);
+            }
+        }
+        if (steps == 1) {
+            recurrentKernelGradient.assign(0.0);
+        }
         backend.copy(inputKernelGradient, kernelGradient);
         if (useBias) {
             backend.copy(inputBiasGradient, biasGradientRow);
         }
-        if (steps > 1) {
-            backend.gemm(buffers.previousStates, buffers.laterPreActivations, recurrentKernelGradient, true, false, 1.0,
-                    0.0);
-        } else {
-            recurrentKernelGradient.assign(0.0);
-        }
-        if (!needInputGradient) {
-            return null;
-        }
-        backend.gemm(preActivationGradients, inputKernel, buffers.inputGradients, false, true, 1.0, 0.0);
-        backend.copyBatchMajor(buffers.inputGradients, lastMasked ? buffers.mask : null, buffers.inputGradientOutput);
-        return buffers.inputGradientOutput;
+        return needInputGradient ? buffers.inputGradientOutput : null;
     }
 
     private Buffers allocate(int batch) {
@@ -205,61 +212,136 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
     }
 
     /**
-     * Arrays for one batch size, time-major (block {@code t - 1} of {@code batch} rows belongs to step {@code t}), and
-     * the per-step views into them, created once: the joined inputs {@code [x_t, 1]}, the pre-activations {@code z_t}
-     * (replaced by their gradients in the backward pass), the states {@code h_t} and the states' gradients.
+     * Per-part views of the arrays a caller passes in (the batch's inputs, the output gradients), made again only when
+     * the caller passes another array: the training loop passes the same buffers every step, and ND4J takes tens of
+     * microseconds to make a view.
+     */
+    private static final class PartViews {
+        private final Part[] parts;
+        private INDArray source;
+        private INDArray[] views;
+
+        PartViews(Part[] parts) {
+            this.parts = parts;
+        }
+
+        INDArray[] of(INDArray array) {
+            if (array != source) {
+                INDArray[] made = new INDArray[parts.length];
+                for (int p = 0; p < parts.length; p++) {
+                    made[p] = parts.length == 1 ? array : parts[p].rowsOf(array);
+                }
+                views = made;
+                source = array;
+            }
+            return views;
+        }
+    }
+
+    /**
+     * Arrays for one batch size, created once: the outputs and input gradients the layer hands out, the dropout
+     * mask, and one {@link Part} per part of the batch.
      */
     private final class Buffers {
         final int steps;
-        final INDArray joinedInputs;
-        final INDArray inputs;
-        final INDArray preActivations;
-        final INDArray states;
-        /** States {@code h_1 .. h_{T-1}} and the pre-activation gradients {@code dz_2 .. dz_T}: recurrent_kernel's gradient. */
-        final INDArray previousStates;
-        final INDArray laterPreActivations;
-        final INDArray[] stateSteps;
         final INDArray lastState;
-        final INDArray stateGradients;
-        final INDArray[] stateGradientSteps;
-        final INDArray inputGradients;
-        final INDArray inputGradientOutput;
         final INDArray sequenceOutput;
+        final INDArray inputGradientOutput;
         final INDArray mask;
         final float[] maskValues;
-        final int parts;
-        final INDArray[][] partPreActivationSteps;
-        final INDArray[][] partStateSteps;
-        final INDArray[][] partStateGradientSteps;
+        final Part[] parts;
+        final PartViews inputViews;
+        final PartViews outputGradientViews;
 
         Buffers(int batch, int steps, int features) {
             Backend backend = backend();
             this.steps = steps;
-            long rows = (long) steps * batch;
-            joinedInputs = backend.zeros(dataType(), rows, inputColumns);
+            lastState = backend.zeros(dataType(), batch, units);
+            sequenceOutput = returnSequences ? backend.zeros(dataType(), batch, steps, units) : null;
+            inputGradientOutput = backend.zeros(dataType(), batch, steps, features);
+            mask = backend.zeros(dataType(), batch, features);
+            maskValues = new float[batch * features];
+            int count = partsFor(batch);
+            parts = new Part[count];
+            for (int p = 0; p < count; p++) {
+                parts[p] = new Part(this, Backend.partStart(batch, count, p), Backend.partStart(batch, count, p + 1),
+                        steps, features);
+            }
+            inputViews = new PartViews(parts);
+            outputGradientViews = new PartViews(parts);
+        }
+    }
+
+    /**
+     * The arrays of one part of a batch (samples {@code [from, to)}), time-major: block {@code t - 1} of {@code rows}
+     * rows belongs to step {@code t}. The joined inputs {@code [x_t, 1]}, the pre-activations {@code z_t} (replaced
+     * by their gradients in the backward pass), the states {@code h_t} and their gradients, with the per-step views
+     * into them and views of this part's rows of the batch's outputs.
+     */
+    private final class Part {
+        final int from;
+        final int to;
+        final INDArray joinedInputs;
+        final INDArray inputs;
+        final INDArray preActivations;
+        final INDArray[] preActivationSteps;
+        final INDArray states;
+        final INDArray[] stateSteps;
+        final INDArray stateGradients;
+        final INDArray[] stateGradientSteps;
+        /** States {@code h_1 .. h_{T-1}} and pre-activation gradients {@code dz_2 .. dz_T}: recurrent_kernel's gradient. */
+        final INDArray previousStates;
+        final INDArray laterPreActivations;
+        final INDArray inputGradients;
+        /** This part's share of the weight gradients (the first part writes the layer's own arrays instead). */
+        final INDArray inputWeightsGradient;
+        final INDArray recurrentKernelGradient;
+        final INDArray mask;
+        final INDArray lastState;
+        final INDArray sequenceOutput;
+        final INDArray inputGradientOutput;
+
+        Part(Buffers buffers, int from, int to, int steps, int features) {
+            Backend backend = backend();
+            this.from = from;
+            this.to = to;
+            int rows = to - from;
+            long all = (long) steps * rows;
+            joinedInputs = backend.zeros(dataType(), all, inputColumns);
             if (useBias) {
                 joinedInputs.get(NDArrayIndex.all(), NDArrayIndex.point(features)).assign(1.0);
                 inputs = joinedInputs.get(NDArrayIndex.all(), NDArrayIndex.interval(0, features));
             } else {
                 inputs = joinedInputs;
             }
-            preActivations = backend.zeros(dataType(), rows, units);
-            states = backend.zeros(dataType(), rows, units);
-            stateSteps = rowBlocks(states, steps, batch);
-            previousStates = steps > 1 ? rows(states, 0, rows - batch) : null;
-            laterPreActivations = steps > 1 ? rows(preActivations, batch, rows) : null;
-            lastState = backend.zeros(dataType(), batch, units);
-            stateGradients = backend.zeros(dataType(), rows, units);
-            stateGradientSteps = rowBlocks(stateGradients, steps, batch);
-            inputGradients = backend.zeros(dataType(), rows, features);
-            inputGradientOutput = backend.zeros(dataType(), batch, steps, features);
-            sequenceOutput = returnSequences ? backend.zeros(dataType(), batch, steps, units) : null;
-            mask = backend.zeros(dataType(), batch, features);
-            maskValues = new float[batch * features];
-            parts = partsFor(batch);
-            partPreActivationSteps = partBlocks(rowBlocks(preActivations, steps, batch), batch, parts);
-            partStateSteps = partBlocks(stateSteps, batch, parts);
-            partStateGradientSteps = partBlocks(stateGradientSteps, batch, parts);
+            preActivations = backend.zeros(dataType(), all, units);
+            preActivationSteps = rowBlocks(preActivations, steps, rows);
+            states = backend.zeros(dataType(), all, units);
+            stateSteps = rowBlocks(states, steps, rows);
+            stateGradients = backend.zeros(dataType(), all, units);
+            stateGradientSteps = rowBlocks(stateGradients, steps, rows);
+            previousStates = steps > 1 ? rows(states, 0, all - rows) : null;
+            laterPreActivations = steps > 1 ? rows(preActivations, rows, all) : null;
+            inputGradients = backend.zeros(dataType(), all, features);
+            boolean first = from == 0;
+            inputWeightsGradient = first ? null : backend.zeros(dataType(), inputColumns, units);
+            recurrentKernelGradient = first ? null : backend.zeros(dataType(), units, units);
+            boolean whole = from == 0 && to == buffers.lastState.size(0);
+            mask = whole ? buffers.mask : rowsOf(buffers.mask);
+            lastState = whole ? buffers.lastState : rowsOf(buffers.lastState);
+            sequenceOutput = buffers.sequenceOutput == null ? null
+                    : whole ? buffers.sequenceOutput : rowsOf(buffers.sequenceOutput);
+            inputGradientOutput = whole ? buffers.inputGradientOutput : rowsOf(buffers.inputGradientOutput);
+        }
+
+        /** @return this part's samples (rows {@code [from, to)} along the first axis) of a batch-major array */
+        INDArray rowsOf(INDArray array) {
+            INDArrayIndex[] indices = new INDArrayIndex[array.rank()];
+            indices[0] = NDArrayIndex.interval(from, to);
+            for (int i = 1; i < indices.length; i++) {
+                indices[i] = NDArrayIndex.all();
+            }
+            return array.get(indices);
         }
     }
 

@@ -313,8 +313,9 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Multiply-adds of one training step, times two: forward and backward products of SimpleRNN and Dense layers
-     * (the first layer's input gradient is not computed). Elementwise work is not counted.
+     * Multiply-adds of one training step, times two: the forward and backward products SimpleRNN and Dense layers
+     * compute (the first layer's input gradient is not computed, and with {@code h_0 = 0} the first step has no
+     * recurrent product, so neither has its weight gradient). Elementwise work is not counted.
      */
     static long trainingFlop(Sequential model, int batch) {
         long flop = 0;
@@ -326,9 +327,9 @@ final class BenchCommand implements Callable<Integer> {
                 long features = shape.last();
                 long units = rnn.units();
                 long input = 2L * batch * steps * features * units;
-                long recurrent = 2L * batch * steps * units * units;
-                long recurrentBack = 2L * batch * (steps - 1) * units * units;
-                flop += input + recurrent + input + recurrent + recurrentBack + (first ? 0 : input);
+                // Forward, recurrent_kernel's gradient and BPTT: steps - 1 products each.
+                long recurrent = 2L * batch * (steps - 1) * units * units;
+                flop += input + recurrent + input + recurrent + recurrent + (first ? 0 : input);
             } else if (layer instanceof Dense dense) {
                 long rows = (long) batch * (shape.rank() == 2 ? shape.dim(0) : 1);
                 long product = 2L * rows * shape.last() * dense.units();

@@ -140,7 +140,7 @@ public final class Nd4jCpuBackend implements Backend {
         ensureReady();
         String coreType = System.getenv("OPENBLAS_CORETYPE");
         return "backend cpu: ND4J native " + Nd4j.getBackend().getClass().getSimpleName()
-                + ", products on " + blas.describe() + ", ND4J ops on " + Nd4j.factory().blas().getBlasVendor()
+                + ", products" + (blas.hasVectorMath() ? " and tanh" : "") + " on " + blas.describe() + ", ND4J ops on " + Nd4j.factory().blas().getBlasVendor()
                 + " kernels " + (coreType == null ? "auto-detected" : coreType + " (OPENBLAS_CORETYPE)")
                 + ", CPU " + CpuBlas.cpuVendor() + " SIMD " + cpuSimd()
                 + (threads == 2 ? ", threads 2 (recurrences in two batch parts, large products split in two;"

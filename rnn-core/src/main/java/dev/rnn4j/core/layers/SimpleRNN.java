@@ -287,6 +287,7 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
         final INDArray[] preActivationSteps;
         final INDArray states;
         final INDArray[] stateSteps;
+        /** All steps' state gradients with returnSequences; otherwise two blocks used in turn. */
         final INDArray stateGradients;
         final INDArray[] stateGradientSteps;
         /** States {@code h_1 .. h_{T-1}} and pre-activation gradients {@code dz_2 .. dz_T}: recurrent_kernel's gradient. */
@@ -318,8 +319,19 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
             preActivationSteps = rowBlocks(preActivations, steps, rows);
             states = backend.zeros(dataType(), all, units);
             stateSteps = rowBlocks(states, steps, rows);
-            stateGradients = backend.zeros(dataType(), all, units);
-            stateGradientSteps = rowBlocks(stateGradients, steps, rows);
+            if (returnSequences) {
+                stateGradients = backend.zeros(dataType(), all, units);
+                stateGradientSteps = rowBlocks(stateGradients, steps, rows);
+            } else {
+                // Only the last state gets a gradient from outside: BPTT needs dh_t for one step at a time, so two
+                // blocks in turn (kept in cache) serve every step.
+                stateGradients = backend.zeros(dataType(), 2L * rows, units);
+                INDArray[] pair = rowBlocks(stateGradients, 2, rows);
+                stateGradientSteps = new INDArray[steps];
+                for (int t = 0; t < steps; t++) {
+                    stateGradientSteps[t] = pair[t % 2];
+                }
+            }
             previousStates = steps > 1 ? rows(states, 0, all - rows) : null;
             laterPreActivations = steps > 1 ? rows(preActivations, rows, all) : null;
             inputGradients = backend.zeros(dataType(), all, features);

@@ -106,9 +106,10 @@ final class BenchCommand implements Callable<Integer> {
         }
         AtomicLong longestPauseMillis = watchGcPauses();
         Backend backend = Backends.load();
-        MnistData mnist = MnistData.load(data.dataDir, data.mirrors, System.out, data.classes);
+        MnistData mnist = MnistData.load(data.dataDir, data.mirrors, System.out, data.classes,
+                MnistData.option(data.classes));
         Shape input = Shape.of(mnist.dataset.rows(), mnist.dataset.cols());
-        Sequential model = NotebookModel.create(backend, 1, input, units, 0.2, data.classes, 0.01);
+        Sequential model = NotebookModel.create(backend, 1, input, units, 0.2, mnist.classes, 0.01);
         long flopPerBatch = trainingFlop(model, batchSize);
         int samples = Math.toIntExact(mnist.xTrain.size(0));
         int stepsPerEpoch = (samples + batchSize - 1) / batchSize;
@@ -210,8 +211,10 @@ final class BenchCommand implements Callable<Integer> {
             throw new IllegalStateException(option + ": cannot find this JVM's launcher to start the runs");
         }
         List<String> args = new ArrayList<>(List.of("bench", "--epochs", Integer.toString(epochs), "--units",
-                Integer.toString(units), "--batch-size", Integer.toString(batchSize), "--classes",
-                Integer.toString(data.classes)));
+                Integer.toString(units), "--batch-size", Integer.toString(batchSize)));
+        if (data.classes != null) {
+            args.addAll(List.of("--classes", data.classes.toString()));
+        }
         if (quick) {
             args.add("--quick");
         }

@@ -17,6 +17,7 @@ final class CommonOptions {
             description = "Base URL serving <file>.gz, used when npm is unavailable (repeatable).")
     List<URI> mirrors = new ArrayList<>();
 
-    @Option(names = "--classes", defaultValue = "10", description = "Number of classes (default: ${DEFAULT-VALUE}).")
-    int classes;
+    @Option(names = "--classes", paramLabel = "N", description = "Number of classes; default: the largest label + 1"
+            + " (as Keras's to_categorical) for train and bench, the model's outputs for evaluate and predict.")
+    Integer classes;
 }

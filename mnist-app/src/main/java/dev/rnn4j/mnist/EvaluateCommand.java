@@ -27,7 +27,13 @@ final class EvaluateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Backend backend = Backends.load();
         Sequential loaded = ModelFile.load(model, backend);
-        MnistData mnist = MnistData.load(data.dataDir, data.mirrors, System.out, data.classes);
+        int outputs = loaded.outputShape().last();
+        if (data.classes != null && data.classes != outputs) {
+            throw new IllegalArgumentException("--classes: " + model + " has " + outputs + " outputs, found --classes "
+                    + data.classes);
+        }
+        MnistData mnist = MnistData.load(data.dataDir, data.mirrors, System.out, outputs,
+                "the model's " + outputs + " outputs");
         if (!loaded.inputShape().equals(dev.rnn4j.api.Shape.ofBatch(mnist.xTest.shape()))) {
             throw new IllegalArgumentException(model + ": the model expects inputs " + loaded.inputShape()
                     + " but the test images are " + dev.rnn4j.api.Shape.ofBatch(mnist.xTest.shape()));

@@ -1,6 +1,7 @@
 package dev.rnn4j.mnist;
 
 import dev.rnn4j.core.Categorical;
+import dev.rnn4j.mnist.data.IdxReader;
 import dev.rnn4j.mnist.data.MnistDataset;
 import dev.rnn4j.mnist.data.MnistFetcher;
 import dev.rnn4j.mnist.data.MnistSplit;
@@ -19,9 +20,12 @@ final class MnistData {
     final INDArray yTrain;
     final INDArray xTest;
     final INDArray yTest;
+    /** The number of classes: the columns of the one-hot targets. */
+    final int classes;
 
     private MnistData(MnistDataset dataset, int classes) {
         this.dataset = dataset;
+        this.classes = classes;
         this.xTrain = images(dataset.train());
         this.xTest = images(dataset.test());
         this.yTrain = Categorical.toCategorical(dataset.train().labels(), classes);
@@ -32,13 +36,47 @@ final class MnistData {
      * @param dataDir an explicit folder, or null for MNIST_DIR, the cache, or a fetch
      * @param mirrors HTTP mirrors for the fallback
      * @param log     where to say what is fetched
-     * @param classes the number of classes
+     * @param classes the number of classes, or null for the largest label + 1 (Keras's {@code to_categorical}), at
+     *                least 2
+     * @param source  where {@code classes} comes from, for the error when a label does not fit (as
+     *                {@code "--classes 10"} or {@code "the model's 10 outputs"})
      * @return the arrays
      * @throws IOException when the data cannot be had or read
+     * @throws IllegalArgumentException when a label is not below {@code classes}
      */
-    static MnistData load(Path dataDir, List<URI> mirrors, PrintStream log, int classes) throws IOException {
+    static MnistData load(Path dataDir, List<URI> mirrors, PrintStream log, Integer classes, String source)
+            throws IOException {
         Path folder = MnistFetcher.builder().dataDir(dataDir).mirrors(mirrors).log(log).build().resolve();
-        return new MnistData(MnistDataset.load(folder, classes), classes);
+        MnistDataset dataset = MnistDataset.load(folder, IdxReader.MAX_CLASSES);
+        int largest = Math.max(largest(dataset.train().labels()), largest(dataset.test().labels()));
+        if (classes == null) {
+            return new MnistData(dataset, Math.max(2, largest + 1));
+        }
+        checkLabels(folder, "training", dataset.train().labels(), classes, source);
+        checkLabels(folder, "test", dataset.test().labels(), classes, source);
+        return new MnistData(dataset, classes);
+    }
+
+    /** @return the command's --classes as the source of a class count */
+    static String option(Integer classes) {
+        return "--classes " + classes;
+    }
+
+    private static int largest(int[] labels) {
+        int largest = 0;
+        for (int label : labels) {
+            largest = Math.max(largest, label);
+        }
+        return largest;
+    }
+
+    private static void checkLabels(Path folder, String split, int[] labels, int classes, String source) {
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] >= classes) {
+                throw new IllegalArgumentException(folder + ": " + split + " label " + i + " is " + labels[i]
+                        + "; expected labels in 0.." + (classes - 1) + " (" + source + ")");
+            }
+        }
     }
 
     private static INDArray images(MnistSplit split) {

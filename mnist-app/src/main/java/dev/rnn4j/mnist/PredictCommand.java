@@ -52,7 +52,10 @@ final class PredictCommand implements Callable<Integer> {
         if (source.image != null) {
             pixels = readPng(source.image, rows, cols);
         } else {
-            MnistData mnist = MnistData.load(data.dataDir, data.mirrors, System.out, data.classes);
+            int outputs = loaded.outputShape().last();
+            MnistData mnist = MnistData.load(data.dataDir, data.mirrors, System.out,
+                    data.classes != null ? data.classes : outputs, data.classes != null
+                            ? MnistData.option(data.classes) : "the model's " + outputs + " outputs");
             int count = Math.toIntExact(mnist.xTest.size(0));
             if (source.index < 0 || source.index >= count) {
                 throw new IllegalArgumentException("--index: expected a test image index in [0, " + count

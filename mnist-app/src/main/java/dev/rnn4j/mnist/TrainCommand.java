@@ -110,7 +110,9 @@ final class TrainCommand implements Callable<Integer> {
         NotebookModel.Cell recurrentCell = modelOptions.cell();
         Backend backend = Backends.load();
         console.println(backend.describe());
-        MnistData mnist = MnistData.load(data.dataDir, data.mirrors, console, data.classes);
+        MnistData mnist = MnistData.load(data.dataDir, data.mirrors, console, data.classes,
+                MnistData.option(data.classes));
+        data.classes = mnist.classes;
 
         console.println("x_train shape: " + shape(mnist.xTrain) + ", y_train shape: (" + mnist.yTrain.size(0) + ",)");
         console.println("x_test shape: " + shape(mnist.xTest) + ", y_test shape: (" + mnist.yTest.size(0) + ",)");
@@ -176,7 +178,8 @@ final class TrainCommand implements Callable<Integer> {
         console.println("Resuming " + resume + " from epoch " + (state.epoch() + 1) + "/" + epochs
                 + (state.midEpoch() ? ", step " + (state.step() + 1) + "/" + state.stepsPerEpoch() : "")
                 + " (" + latest.getFileName() + ")");
-        MnistData mnist = MnistData.load(data.dataDir, data.mirrors, console, data.classes);
+        MnistData mnist = MnistData.load(data.dataDir, data.mirrors, console, data.classes,
+                "the resumed run's " + data.classes + " classes");
         long usedSeed = restored.model().seed();
         console.println("seed: " + usedSeed);
         return train(console, backend, mnist, restored.model(), resume, usedSeed, state,
@@ -322,7 +325,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--validation-split: expected a fraction in [0, 1), found "
                     + validationSplit);
         }
-        if (data.classes < 2) {
+        if (data.classes != null && data.classes < 2) {
             throw new IllegalArgumentException("--classes: expected at least 2, found " + data.classes);
         }
         if (keepCheckpoints < 0) {

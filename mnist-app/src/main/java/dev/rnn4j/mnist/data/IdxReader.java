@@ -53,7 +53,7 @@ public final class IdxReader {
     public static final long MAX_DATA_BYTES = Integer.MAX_VALUE - 8L;
 
     /** Most classes labels stored as unsigned bytes can name. */
-    private static final int MAX_CLASSES = 256;
+    public static final int MAX_CLASSES = 256;
 
     /** First buffer size when the data size is not known from the file size (gzip). */
     private static final int INITIAL_GZIP_BUFFER = 1 << 20;

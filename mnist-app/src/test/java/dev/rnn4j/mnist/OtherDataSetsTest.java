@@ -2,13 +2,9 @@ package dev.rnn4j.mnist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.rnn4j.mnist.data.IdxReader;
+import dev.rnn4j.mnist.AppRun.Result;
 import dev.rnn4j.mnist.data.MnistDataset;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
@@ -30,43 +26,8 @@ class OtherDataSetsTest {
     @BeforeAll
     static void writeData() throws IOException {
         Random random = new Random(5);
-        writeSplit(random, MnistDataset.TRAIN_IMAGES, MnistDataset.TRAIN_LABELS, 40);
-        writeSplit(random, MnistDataset.TEST_IMAGES, MnistDataset.TEST_LABELS, 12);
-    }
-
-    private static void writeSplit(Random random, String imagesName, String labelsName, int count)
-            throws IOException {
-        ByteBuffer images = ByteBuffer.allocate(16 + count * 63).putInt(IdxReader.IMAGES_MAGIC).putInt(count)
-                .putInt(7).putInt(9);
-        byte[] pixels = new byte[count * 63];
-        random.nextBytes(pixels);
-        Files.write(data.resolve(imagesName), images.put(pixels).array());
-        ByteBuffer labels = ByteBuffer.allocate(8 + count).putInt(IdxReader.LABELS_MAGIC).putInt(count);
-        for (int i = 0; i < count; i++) {
-            labels.put((byte) (1 + i % 12));
-        }
-        Files.write(data.resolve(labelsName), labels.array());
-    }
-
-    private record Result(int status, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        PrintStream originalOut = System.out;
-        PrintStream originalErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status;
-        try (PrintStream outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
-                PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            System.setOut(outStream);
-            System.setErr(errStream);
-            status = Main.run(args);
-        } finally {
-            System.setOut(originalOut);
-            System.setErr(originalErr);
-        }
-        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        AppRun.writeSplit(data, random, MnistDataset.TRAIN_IMAGES, MnistDataset.TRAIN_LABELS, 40, 7, 9, i -> 1 + i % 12);
+        AppRun.writeSplit(data, random, MnistDataset.TEST_IMAGES, MnistDataset.TEST_LABELS, 12, 7, 9, i -> 1 + i % 12);
     }
 
     private Result train(Path out, String... extra) {
@@ -74,7 +35,7 @@ class OtherDataSetsTest {
             "--verbose", "0", "--out", out.toString()};
         String[] args = java.util.Arrays.copyOf(base, base.length + extra.length);
         System.arraycopy(extra, 0, args, base.length, extra.length);
-        return run(args);
+        return AppRun.run(args);
     }
 
     @Test
@@ -86,10 +47,10 @@ class OtherDataSetsTest {
         assertThat(result.out()).contains("x_train shape: (40, 7, 9)").contains("num_labels: 12")
                 .contains("simple_rnn (SimpleRNN)      (None, 5)").contains("dense (Dense)               (None, 13)")
                 .contains("Test accuracy: ");
-        Result summary = run("summary", "--model", out.resolve("model.zip").toString());
+        Result summary = AppRun.run("summary", "--model", out.resolve("model.zip").toString());
         assertThat(summary.out()).contains("simple_rnn (SimpleRNN)      (None, 5)").contains("(None, 13)");
 
-        Result evaluated = run("evaluate", "--data-dir", data.toString(), "--model", out.resolve("model.zip").toString());
+        Result evaluated = AppRun.run("evaluate", "--data-dir", data.toString(), "--model", out.resolve("model.zip").toString());
         assertThat(evaluated.status()).as(evaluated.err()).isZero();
         assertThat(evaluated.out()).contains("Test accuracy: ").contains("(12 images)");
     }
@@ -109,12 +70,12 @@ class OtherDataSetsTest {
         Path out = runs.resolve("fifteen");
         assertThat(train(out, "--classes", "15").status()).isZero();
 
-        Result wrong = run("evaluate", "--data-dir", data.toString(), "--model", out.resolve("model.zip").toString(),
+        Result wrong = AppRun.run("evaluate", "--data-dir", data.toString(), "--model", out.resolve("model.zip").toString(),
                 "--classes", "13");
         assertThat(wrong.status()).isEqualTo(2);
         assertThat(wrong.err()).contains("--classes").contains("has 15 outputs").contains("found --classes 13");
 
-        Result right = run("evaluate", "--data-dir", data.toString(), "--model", out.resolve("model.zip").toString());
+        Result right = AppRun.run("evaluate", "--data-dir", data.toString(), "--model", out.resolve("model.zip").toString());
         assertThat(right.status()).as(right.err()).isZero();
     }
 }

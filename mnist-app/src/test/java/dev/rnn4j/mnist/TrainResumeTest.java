@@ -4,13 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.rnn4j.mnist.data.IdxReader;
+import dev.rnn4j.mnist.AppRun.Result;
 import dev.rnn4j.mnist.data.MnistDataset;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
@@ -39,25 +35,8 @@ class TrainResumeTest {
     @BeforeAll
     static void writeData() throws IOException {
         Random random = new Random(1);
-        writeSplit(random, MnistDataset.TRAIN_IMAGES, MnistDataset.TRAIN_LABELS, 24);
-        writeSplit(random, MnistDataset.TEST_IMAGES, MnistDataset.TEST_LABELS, 10);
-    }
-
-    private static void writeSplit(Random random, String imagesName, String labelsName, int count)
-            throws IOException {
-        ByteBuffer images = ByteBuffer.allocate(16 + count * 30).putInt(IdxReader.IMAGES_MAGIC).putInt(count)
-                .putInt(6).putInt(5);
-        byte[] pixels = new byte[count * 30];
-        random.nextBytes(pixels);
-        Files.write(data.resolve(imagesName), images.put(pixels).array());
-        ByteBuffer labels = ByteBuffer.allocate(8 + count).putInt(IdxReader.LABELS_MAGIC).putInt(count);
-        for (int i = 0; i < count; i++) {
-            labels.put((byte) (i % 10));
-        }
-        Files.write(data.resolve(labelsName), labels.array());
-    }
-
-    private record Result(int status, String out, String err) {
+        AppRun.writeSplit(data, random, MnistDataset.TRAIN_IMAGES, MnistDataset.TRAIN_LABELS, 24, 6, 5, i -> i % 10);
+        AppRun.writeSplit(data, random, MnistDataset.TEST_IMAGES, MnistDataset.TEST_LABELS, 10, 6, 5, i -> i % 10);
     }
 
     private static Result run(BooleanSupplier stopRequest, String... args) {
@@ -71,21 +50,7 @@ class TrainResumeTest {
                 return command;
             }
         };
-        PrintStream originalOut = System.out;
-        PrintStream originalErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status;
-        try (PrintStream outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
-                PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            System.setOut(outStream);
-            System.setErr(errStream);
-            status = Main.run(factory, args);
-        } finally {
-            System.setOut(originalOut);
-            System.setErr(originalErr);
-        }
-        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return AppRun.run(factory, args);
     }
 
     private static String[] args(String... more) {

@@ -1,0 +1,66 @@
+package dev.rnn4j.mnist;
+
+import dev.rnn4j.mnist.data.IdxReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.function.IntUnaryOperator;
+import picocli.CommandLine;
+
+/** For tests of the commands: runs the app in-process with its console captured, and writes tiny IDX data sets. */
+final class AppRun {
+    private AppRun() {
+    }
+
+    /** What a run returned and printed. */
+    record Result(int status, String out, String err) {
+    }
+
+    static Result run(String... args) {
+        return run(CommandLine.defaultFactory(), args);
+    }
+
+    /** @param factory makes the commands (a test's factory can set a command's test hooks) */
+    static Result run(CommandLine.IFactory factory, String... args) {
+        PrintStream originalOut = System.out;
+        PrintStream originalErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status;
+        try (PrintStream outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
+                PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            System.setOut(outStream);
+            System.setErr(errStream);
+            status = Main.run(factory, args);
+        } finally {
+            System.setOut(originalOut);
+            System.setErr(originalErr);
+        }
+        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Writes {@code count} random images of {@code rows x cols} pixels and their labels in MNIST's files.
+     *
+     * @param label the label of image {@code i}
+     */
+    static void writeSplit(Path dir, Random random, String imagesName, String labelsName, int count, int rows,
+            int cols, IntUnaryOperator label) throws IOException {
+        int size = rows * cols;
+        ByteBuffer images = ByteBuffer.allocate(16 + count * size).putInt(IdxReader.IMAGES_MAGIC).putInt(count)
+                .putInt(rows).putInt(cols);
+        byte[] pixels = new byte[count * size];
+        random.nextBytes(pixels);
+        Files.write(dir.resolve(imagesName), images.put(pixels).array());
+        ByteBuffer labels = ByteBuffer.allocate(8 + count).putInt(IdxReader.LABELS_MAGIC).putInt(count);
+        for (int i = 0; i < count; i++) {
+            labels.put((byte) label.applyAsInt(i));
+        }
+        Files.write(dir.resolve(labelsName), labels.array());
+    }
+}

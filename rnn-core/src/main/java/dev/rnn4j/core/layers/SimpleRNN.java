@@ -20,15 +20,16 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * <p>{@code dropout} drops inputs as Keras does: in training only, one mask per sequence ({@code [batch, features]})
  * shared by all timesteps, kept values scaled by {@code 1 / (1 - dropout)}.
  *
- * <p>Speed: the sequence is processed time-major in buffers allocated once per batch size. The input projections of
- * all timesteps are one matrix product, {@code [x, 1] · [kernel; bias]}, before the loop; each step then adds
- * {@code h_{t-1} · recurrent_kernel} to its block of that result with one product (none at the first step, where
- * {@code h_0 = 0}) and applies the activation from there into the contiguous block of states that the next step reads.
- * Backward (full BPTT) runs one product per step; the weight gradients are two products over all timesteps after the
- * loop. The activation's derivative comes from the stored states. The per-step loops run on parts of the batch
- * ({@link Backend#runParts}), one per thread of the backend: samples do not interact in a recurrence, so the parts meet
- * only once per pass. A run repeats bit for bit with the same thread count; across thread counts results agree to
- * float32 rounding (BLAS kernels may round edge tiles differently).
+ * <p>Speed: the batch is cut into parts, one per thread of the backend ({@link Backend#runParts}); samples do not
+ * interact in a recurrence, so each part runs its whole pass alone and the parts meet once per pass. A part works
+ * time-major in arrays allocated once per batch size: the input projections of all its timesteps are one matrix
+ * product, {@code [x, 1] · [kernel; bias]}, before the loop; each step then adds {@code h_{t-1} · recurrent_kernel} to
+ * its block of that result with one product (none at the first step, where {@code h_0 = 0}) and applies the activation
+ * from there into the contiguous block of states that the next step reads. Backward (full BPTT) runs one product per
+ * step, taking the activation's derivative from the stored states, then the part's share of the weight gradients as two
+ * products over all its timesteps; the shares are added once the parts are done. A run repeats bit for bit with the
+ * same thread count; across thread counts results agree to float32 rounding (the weight gradients are summed in
+ * another order, and BLAS kernels may round edge tiles differently).
  */
 public final class SimpleRNN extends AbstractRecurrentLayer {
     private INDArray kernel;

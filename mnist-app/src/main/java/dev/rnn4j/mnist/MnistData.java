@@ -48,8 +48,8 @@ final class MnistData {
             throws IOException {
         Path folder = MnistFetcher.builder().dataDir(dataDir).mirrors(mirrors).log(log).build().resolve();
         MnistDataset dataset = MnistDataset.load(folder, IdxReader.MAX_CLASSES);
-        int largest = Math.max(largest(dataset.train().labels()), largest(dataset.test().labels()));
         if (classes == null) {
+            int largest = Math.max(largest(dataset.train().labels()), largest(dataset.test().labels()));
             return new MnistData(dataset, Math.max(2, largest + 1));
         }
         checkLabels(folder, "training", dataset.train().labels(), classes, source);

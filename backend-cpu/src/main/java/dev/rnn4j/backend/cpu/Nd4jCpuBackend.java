@@ -140,7 +140,8 @@ public final class Nd4jCpuBackend implements Backend {
         ensureReady();
         String coreType = System.getenv("OPENBLAS_CORETYPE");
         return "backend cpu: ND4J native " + Nd4j.getBackend().getClass().getSimpleName()
-                + ", products" + (blas.hasVectorMath() ? " and tanh" : "") + " on " + blas.describe() + ", ND4J ops on " + Nd4j.factory().blas().getBlasVendor()
+                + ", products" + (blas.hasVectorMath() ? " and tanh" : "") + " on " + blas.describe()
+                + ", ND4J ops on " + Nd4j.factory().blas().getBlasVendor()
                 + " kernels " + (coreType == null ? "auto-detected" : coreType + " (OPENBLAS_CORETYPE)")
                 + ", CPU " + CpuBlas.cpuVendor() + " SIMD " + cpuSimd()
                 + (threads == 2 ? ", threads 2 (recurrences in two batch parts, large products split in two;"
@@ -548,7 +549,8 @@ public final class Nd4jCpuBackend implements Backend {
         if (stride <= 2 * features) {
             // Contiguous, or a column block of a slightly wider matrix (the inputs beside a column of ones): the rows
             // are placed in a Java image of the whole extent (read first where it has other columns), written back
-            // in one bulk copy. For a batch of 128 into 29-column rows: ~0.15 ms against ~0.6 ms for 3,584 row writes.
+            // in one bulk copy. A batch of 128 into 29-column rows, mask included: ~0.45 ms a training step against
+            // ~0.9 ms for 3,584 row writes (instrumented steps).
             int rows = batch * steps;
             int extent = (rows - 1) * stride + features;
             float[] image = buffer(2, extent);

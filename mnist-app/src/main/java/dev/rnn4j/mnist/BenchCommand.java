@@ -106,8 +106,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         AtomicLong longestPauseMillis = watchGcPauses();
         Backend backend = Backends.load();
-        MnistData mnist = MnistData.load(data.dataDir, data.mirrors, System.out, data.classes,
-                MnistData.option(data.classes));
+        MnistData mnist = MnistData.load(data.dataDir, data.mirrors, System.out, data.classes);
         Shape input = Shape.of(mnist.dataset.rows(), mnist.dataset.cols());
         Sequential model = NotebookModel.create(backend, 1, input, units, 0.2, mnist.classes, 0.01);
         long flopPerBatch = trainingFlop(model, batchSize);

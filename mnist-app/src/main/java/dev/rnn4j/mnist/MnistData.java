@@ -57,9 +57,9 @@ final class MnistData {
         return new MnistData(dataset, classes);
     }
 
-    /** @return the command's --classes as the source of a class count */
-    static String option(Integer classes) {
-        return "--classes " + classes;
+    /** {@link #load(Path, List, PrintStream, Integer, String)} with the class count of a command's --classes. */
+    static MnistData load(Path dataDir, List<URI> mirrors, PrintStream log, Integer classes) throws IOException {
+        return load(dataDir, mirrors, log, classes, "--classes " + classes);
     }
 
     private static int largest(int[] labels) {

@@ -53,9 +53,10 @@ final class PredictCommand implements Callable<Integer> {
             pixels = readPng(source.image, rows, cols);
         } else {
             int outputs = loaded.outputShape().last();
-            MnistData mnist = MnistData.load(data.dataDir, data.mirrors, System.out,
-                    data.classes != null ? data.classes : outputs, data.classes != null
-                            ? MnistData.option(data.classes) : "the model's " + outputs + " outputs");
+            MnistData mnist = data.classes != null
+                    ? MnistData.load(data.dataDir, data.mirrors, System.out, data.classes)
+                    : MnistData.load(data.dataDir, data.mirrors, System.out, outputs,
+                            "the model's " + outputs + " outputs");
             int count = Math.toIntExact(mnist.xTest.size(0));
             if (source.index < 0 || source.index >= count) {
                 throw new IllegalArgumentException("--index: expected a test image index in [0, " + count

@@ -110,8 +110,7 @@ final class TrainCommand implements Callable<Integer> {
         NotebookModel.Cell recurrentCell = modelOptions.cell();
         Backend backend = Backends.load();
         console.println(backend.describe());
-        MnistData mnist = MnistData.load(data.dataDir, data.mirrors, console, data.classes,
-                MnistData.option(data.classes));
+        MnistData mnist = MnistData.load(data.dataDir, data.mirrors, console, data.classes);
         data.classes = mnist.classes;
 
         console.println("x_train shape: " + shape(mnist.xTrain) + ", y_train shape: (" + mnist.yTrain.size(0) + ",)");

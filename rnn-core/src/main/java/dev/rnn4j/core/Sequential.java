@@ -19,8 +19,6 @@ import java.util.Map;
 import java.util.Objects;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.INDArrayIndex;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Keras's {@code Sequential} model: a stack of layers, trained with {@link #compile} and {@link #fit}.
@@ -334,10 +332,10 @@ public final class Sequential {
                 throw new IllegalArgumentException("validation_split " + options.validationSplit + " leaves "
                         + split + " of " + samples + " samples for training; expected at least one in each part");
             }
-            trainX = rows(x, 0, split);
-            trainY = rows(y, 0, split);
-            validationX = rows(x, split, samples);
-            validationY = rows(y, split, samples);
+            trainX = Values.rows(x, 0, split);
+            trainY = Values.rows(y, 0, split);
+            validationX = Values.rows(x, split, samples);
+            validationY = Values.rows(y, split, samples);
         }
         int samples = Math.toIntExact(trainX.size(0));
         int batchSize = Math.min(options.batchSize, samples);
@@ -505,8 +503,8 @@ public final class Sequential {
         for (int step = 0; step < steps; step++) {
             long from = (long) step * size;
             long to = Math.min(samples, from + size);
-            INDArray batchX = rows(x, from, to);
-            INDArray batchY = rows(y, from, to);
+            INDArray batchX = Values.rows(x, from, to);
+            INDArray batchY = Values.rows(y, from, to);
             INDArray output = forward(batchX, false);
             lossSum += loss.compute(output, batchY) * (to - from);
             correct += countCorrect(output, batchY);
@@ -531,7 +529,7 @@ public final class Sequential {
         INDArray result = backend.zeros(dataType, outputShape().withBatch(samples));
         for (long from = 0; from < samples; from += batchSize) {
             long to = Math.min(samples, from + batchSize);
-            rows(result, from, to).assign(forward(rows(x, from, to), false));
+            Values.rows(result, from, to).assign(forward(Values.rows(x, from, to), false));
         }
         return result;
     }
@@ -597,15 +595,6 @@ public final class Sequential {
             order[i] = order[j];
             order[j] = swap;
         }
-    }
-
-    private static INDArray rows(INDArray array, long from, long to) {
-        INDArrayIndex[] index = new INDArrayIndex[array.rank()];
-        index[0] = NDArrayIndex.interval(from, to);
-        for (int i = 1; i < index.length; i++) {
-            index[i] = NDArrayIndex.all();
-        }
-        return array.get(index);
     }
 
     private INDArray prepareInputs(String operation, INDArray x) {

@@ -1,13 +1,30 @@
 package dev.rnn4j.core;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * Bulk reads of small arrays into Java. ND4J's {@code toDoubleMatrix} reads row by row (about 2 ms for a 128x10
- * array here); one bulk copy of the buffer takes microseconds.
+ * Array helpers: bulk reads of small arrays into Java (ND4J's {@code toDoubleMatrix} reads row by row, about 2 ms for a
+ * 128x10 array here; one bulk copy of the buffer takes microseconds) and sample views.
  */
 public final class Values {
     private Values() {
+    }
+
+    /**
+     * @param array an array whose first dimension is the samples
+     * @param from  the first sample
+     * @param to    one past the last sample
+     * @return a view of samples {@code [from, to)}, all of each
+     */
+    public static INDArray rows(INDArray array, long from, long to) {
+        INDArrayIndex[] index = new INDArrayIndex[array.rank()];
+        index[0] = NDArrayIndex.interval(from, to);
+        for (int i = 1; i < index.length; i++) {
+            index[i] = NDArrayIndex.all();
+        }
+        return array.get(index);
     }
 
     /**

@@ -5,11 +5,11 @@ import dev.rnn4j.api.Backend;
 import dev.rnn4j.api.Initializer;
 import dev.rnn4j.api.Shape;
 import dev.rnn4j.api.Parameter;
+import dev.rnn4j.core.Values;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
@@ -162,15 +162,7 @@ public abstract class AbstractRecurrentLayer extends AbstractLayer {
 
         /** @return rows {@code [starts[part], starts[part + 1])} of an array whose first dimension is the batch */
         INDArray rowsOf(INDArray array, int part) {
-            if (parts == 1) {
-                return array;
-            }
-            INDArrayIndex[] indices = new INDArrayIndex[array.rank()];
-            indices[0] = NDArrayIndex.interval(starts[part], starts[part + 1]);
-            for (int i = 1; i < indices.length; i++) {
-                indices[i] = NDArrayIndex.all();
-            }
-            return array.get(indices);
+            return parts == 1 ? array : Values.rows(array, starts[part], starts[part + 1]);
         }
 
         /** @return whether the last forward pass masked the inputs (training with dropout) */

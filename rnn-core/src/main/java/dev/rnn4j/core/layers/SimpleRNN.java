@@ -2,11 +2,11 @@ package dev.rnn4j.core.layers;
 
 import dev.rnn4j.api.Backend;
 import dev.rnn4j.api.Shape;
+import dev.rnn4j.core.Values;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
@@ -349,12 +349,7 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
 
         /** @return this part's samples (rows {@code [from, to)} along the first axis) of a batch-major array */
         INDArray rowsOf(INDArray array) {
-            INDArrayIndex[] indices = new INDArrayIndex[array.rank()];
-            indices[0] = NDArrayIndex.interval(from, to);
-            for (int i = 1; i < indices.length; i++) {
-                indices[i] = NDArrayIndex.all();
-            }
-            return array.get(indices);
+            return Values.rows(array, from, to);
         }
     }
 

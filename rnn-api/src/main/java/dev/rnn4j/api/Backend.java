@@ -112,6 +112,43 @@ public interface Backend {
     }
 
     /**
+     * Makes {@code b} ready to be the right operand of many products {@code a · op(b)} with {@code rows} rows of
+     * {@code a} each ({@link #gemm(INDArray, PreparedMatrix, INDArray, double)}): with Intel MKL the CPU backend packs
+     * it into MKL's internal layout once instead of at every product. The default keeps {@code b} as it is.
+     *
+     * @param b          the right matrix, 2-D
+     * @param transposeB whether the products use the transpose of {@code b}
+     * @param rows       the rows of the left operand in every product, at least 1
+     * @param reuse      a matrix an earlier call prepared, whose memory may be reused (it must not be used after), or
+     *                   {@code null}
+     * @return the prepared matrix, holding {@code b}'s values as they are now
+     */
+    default PreparedMatrix prepare(INDArray b, boolean transposeB, long rows, PreparedMatrix reuse) {
+        if (b.rank() != 2 || rows < 1) {
+            throw new IllegalArgumentException("prepare: expected a 2-D matrix and at least 1 row, found shape "
+                    + Arrays.toString(b.shape()) + " and " + rows + " rows");
+        }
+        return new PreparedMatrix.Plain(b, transposeB, rows);
+    }
+
+    /**
+     * {@code c = a · op(b) + beta * c} with {@code b} prepared by {@link #prepare}; {@code a} must have the number of
+     * rows {@code b} was prepared for. {@code c} must not alias {@code a} or {@code b}.
+     *
+     * @param a    left matrix, {@code b.rows()} rows
+     * @param b    right matrix, prepared
+     * @param c    result, written in place
+     * @param beta scale of the old {@code c} (0 overwrites, 1 accumulates)
+     */
+    default void gemm(INDArray a, PreparedMatrix b, INDArray c, double beta) {
+        if (a.rank() != 2 || a.size(0) != b.rows()) {
+            throw new IllegalArgumentException("gemm: the prepared matrix serves products with " + b.rows()
+                    + " rows, found a left operand of shape " + Arrays.toString(a.shape()));
+        }
+        gemm(a, b.matrix(), c, false, b.transposed(), 1.0, beta);
+    }
+
+    /**
      * {@code out = f(x)}; softmax works on the rows of a 2-D array. {@code out} may be {@code x}.
      *
      * @param function the activation

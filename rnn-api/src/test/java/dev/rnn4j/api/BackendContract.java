@@ -127,11 +127,104 @@ public abstract class BackendContract {
         checkGemm(ROWS, 256, 256, false, false, 1.0, 1.0, Layout.VIEW, 13);
     }
 
+    protected static Stream<Arguments> preparedGemmCases() {
+        return gemmCases().filter(arguments -> !(Boolean) arguments.get()[0])
+                .map(arguments -> Arguments.of(arguments.get()[1], arguments.get()[2], arguments.get()[3]));
+    }
+
+    /** The recurrent step's product with the kernel prepared once ({@link Backend#prepare}). */
+    @ParameterizedTest(name = "transposeB={0} beta={1} {2}")
+    @MethodSource("preparedGemmCases")
+    void preparedGemmMatchesReference(boolean transposeB, double beta, Layout layout) {
+        checkGemm(96, 64, ROWS, false, transposeB, 1.0, beta, layout, 15, true);
+    }
+
+    @Test
+    void preparedGemmOnNotebookSizedStepViews() {
+        // A part of the notebook's batch: [64,256]·[256,256] into a block of rows of the pre-activations.
+        checkGemm(64, 256, 256, false, false, 1.0, 1.0, Layout.VIEW, 16, true);
+        checkGemm(64, 256, 256, false, true, 1.0, 0.0, Layout.VIEW, 17, true);
+    }
+
+    /** Preparing again after the matrix changed, reusing the old one, gives products with the new values. */
+    @Test
+    void preparedMatrixFollowsTheValuesOfItsLastPreparation() {
+        SplittableRandom random = new SplittableRandom(18);
+        INDArray a = Operand.random(Layout.PLAIN, new long[] {32, 48}, random, 1.0).array();
+        INDArray b = Operand.random(Layout.PLAIN, new long[] {48, 40}, random, 1.0).array();
+        PreparedMatrix first = backend().prepare(b, false, 32, null);
+        assertThat(first.matrix()).isSameAs(b);
+        assertThat(first.transposed()).isFalse();
+        assertThat(first.rows()).isEqualTo(32);
+        INDArray before = backend().zeros(DataType.FLOAT, 32, 40);
+        backend().gemm(a, first, before, 0.0);
+
+        b.muli(-2.0);
+        PreparedMatrix second = backend().prepare(b, false, 32, first);
+        INDArray after = backend().zeros(DataType.FLOAT, 32, 40);
+        backend().gemm(a, second, after, 0.0);
+
+        double[] expected = values(before);
+        double[] scale = new double[expected.length];
+        for (int i = 0; i < expected.length; i++) {
+            expected[i] *= -2.0;
+            scale[i] = Math.sqrt(48);
+        }
+        assertClose("product after preparing the changed matrix again", values(after), expected, scale,
+                FLOAT_TOLERANCE);
+        // Reused for another shape: a new preparation of the right size.
+        INDArray wide = Operand.random(Layout.PLAIN, new long[] {48, 72}, random, 1.0).array();
+        PreparedMatrix third = backend().prepare(wide, false, 32, second);
+        INDArray product = backend().zeros(DataType.FLOAT, 32, 72);
+        backend().gemm(a, third, product, 0.0);
+        INDArray plain = backend().zeros(DataType.FLOAT, 32, 72);
+        backend().gemm(a, wide, plain, false, false, 1.0, 0.0);
+        double[] wideScale = new double[32 * 72];
+        Arrays.fill(wideScale, Math.sqrt(48));
+        assertClose("product with a matrix of another shape prepared in a reused one", values(product),
+                values(plain), wideScale, FLOAT_TOLERANCE);
+    }
+
+    @Test
+    void preparedGemmInDoublePrecision() {
+        SplittableRandom random = new SplittableRandom(19);
+        INDArray a = Nd4j.create(random.doubles(6 * 5, -1, 1).toArray(), new long[] {6, 5}, 'c');
+        INDArray b = Nd4j.create(random.doubles(4 * 5, -1, 1).toArray(), new long[] {4, 5}, 'c');
+        INDArray c = backend().zeros(DataType.DOUBLE, 6, 4);
+        backend().gemm(a, backend().prepare(b, true, 6, null), c, 0.0);
+        double[] expected = values(a.mmul(b.transpose()));
+        double[] scale = new double[expected.length];
+        Arrays.fill(scale, 1.0);
+        assertClose("double-precision prepared product", values(c), expected, scale, DOUBLE_TOLERANCE);
+    }
+
+    @Test
+    void preparedGemmRejectsAnotherRowCount() {
+        SplittableRandom random = new SplittableRandom(20);
+        INDArray b = Operand.random(Layout.PLAIN, new long[] {16, 8}, random, 1.0).array();
+        PreparedMatrix prepared = backend().prepare(b, false, 4, null);
+        INDArray a = backend().zeros(DataType.FLOAT, 5, 16);
+        INDArray c = backend().zeros(DataType.FLOAT, 5, 8);
+        assertThatThrownBy(() -> backend().gemm(a, prepared, c, 0.0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("4").hasMessageContaining("[5, 16]");
+        assertThatThrownBy(() -> backend().prepare(b, false, 0, null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("0 rows");
+    }
+
     /**
      * Checks {@code c = alpha * op(a) * op(b) + beta * c} for {@code op(a) [m, k]}, {@code op(b) [k, n]}.
      */
     private void checkGemm(int m, int n, int k, boolean transposeA, boolean transposeB, double alpha, double beta,
             Layout layout, long seed) {
+        checkGemm(m, n, k, transposeA, transposeB, alpha, beta, layout, seed, false);
+    }
+
+    /**
+     * Checks {@code c = alpha * op(a) * op(b) + beta * c} for {@code op(a) [m, k]}, {@code op(b) [k, n]}, with
+     * {@code b} prepared first ({@link Backend#prepare}) when asked.
+     */
+    private void checkGemm(int m, int n, int k, boolean transposeA, boolean transposeB, double alpha, double beta,
+            Layout layout, long seed, boolean prepared) {
         SplittableRandom random = new SplittableRandom(seed);
         Operand a = Operand.random(layout, transposeA ? new long[] {k, m} : new long[] {m, k}, random, 1.0);
         Operand b = Operand.random(layout, transposeB ? new long[] {n, k} : new long[] {k, n}, random, 1.0);
@@ -156,9 +249,13 @@ public abstract class BackendContract {
             }
         }
 
-        backend().gemm(a.array(), b.array(), c.array(), transposeA, transposeB, alpha, beta);
+        if (prepared) {
+            backend().gemm(a.array(), backend().prepare(b.array(), transposeB, m, null), c.array(), beta);
+        } else {
+            backend().gemm(a.array(), b.array(), c.array(), transposeA, transposeB, alpha, beta);
+        }
 
-        String what = "gemm(transposeA=" + transposeA + ", transposeB=" + transposeB + ", alpha=" + alpha + ", beta="
+        String what = (prepared ? "prepared " : "") + "gemm(transposeA=" + transposeA + ", transposeB=" + transposeB + ", alpha=" + alpha + ", beta="
                 + beta + ", " + layout + ")";
         assertClose(what, values(c.array()), expected, scale, FLOAT_TOLERANCE);
         c.assertSurroundingsUnchanged(what);

@@ -132,6 +132,29 @@ public enum CpuBlas {
         }
     }
 
+    /** @return whether this library packs a right operand once for many products (MKL's packed GEMM) */
+    boolean hasPacking() {
+        return this == MKL;
+    }
+
+    /** @return the bytes MKL's packed form of a {@code k x n} right operand takes for {@code m}-row products */
+    long packedSize(int m, int n, int k) {
+        return mkl_rt.cblas_sgemm_pack_get_size(mkl_rt.CblasBMatrix, m, n, k);
+    }
+
+    /** Packs {@code op(B)} ({@code k x n}) for {@code m}-row products into {@code packed} (MKL only). */
+    void pack(boolean transposeB, int m, int n, int k, FloatPointer b, int ldb, FloatPointer packed) {
+        mkl_rt.cblas_sgemm_pack(ROW_MAJOR, mkl_rt.CblasBMatrix, transposeB ? TRANSPOSE : NO_TRANSPOSE, m, n, k, 1f, b,
+                ldb, packed);
+    }
+
+    /** Row-major {@code C = A · B + beta C} with {@code B} packed by {@link #pack} for the same m, n, k (MKL only). */
+    void computePacked(int m, int n, int k, FloatPointer a, int lda, FloatPointer packed, double beta, FloatPointer c,
+            int ldc) {
+        mkl_rt.cblas_sgemm_compute(ROW_MAJOR, NO_TRANSPOSE, mkl_rt.CblasPacked, m, n, k, a, lda, packed, n,
+                (float) beta, c, ldc);
+    }
+
     /** {@code y += alpha x} over {@code n} contiguous values. */
     /** VML mode for tanh: low accuracy (max error 6e-8 against {@link Math#tanh} here), errors ignored. */
     private static final long VML_TANH_MODE = mkl_rt.VML_LA | mkl_rt.VML_ERRMODE_IGNORE;

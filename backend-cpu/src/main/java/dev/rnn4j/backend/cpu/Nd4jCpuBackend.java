@@ -2,6 +2,7 @@ package dev.rnn4j.backend.cpu;
 
 import dev.rnn4j.api.ActivationFunction;
 import dev.rnn4j.api.Backend;
+import dev.rnn4j.api.PreparedMatrix;
 import java.nio.FloatBuffer;
 import java.util.function.IntConsumer;
 import org.bytedeco.javacpp.FloatPointer;
@@ -235,6 +236,69 @@ public final class Nd4jCpuBackend implements Backend {
                     0, ldb, beta, pointer(c), 0, ldc),
             () -> blas.sgemm(transposeA, transposeB, (int) m, rest, (int) k, alpha, pointer(a), 0, lda, pointer(b),
                     secondB, ldb, beta, pointer(c), half, ldc));
+    }
+
+    @Override
+    public PreparedMatrix prepare(INDArray b, boolean transposeB, long rows, PreparedMatrix reuse) {
+        if (!blas.hasPacking() || !fast(b) || b.rank() != 2 || rows < 1 || rows > Integer.MAX_VALUE) {
+            return Backend.super.prepare(b, transposeB, rows, reuse);
+        }
+        int m = (int) rows;
+        int k = Math.toIntExact(transposeB ? b.size(1) : b.size(0));
+        int n = Math.toIntExact(transposeB ? b.size(0) : b.size(1));
+        Packed packed = reuse instanceof Packed old && old.m == m && old.n == n && old.k == k ? old
+                : new Packed(m, n, k, blas.packedSize(m, n, k));
+        packed.matrix = b;
+        packed.transposed = transposeB;
+        blas.pack(transposeB, m, n, k, pointer(b), leading(b), packed.buffer);
+        return packed;
+    }
+
+    @Override
+    public void gemm(INDArray a, PreparedMatrix b, INDArray c, double beta) {
+        if (!(b instanceof Packed packed) || !fast(a, c) || a.rank() != 2 || c.rank() != 2) {
+            Backend.super.gemm(a, b, c, beta);
+            return;
+        }
+        if (a.size(0) != packed.m || a.size(1) != packed.k || c.size(0) != packed.m || c.size(1) != packed.n) {
+            throw new IllegalArgumentException("gemm: the prepared matrix serves " + packed.m + "x" + packed.k
+                    + " by " + packed.k + "x" + packed.n + " products, found " + java.util.Arrays.toString(a.shape())
+                    + " into " + java.util.Arrays.toString(c.shape()));
+        }
+        blas.computePacked(packed.m, packed.n, packed.k, pointer(a), leading(a), packed.buffer, beta, pointer(c),
+                leading(c));
+    }
+
+    /** A right operand in MKL's packed layout, for products with {@code m} rows. */
+    private static final class Packed implements PreparedMatrix {
+        final int m;
+        final int n;
+        final int k;
+        final FloatPointer buffer;
+        INDArray matrix;
+        boolean transposed;
+
+        Packed(int m, int n, int k, long bytes) {
+            this.m = m;
+            this.n = n;
+            this.k = k;
+            this.buffer = new FloatPointer((bytes + Float.BYTES - 1) / Float.BYTES);
+        }
+
+        @Override
+        public INDArray matrix() {
+            return matrix;
+        }
+
+        @Override
+        public boolean transposed() {
+            return transposed;
+        }
+
+        @Override
+        public long rows() {
+            return m;
+        }
     }
 
     /**

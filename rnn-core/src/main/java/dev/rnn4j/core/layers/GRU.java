@@ -2,6 +2,7 @@ package dev.rnn4j.core.layers;
 
 import dev.rnn4j.api.ActivationFunction;
 import dev.rnn4j.api.Backend;
+import dev.rnn4j.api.PreparedMatrix;
 import dev.rnn4j.api.Shape;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -132,11 +133,12 @@ public final class GRU extends AbstractRecurrentLayer {
             backend.addRowVector(buffers.inputProjections, inputBias);
         }
         INDArray[] recurrentInputs = lastSplit.recurrentMasked() ? buffers.maskedStateSteps : buffers.stateSteps;
+        buffers.recurrentKernel = backend.prepare(recurrentKernel, false, buffers.batch, buffers.recurrentKernel);
         for (int t = 1; t <= steps; t++) {
             INDArray[] gate = buffers.gate[t - 1];
             INDArray[] recurrent = buffers.recurrentProjection[t - 1];
             // h'_{t-1} · recurrent_kernel + bias[1], kept gate-major for backward (r_h is needed there).
-            backend.gemm(recurrentInputs[t - 1], recurrentKernel, buffers.recurrentStep, false, false, 1.0, 0.0);
+            backend.gemm(recurrentInputs[t - 1], buffers.recurrentKernel, buffers.recurrentStep, 0.0);
             if (useBias) {
                 backend.addRowVector(buffers.recurrentStep, recurrentBias);
             }
@@ -188,6 +190,8 @@ public final class GRU extends AbstractRecurrentLayer {
         }
         // Without sequences, the recurrent product writes dh_{t-1} first; with them it adds to the output's gradient.
         boolean accumulate = returnSequences;
+        buffers.recurrentKernelTransposed = backend.prepare(recurrentKernel, true, buffers.batch,
+                buffers.recurrentKernelTransposed);
         INDArray[] gateGradient = buffers.gateGradient;
         for (int t = steps; t >= 1; t--) {
             INDArray[] gate = buffers.gate[t - 1];
@@ -247,11 +251,11 @@ public final class GRU extends AbstractRecurrentLayer {
     private void recurrentGradient(Backend backend, Buffers buffers, INDArray projectionGradient,
             INDArray previousStateGradient, boolean accumulate) {
         if (!lastSplit.recurrentMasked()) {
-            backend.gemm(projectionGradient, recurrentKernel, previousStateGradient, false, true, 1.0,
+            backend.gemm(projectionGradient, buffers.recurrentKernelTransposed, previousStateGradient,
                     accumulate ? 1.0 : 0.0);
             return;
         }
-        backend.gemm(projectionGradient, recurrentKernel, buffers.scratch, false, true, 1.0, 0.0);
+        backend.gemm(projectionGradient, buffers.recurrentKernelTransposed, buffers.scratch, 0.0);
         if (!accumulate) {
             backend.multiply(buffers.scratch, buffers.recurrentMask, previousStateGradient);
             return;
@@ -264,6 +268,11 @@ public final class GRU extends AbstractRecurrentLayer {
     /** Arrays for one batch size, time-major, and the per-step views into them, created once. */
     private final class Buffers {
         final int steps;
+        /** The rows of this part of the batch. */
+        final int batch;
+        /** recurrent_kernel made ready for the per-step products ({@link Backend#prepare}), again every pass. */
+        PreparedMatrix recurrentKernel;
+        PreparedMatrix recurrentKernelTransposed;
         final INDArray inputs;
         /** {@code [T·B, 3u]} in Keras's column order: x · kernel + bias[0]. */
         final INDArray inputProjections;
@@ -305,6 +314,7 @@ public final class GRU extends AbstractRecurrentLayer {
         Buffers(int batch, int steps, int features, INDArray inputMask, INDArray recurrentMask) {
             Backend backend = backend();
             this.steps = steps;
+            this.batch = batch;
             long rows = (long) steps * batch;
             long width = (long) GATES * units;
             inputs = backend.zeros(dataType(), rows, features);

@@ -2,6 +2,7 @@ package dev.rnn4j.core.layers;
 
 import dev.rnn4j.api.ActivationFunction;
 import dev.rnn4j.api.Backend;
+import dev.rnn4j.api.PreparedMatrix;
 import dev.rnn4j.api.Initializer;
 import dev.rnn4j.api.Shape;
 import java.util.Arrays;
@@ -145,11 +146,11 @@ public final class LSTM extends AbstractRecurrentLayer {
             backend.addRowVector(buffers.preActivations, bias);
         }
         INDArray[] recurrentInputs = lastSplit.recurrentMasked() ? buffers.maskedStateSteps : buffers.stateSteps;
+        buffers.recurrentKernel = backend.prepare(recurrentKernel, false, buffers.batch, buffers.recurrentKernel);
         for (int t = 1; t <= steps; t++) {
             INDArray[] gate = buffers.gate[t - 1];
             // z_t += h'_{t-1} · recurrent_kernel, then gate-major so each gate is contiguous.
-            backend.gemm(recurrentInputs[t - 1], recurrentKernel, buffers.preActivationSteps[t - 1], false, false,
-                    1.0, 1.0);
+            backend.gemm(recurrentInputs[t - 1], buffers.recurrentKernel, buffers.preActivationSteps[t - 1], 1.0);
             for (int k = 0; k < GATES; k++) {
                 backend.copy(buffers.preActivationGateBlocks[t - 1][k], gate[k]);
             }
@@ -195,6 +196,8 @@ public final class LSTM extends AbstractRecurrentLayer {
         }
         // Without sequences, the recurrent product writes dh_{t-1} first; with them it adds to the output's gradient.
         boolean accumulate = returnSequences;
+        buffers.recurrentKernelTransposed = backend.prepare(recurrentKernel, true, buffers.batch,
+                buffers.recurrentKernelTransposed);
         INDArray cellGradient = buffers.cellGradient;
         INDArray[] gateGradient = buffers.gateGradient;
         cellGradient.assign(0.0);
@@ -250,11 +253,11 @@ public final class LSTM extends AbstractRecurrentLayer {
     private void recurrentGradient(Backend backend, Buffers buffers, INDArray preActivationGradient,
             INDArray previousStateGradient, boolean accumulate) {
         if (!lastSplit.recurrentMasked()) {
-            backend.gemm(preActivationGradient, recurrentKernel, previousStateGradient, false, true, 1.0,
+            backend.gemm(preActivationGradient, buffers.recurrentKernelTransposed, previousStateGradient,
                     accumulate ? 1.0 : 0.0);
             return;
         }
-        backend.gemm(preActivationGradient, recurrentKernel, buffers.scratch, false, true, 1.0, 0.0);
+        backend.gemm(preActivationGradient, buffers.recurrentKernelTransposed, buffers.scratch, 0.0);
         if (!accumulate) {
             backend.multiply(buffers.scratch, buffers.recurrentMask, previousStateGradient);
             return;
@@ -267,6 +270,11 @@ public final class LSTM extends AbstractRecurrentLayer {
     /** Arrays for one batch size, time-major, and the per-step views into them, created once. */
     private final class Buffers {
         final int steps;
+        /** The rows of this part of the batch. */
+        final int batch;
+        /** recurrent_kernel made ready for the per-step products ({@link Backend#prepare}), again every pass. */
+        PreparedMatrix recurrentKernel;
+        PreparedMatrix recurrentKernelTransposed;
         final INDArray inputs;
         /** {@code [T·B, 4u]} in Keras's column order: the input projection plus, per step, the recurrent product. */
         final INDArray preActivations;
@@ -307,6 +315,7 @@ public final class LSTM extends AbstractRecurrentLayer {
         Buffers(int batch, int steps, int features, INDArray inputMask, INDArray recurrentMask) {
             Backend backend = backend();
             this.steps = steps;
+            this.batch = batch;
             long rows = (long) steps * batch;
             inputs = backend.zeros(dataType(), rows, features);
 

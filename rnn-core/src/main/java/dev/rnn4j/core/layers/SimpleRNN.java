@@ -1,6 +1,7 @@
 package dev.rnn4j.core.layers;
 
 import dev.rnn4j.api.Backend;
+import dev.rnn4j.api.PreparedMatrix;
 import dev.rnn4j.api.Shape;
 import dev.rnn4j.core.Values;
 import java.util.HashMap;
@@ -140,10 +141,12 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
             Part part = buffers.parts[p];
             backend.copyTimeMajor(inputs[p], lastMasked ? part.mask : null, part.inputs);
             backend.gemm(part.joinedInputs, inputWeights, part.preActivations, false, false, 1.0, 0.0);
+            if (steps > 1) {
+                part.recurrent = backend.prepare(recurrentKernel, false, part.to - part.from, part.recurrent);
+            }
             for (int t = 1; t <= steps; t++) {
                 if (t > 1) {
-                    backend.gemm(part.stateSteps[t - 2], recurrentKernel, part.preActivationSteps[t - 1], false, false,
-                            1.0, 1.0);
+                    backend.gemm(part.stateSteps[t - 2], part.recurrent, part.preActivationSteps[t - 1], 1.0);
                 }
                 backend.activation(activation, part.preActivationSteps[t - 1], part.stateSteps[t - 1]);
             }
@@ -173,12 +176,16 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
             } else {
                 backend.copy(outputGradients[p], part.stateGradientSteps[steps - 1]);
             }
+            if (steps > 1) {
+                part.recurrentTransposed = backend.prepare(recurrentKernel, true, part.to - part.from,
+                        part.recurrentTransposed);
+            }
             for (int t = steps; t >= 1; t--) {
                 backend.activationBackward(activation, part.stateSteps[t - 1], part.stateGradientSteps[t - 1],
                         part.preActivationSteps[t - 1]);
                 if (t > 1) {
-                    backend.gemm(part.preActivationSteps[t - 1], recurrentKernel, part.stateGradientSteps[t - 2], false,
-                            true, 1.0, accumulate);
+                    backend.gemm(part.preActivationSteps[t - 1], part.recurrentTransposed,
+                            part.stateGradientSteps[t - 2], accumulate);
                 }
             }
             backend.gemm(part.joinedInputs, part.preActivations, p == 0 ? inputWeightsGradient
@@ -302,6 +309,9 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
         final INDArray lastState;
         final INDArray sequenceOutput;
         final INDArray inputGradientOutput;
+        /** recurrent_kernel (and its transpose) made ready for this part's per-step products, once per pass. */
+        PreparedMatrix recurrent;
+        PreparedMatrix recurrentTransposed;
 
         Part(Buffers buffers, int from, int to, int steps, int features) {
             Backend backend = backend();

@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -80,6 +81,10 @@ final class MnistData {
     }
 
     private static INDArray images(MnistSplit split) {
-        return Nd4j.create(split.imagesScaled(), new long[] {split.count(), split.rows(), split.cols()}, 'c');
+        // Scaled straight into the array's memory: Nd4j.create(float[], shape, order) from a float[] of all the
+        // pixels took ~0.6 s more for MNIST's 47 million, and the float[] held 188 MB more.
+        INDArray images = Nd4j.createUninitialized(DataType.FLOAT, split.count(), split.rows(), split.cols());
+        split.putImagesScaled(images.data().asNioFloat());
+        return images;
     }
 }

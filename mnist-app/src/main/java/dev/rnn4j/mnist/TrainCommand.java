@@ -276,13 +276,15 @@ final class TrainCommand implements Callable<Integer> {
             return InterruptSignal.EXIT_INTERRUPTED;
         }
         double trainSeconds = earlierTrainSeconds + (System.nanoTime() - start) / 1e9;
-        Map<String, Double> scores = model.evaluate(mnist.xTest, mnist.yTest, batchSize, 0);
+        // The test set through the model once: the scores (as evaluate gives them) and the confusion matrix.
+        INDArray testOutputs = model.predict(mnist.xTest, batchSize);
+        Map<String, Double> scores = model.evaluateOutputs(testOutputs, mnist.yTest, batchSize);
         console.printf(Locale.ROOT, "%nTest accuracy: %.1f%%%n", 100.0 * scores.get("accuracy"));
 
         ModelFile.save(model, runFolder.resolve("model.zip"));
         writeHistory(history, epochSeconds, runFolder);
         Charts.writeHistoryCurves(history.asMap(), runFolder.resolve("loss.png"), runFolder.resolve("accuracy.png"));
-        int[][] confusion = confusion(model, mnist, batchSize);
+        int[][] confusion = confusion(testOutputs, mnist);
         List<String> classNames = IntStream.range(0, data.classes).mapToObj(Integer::toString).toList();
         Charts.writeConfusionMatrix(confusion, classNames, runFolder.resolve("confusion_matrix.png"));
         writeSummary(runFolder, usedSeed, scores, trainSeconds, epochSeconds, backend);
@@ -332,10 +334,10 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    static int[][] confusion(Sequential model, MnistData mnist, int batchSize) {
+    static int[][] confusion(INDArray testOutputs, MnistData mnist) {
         int classes = Math.toIntExact(mnist.yTest.size(1));
         int[][] counts = new int[classes][classes];
-        int[] predicted = Categorical.argmax(model.predict(mnist.xTest, batchSize));
+        int[] predicted = Categorical.argmax(testOutputs);
         int[] expected = mnist.dataset.test().labels();
         for (int i = 0; i < predicted.length; i++) {
             counts[expected[i]][predicted[i]]++;

@@ -498,19 +498,66 @@ public final class Sequential {
         int size = Math.min(batchSize, samples);
         int steps = (samples + size - 1) / size;
         ProgressBar bar = new ProgressBar(System.out, verbose, ProgressBar.stdoutIsTerminal(), steps);
-        double lossSum = 0;
-        long correct = 0;
+        Scores scores = new Scores();
         for (int step = 0; step < steps; step++) {
             long from = (long) step * size;
             long to = Math.min(samples, from + size);
-            INDArray batchX = Values.rows(x, from, to);
-            INDArray batchY = Values.rows(y, from, to);
-            INDArray output = forward(batchX, false);
-            lossSum += loss.compute(output, batchY) * (to - from);
-            correct += countCorrect(output, batchY);
-            bar.update(step + 1, logs(lossSum / to, (double) correct / to));
+            scores.add(forward(Values.rows(x, from, to), false), Values.rows(y, from, to));
+            bar.update(step + 1, scores.logs());
         }
-        return logs(lossSum / samples, (double) correct / samples);
+        return scores.logs();
+    }
+
+    /**
+     * The loss and metrics of outputs this model already produced ({@link #predict}), batch by batch as
+     * {@link #evaluate} computes them: the same numbers as {@code evaluate} on the inputs with the same batch size,
+     * without running the model again (a caller that needs both the outputs and the scores runs it once).
+     *
+     * @param outputs   the model's outputs {@code [samples, ...outputShape]}
+     * @param y         targets, the same shape
+     * @param batchSize samples per step, at least 1
+     * @return {@code loss} and each metric, averaged over all samples
+     */
+    public Map<String, Double> evaluateOutputs(INDArray outputs, INDArray y, int batchSize) {
+        if (loss == null) {
+            throw new IllegalStateException("evaluateOutputs: the model is not compiled; call compile(loss, optimizer,"
+                    + " metrics)");
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch_size: expected at least 1, found " + batchSize);
+        }
+        Objects.requireNonNull(outputs, "evaluateOutputs: outputs is null");
+        if (outputs.rank() != outputShape().rank() + 1 || !Shape.ofBatch(outputs.shape()).equals(outputShape())) {
+            throw new IllegalArgumentException("evaluateOutputs: outputs must have the model's output shape "
+                    + outputShape() + ", found " + Arrays.toString(outputs.shape()));
+        }
+        outputs = contiguous(outputs);
+        y = prepareTargets("evaluateOutputs", outputs, y);
+        long samples = outputs.size(0);
+        Scores scores = new Scores();
+        for (long from = 0; from < samples; from += batchSize) {
+            long to = Math.min(samples, from + batchSize);
+            scores.add(Values.rows(outputs, from, to), Values.rows(y, from, to));
+        }
+        return scores.logs();
+    }
+
+    /** Running sums of the loss and of correct predictions over the batches seen so far. */
+    private final class Scores {
+        private double lossSum;
+        private long correct;
+        private long samples;
+
+        void add(INDArray output, INDArray targets) {
+            long count = output.size(0);
+            lossSum += loss.compute(output, targets) * count;
+            correct += countCorrect(output, targets);
+            samples += count;
+        }
+
+        Map<String, Double> logs() {
+            return Sequential.this.logs(lossSum / samples, (double) correct / samples);
+        }
     }
 
     /**

@@ -102,6 +102,31 @@ class SequentialTest {
         assertThat(scores.get("accuracy")).isGreaterThan(0.90);
     }
 
+    /** Scores of outputs already predicted: the same numbers as evaluate on the inputs, batch for batch. */
+    @Test
+    void evaluateOutputsGivesEvaluatesNumbersFromPredictedOutputs() {
+        INDArray[] data = argmaxTask(70, 7);
+        Sequential model = notebookModel(4, 16, 0.0);
+        model.compile(new CategoricalCrossentropy(), new SGD(0.05), "accuracy");
+        model.fit(data[0], data[1], new FitOptions().epochs(2).batchSize(16).verbose(0));
+
+        for (int batchSize : new int[] {16, 70, 128}) {
+            Map<String, Double> evaluated = model.evaluate(data[0], data[1], batchSize, 0);
+            INDArray outputs = model.predict(data[0], batchSize);
+            Map<String, Double> fromOutputs = model.evaluateOutputs(outputs, data[1], batchSize);
+
+            assertThat(fromOutputs).as("batch size %d", batchSize).isEqualTo(evaluated);
+            assertThat(fromOutputs.get("accuracy")).isStrictlyBetween(0.0, 1.0);
+        }
+        assertThatThrownBy(() -> model.evaluateOutputs(Nd4j.zeros(DataType.FLOAT, 70, 9), data[1], 16))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[70, 9]");
+        assertThatThrownBy(() -> model.evaluateOutputs(model.predict(data[0], 16), data[1].get(
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 60), org.nd4j.linalg.indexing.NDArrayIndex.all()),
+                16)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("70 samples but y has 60");
+        assertThatThrownBy(() -> notebookModel(4, 16, 0.0).evaluateOutputs(data[1], data[1], 16))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("not compiled");
+    }
+
     @Test
     void sameSeedGivesTheSameWeightsAfterTraining() {
         INDArray[] data = argmaxTask(300, 5);

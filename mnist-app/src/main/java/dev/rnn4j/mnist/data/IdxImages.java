@@ -1,5 +1,7 @@
 package dev.rnn4j.mnist.data;
 
+import java.nio.BufferOverflowException;
+import java.nio.FloatBuffer;
 import java.util.Objects;
 
 /**
@@ -75,11 +77,46 @@ public record IdxImages(int count, int rows, int cols, byte[] pixels) {
      * @return the scaled pixels
      */
     public float[] scaled() {
+        float[] quotients = quotients();
         float[] scaled = new float[pixels.length];
         for (int index = 0; index < pixels.length; index++) {
-            scaled[index] = (pixels[index] & 0xFF) / MAX_PIXEL;
+            scaled[index] = quotients[pixels[index] & 0xFF];
         }
         return scaled;
+    }
+
+    /**
+     * Writes all pixels scaled to 0..1, as {@link #scaled()} returns them, into a buffer at its position (which
+     * advances), a chunk at a time: no array of all the floats is made (188 MB for the MNIST training images).
+     *
+     * @param target where to write, with at least {@code count * rows * cols} floats remaining
+     * @throws java.nio.BufferOverflowException if it has fewer
+     */
+    public void putScaled(FloatBuffer target) {
+        if (target.remaining() < pixels.length) {
+            throw new BufferOverflowException();
+        }
+        float[] quotients = quotients();
+        float[] chunk = new float[Math.min(pixels.length, 1 << 16)];
+        for (int from = 0; from < pixels.length; from += chunk.length) {
+            int length = Math.min(chunk.length, pixels.length - from);
+            for (int index = 0; index < length; index++) {
+                chunk[index] = quotients[pixels[from + index] & 0xFF];
+            }
+            target.put(chunk, 0, length);
+        }
+    }
+
+    /**
+     * The 256 quotients {@code value / 255f}, the same float32 divisions as numpy's {@code x / 255}, computed once
+     * per call: a lookup per pixel instead of 47 million divisions (~0.3 s).
+     */
+    private static float[] quotients() {
+        float[] quotients = new float[256];
+        for (int value = 0; value < quotients.length; value++) {
+            quotients[value] = value / MAX_PIXEL;
+        }
+        return quotients;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.rnn4j.mnist.data;
 
+import java.nio.FloatBuffer;
 import java.util.Objects;
 
 /**
@@ -8,7 +9,9 @@ import java.util.Objects;
  * image.
  *
  * <p>The arrays are neither copied on construction nor by the accessors, because they are large
- * (188 MB of floats for the MNIST training images); callers should not modify them.
+ * (188 MB of floats for the MNIST training images); callers should not modify them. A split read
+ * from an IDX file keeps the pixel bytes and scales them when asked ({@link #imagesScaled()},
+ * {@link #putImagesScaled}).
  */
 public final class MnistSplit {
 
@@ -16,7 +19,9 @@ public final class MnistSplit {
     private final int count;
     private final int rows;
     private final int cols;
+    /** The scaled pixels, or null where the split keeps the bytes of {@link #images}. */
     private final float[] imagesScaled;
+    private final IdxImages images;
     private final int[] labels;
 
     /**
@@ -31,16 +36,23 @@ public final class MnistSplit {
      * @throws IllegalArgumentException if a dimension is not positive or an array has the wrong length
      */
     public MnistSplit(String name, int count, int rows, int cols, float[] imagesScaled, int[] labels) {
+        this(name, count, rows, cols, Objects.requireNonNull(imagesScaled, "imagesScaled"), null, labels);
+    }
+
+    private MnistSplit(String name, int count, int rows, int cols, float[] imagesScaled, IdxImages images,
+            int[] labels) {
         this.name = Objects.requireNonNull(name, "name");
-        this.imagesScaled = Objects.requireNonNull(imagesScaled, "imagesScaled");
+        this.imagesScaled = imagesScaled;
+        this.images = images;
         this.labels = Objects.requireNonNull(labels, "labels");
         if (count <= 0 || rows <= 0 || cols <= 0) {
             throw new IllegalArgumentException(name + ": dimensions must be positive, got count " + count
                     + ", rows " + rows + ", cols " + cols);
         }
-        if (imagesScaled.length != (long) count * rows * cols) {
+        int pixels = imagesScaled != null ? imagesScaled.length : images.pixels().length;
+        if (pixels != (long) count * rows * cols) {
             throw new IllegalArgumentException(name + ": expected " + (long) count * rows * cols
-                    + " pixels for " + count + "x" + rows + "x" + cols + ", got " + imagesScaled.length);
+                    + " pixels for " + count + "x" + rows + "x" + cols + ", got " + pixels);
         }
         if (labels.length != count) {
             throw new IllegalArgumentException(name + ": expected " + count + " labels, got " + labels.length);
@@ -62,7 +74,7 @@ public final class MnistSplit {
      */
     public static MnistSplit of(String name, IdxImages images, int[] labels) {
         Objects.requireNonNull(images, "images");
-        return new MnistSplit(name, images.count(), images.rows(), images.cols(), images.scaled(), labels);
+        return new MnistSplit(name, images.count(), images.rows(), images.cols(), null, images, labels);
     }
 
     /**
@@ -113,12 +125,28 @@ public final class MnistSplit {
     /**
      * Returns the pixels, each byte divided by 255, in C order {@code [count, rows, cols]}: the pixel
      * at {@code (image, row, col)} is at index {@code (image * rows + row) * cols + col}. The array is
-     * shared, not copied.
+     * shared, not copied, for a split made from floats; a split read from an IDX file makes a new one
+     * on every call ({@link #putImagesScaled} writes them without one).
      *
      * @return the {@code count * rows * cols} scaled pixels
      */
     public float[] imagesScaled() {
-        return imagesScaled;
+        return imagesScaled != null ? imagesScaled : images.scaled();
+    }
+
+    /**
+     * Writes the scaled pixels, in the order of {@link #imagesScaled()}, into a buffer at its position
+     * (which advances).
+     *
+     * @param target where to write, with at least {@code count * rows * cols} floats remaining
+     * @throws java.nio.BufferOverflowException if it has fewer
+     */
+    public void putImagesScaled(FloatBuffer target) {
+        if (imagesScaled != null) {
+            target.put(imagesScaled);
+        } else {
+            images.putScaled(target);
+        }
     }
 
     /**

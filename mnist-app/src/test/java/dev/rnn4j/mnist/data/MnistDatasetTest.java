@@ -7,6 +7,8 @@ import static dev.rnn4j.mnist.data.IdxTestFiles.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.BufferOverflowException;
+import java.nio.FloatBuffer;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -45,6 +47,20 @@ class MnistDatasetTest {
         assertThat(test.imagesScaled()[0]).isEqualTo(100 / 255f);
         assertThat(test.imagesScaled()[39]).isEqualTo(139 / 255f);
         assertThat(data.toString()).contains("train: 3 images of 4x5", "test: 2 images of 4x5");
+
+        // Written into a buffer: the same floats (every byte value / 255f, as numpy's x / 255), after the position.
+        FloatBuffer buffer = FloatBuffer.allocate(61);
+        buffer.put(-1f);
+        train.putImagesScaled(buffer);
+        assertThat(buffer.position()).isEqualTo(61);
+        float[] written = new float[60];
+        buffer.get(1, written);
+        assertThat(written).containsExactly(train.imagesScaled());
+        for (int i = 0; i < 60; i++) {
+            assertThat(written[i]).as("pixel %d", i).isEqualTo((i % 256) / 255f);
+        }
+        assertThatThrownBy(() -> test.putImagesScaled(FloatBuffer.allocate(39)))
+                .isInstanceOf(BufferOverflowException.class);
     }
 
     @Test

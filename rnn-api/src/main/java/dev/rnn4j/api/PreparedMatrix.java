@@ -8,8 +8,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * hold it in its BLAS's internal layout (Intel MKL's packed format), so that each product skips rearranging it; the
  * default holds the matrix itself.
  *
- * <p>A prepared matrix holds the values the matrix had when it was prepared: prepare it again after the matrix changes
- * (an optimizer step), passing the old one for its memory to be reused.
+ * <p>A packed matrix holds the values the matrix had when it was prepared, while the default reads the matrix at every
+ * product: prepare it again after the matrix changes (an optimizer step), passing the old one for its memory to be
+ * reused, and both give the same products.
  */
 public interface PreparedMatrix {
 

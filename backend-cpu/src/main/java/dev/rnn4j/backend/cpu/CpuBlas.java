@@ -155,7 +155,6 @@ public enum CpuBlas {
                 (float) beta, c, ldc);
     }
 
-    /** {@code y += alpha x} over {@code n} contiguous values. */
     /** VML mode for tanh: low accuracy (max error 6e-8 against {@link Math#tanh} here), errors ignored. */
     private static final long VML_TANH_MODE = mkl_rt.VML_LA | mkl_rt.VML_ERRMODE_IGNORE;
 
@@ -172,6 +171,7 @@ public enum CpuBlas {
         mkl_rt.vmsTanh(n, x, out, VML_TANH_MODE);
     }
 
+    /** {@code y += alpha x} over {@code n} contiguous values. */
     void saxpy(int n, float alpha, FloatPointer x, FloatPointer y) {
         if (this == MKL) {
             mkl_rt.cblas_saxpy(n, alpha, x, 1, y, 1);

@@ -315,9 +315,7 @@ public final class Sequential {
      * @throws IllegalStateException    when the model is not compiled, or the loss becomes NaN or infinite
      */
     public History fit(INDArray x, INDArray y, FitOptions options) {
-        if (loss == null) {
-            throw new IllegalStateException("fit: the model is not compiled; call compile(loss, optimizer, metrics)");
-        }
+        requireCompiled("fit");
         x = prepareInputs("fit", x);
         y = prepareTargets("fit", x, y);
         INDArray trainX = x;
@@ -427,9 +425,7 @@ public final class Sequential {
      * @return the loss
      */
     public double computeGradients(INDArray x, INDArray y, boolean training) {
-        if (loss == null) {
-            throw new IllegalStateException("computeGradients: the model is not compiled");
-        }
+        requireCompiled("computeGradients");
         x = prepareInputs("computeGradients", x);
         y = prepareTargets("computeGradients", x, y);
         INDArray gradient = backend.zeros(dataType, y.shape());
@@ -486,12 +482,8 @@ public final class Sequential {
      * @return {@code loss} and each metric, averaged over all samples
      */
     public Map<String, Double> evaluate(INDArray x, INDArray y, int batchSize, int verbose) {
-        if (loss == null) {
-            throw new IllegalStateException("evaluate: the model is not compiled; call compile(loss, optimizer, metrics)");
-        }
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("batch_size: expected at least 1, found " + batchSize);
-        }
+        requireCompiled("evaluate");
+        requireBatchSize(batchSize);
         x = prepareInputs("evaluate", x);
         y = prepareTargets("evaluate", x, y);
         int samples = Math.toIntExact(x.size(0));
@@ -519,13 +511,8 @@ public final class Sequential {
      * @return {@code loss} and each metric, averaged over all samples
      */
     public Map<String, Double> evaluateOutputs(INDArray outputs, INDArray y, int batchSize) {
-        if (loss == null) {
-            throw new IllegalStateException("evaluateOutputs: the model is not compiled; call compile(loss, optimizer,"
-                    + " metrics)");
-        }
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("batch_size: expected at least 1, found " + batchSize);
-        }
+        requireCompiled("evaluateOutputs");
+        requireBatchSize(batchSize);
         Objects.requireNonNull(outputs, "evaluateOutputs: outputs is null");
         if (outputs.rank() != outputShape().rank() + 1 || !Shape.ofBatch(outputs.shape()).equals(outputShape())) {
             throw new IllegalArgumentException("evaluateOutputs: outputs must have the model's output shape "
@@ -568,9 +555,7 @@ public final class Sequential {
      * @return outputs {@code [samples, ...outputShape]}, a new array owned by the caller
      */
     public INDArray predict(INDArray x, int batchSize) {
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("batch_size: expected at least 1, found " + batchSize);
-        }
+        requireBatchSize(batchSize);
         x = prepareInputs("predict", x);
         long samples = x.size(0);
         INDArray result = backend.zeros(dataType, outputShape().withBatch(samples));
@@ -680,6 +665,19 @@ public final class Sequential {
     private INDArray contiguous(INDArray array) {
         INDArray typed = array.dataType() == dataType ? array : array.castTo(dataType);
         return typed.ordering() == 'c' && !typed.isView() ? typed : typed.dup('c');
+    }
+
+    private void requireCompiled(String operation) {
+        if (loss == null) {
+            throw new IllegalStateException(operation + ": the model is not compiled; call compile(loss, optimizer,"
+                    + " metrics)");
+        }
+    }
+
+    private static void requireBatchSize(int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch_size: expected at least 1, found " + batchSize);
+        }
     }
 
     private void requireBuilt() {

@@ -1,6 +1,5 @@
 package dev.rnn4j.mnist.data;
 
-import java.nio.BufferOverflowException;
 import java.nio.FloatBuffer;
 import java.util.Objects;
 
@@ -87,11 +86,13 @@ public record IdxImages(int count, int rows, int cols, byte[] pixels) {
      * advances), a chunk at a time: no array of all the floats is made (188 MB for the MNIST training images).
      *
      * @param target where to write, with at least {@code count * rows * cols} floats remaining
-     * @throws java.nio.BufferOverflowException if it has fewer
+     * @throws IllegalArgumentException if it has fewer, naming both counts
      */
     public void putScaled(FloatBuffer target) {
         if (target.remaining() < pixels.length) {
-            throw new BufferOverflowException();
+            throw new IllegalArgumentException("putScaled: the target has " + target.remaining()
+                    + " floats remaining; expected at least " + pixels.length + " (" + count + " images of " + rows
+                    + "x" + cols + ")");
         }
         // The 256 quotients value / 255f once (the same float32 divisions as numpy's x / 255), then a lookup per
         // pixel instead of 47 million divisions (~0.3 s).

@@ -139,10 +139,14 @@ public final class MnistSplit {
      * (which advances).
      *
      * @param target where to write, with at least {@code count * rows * cols} floats remaining
-     * @throws java.nio.BufferOverflowException if it has fewer
+     * @throws IllegalArgumentException if it has fewer, naming both counts
      */
     public void putImagesScaled(FloatBuffer target) {
         if (imagesScaled != null) {
+            if (target.remaining() < imagesScaled.length) {
+                throw new IllegalArgumentException(name + ": the target has " + target.remaining()
+                        + " floats remaining; expected at least " + imagesScaled.length);
+            }
             target.put(imagesScaled);
         } else {
             images.putScaled(target);

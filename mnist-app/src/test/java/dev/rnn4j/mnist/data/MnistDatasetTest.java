@@ -7,7 +7,6 @@ import static dev.rnn4j.mnist.data.IdxTestFiles.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.BufferOverflowException;
 import java.nio.FloatBuffer;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -60,7 +59,14 @@ class MnistDatasetTest {
             assertThat(written[i]).as("pixel %d", i).isEqualTo((i % 256) / 255f);
         }
         assertThatThrownBy(() -> test.putImagesScaled(FloatBuffer.allocate(39)))
-                .isInstanceOf(BufferOverflowException.class);
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("39 floats remaining").hasMessageContaining("at least 40");
+        MnistSplit fromFloats = new MnistSplit("floats", 1, 2, 2, new float[] {0f, 0.5f, 1f, 0.25f}, new int[] {3});
+        FloatBuffer four = FloatBuffer.allocate(4);
+        fromFloats.putImagesScaled(four);
+        assertThat(four.array()).containsExactly(0f, 0.5f, 1f, 0.25f);
+        assertThatThrownBy(() -> fromFloats.putImagesScaled(FloatBuffer.allocate(3)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("floats: the target has 3");
     }
 
     @Test

@@ -514,7 +514,7 @@ public final class Sequential {
         requireCompiled("evaluateOutputs");
         requireBatchSize(batchSize);
         Objects.requireNonNull(outputs, "evaluateOutputs: outputs is null");
-        if (outputs.rank() != outputShape().rank() + 1 || !Shape.ofBatch(outputs.shape()).equals(outputShape())) {
+        if (!hasOutputShape(outputs)) {
             throw new IllegalArgumentException("evaluateOutputs: outputs must have the model's output shape "
                     + outputShape() + ", found " + Arrays.toString(outputs.shape()));
         }
@@ -649,17 +649,22 @@ public final class Sequential {
 
     private INDArray prepareTargets(String operation, INDArray x, INDArray y) {
         Objects.requireNonNull(y, operation + ": y is null");
-        Shape output = outputShape();
-        if (y.rank() != output.rank() + 1 || !Shape.ofBatch(y.shape()).equals(output)) {
+        if (!hasOutputShape(y)) {
             Layer last = layers.get(layers.size() - 1);
             throw new IllegalArgumentException(operation + ": y must match the output of " + last.name() + " ("
-                    + last.typeName() + "), expected shape " + output + ", found " + Arrays.toString(y.shape()));
+                    + last.typeName() + "), expected shape " + outputShape() + ", found " + Arrays.toString(y.shape()));
         }
         if (y.size(0) != x.size(0)) {
             throw new IllegalArgumentException(operation + ": x has " + x.size(0) + " samples but y has "
                     + y.size(0) + " rows");
         }
         return contiguous(y);
+    }
+
+    /** @return whether an array is a batch of the model's outputs: {@code [samples, ...outputShape]} */
+    private boolean hasOutputShape(INDArray array) {
+        Shape output = outputShape();
+        return array.rank() == output.rank() + 1 && Shape.ofBatch(array.shape()).equals(output);
     }
 
     private INDArray contiguous(INDArray array) {

@@ -5,6 +5,7 @@ import dev.rnn4j.api.Backend;
 import dev.rnn4j.api.Initializer;
 import dev.rnn4j.api.Shape;
 import dev.rnn4j.api.Parameter;
+import dev.rnn4j.api.PreparedMatrix;
 import dev.rnn4j.core.Values;
 import java.util.ArrayList;
 import java.util.List;
@@ -263,6 +264,32 @@ public abstract class AbstractRecurrentLayer extends AbstractLayer {
      */
     protected int partsFor(int batch) {
         return Math.max(1, Math.min(backend().parallelism(), batch / MIN_PART_ROWS));
+    }
+
+    /**
+     * BPTT's step into the previous state: {@code dh_{t-1} (+)= (dz_t · recurrent_kernel^T) * mask}, the kernel
+     * prepared transposed ({@link Backend#prepare}).
+     *
+     * @param kernelTransposed      recurrent_kernel, prepared with {@code transposeB} for this part's rows
+     * @param gradient              {@code dz_t}, the gradient of the step's recurrent projection
+     * @param previousStateGradient {@code dh_{t-1}}, written or added to
+     * @param accumulate            add to {@code previousStateGradient} instead of overwriting it
+     * @param mask                  the recurrent dropout mask of this part, or null without recurrent dropout
+     * @param scratch               room for the product when masked, the shape of {@code previousStateGradient}
+     */
+    protected static void recurrentGradient(Backend backend, PreparedMatrix kernelTransposed, INDArray gradient,
+            INDArray previousStateGradient, boolean accumulate, INDArray mask, INDArray scratch) {
+        if (mask == null) {
+            backend.gemm(gradient, kernelTransposed, previousStateGradient, accumulate ? 1.0 : 0.0);
+            return;
+        }
+        backend.gemm(gradient, kernelTransposed, scratch, 0.0);
+        if (!accumulate) {
+            backend.multiply(scratch, mask, previousStateGradient);
+            return;
+        }
+        backend.multiply(scratch, mask, scratch);
+        backend.axpy(1.0, scratch, previousStateGradient);
     }
 
     /**

@@ -222,8 +222,9 @@ public final class GRU extends AbstractRecurrentLayer {
             if (t > 1) {
                 // dh_{t-1} (+)= (d[r_z | r_r | r_h] · recurrent_kernel^T) * recurrent mask + dh * z
                 INDArray previous = buffers.stateGradientSteps[t - 2];
-                recurrentGradient(backend, buffers, buffers.recurrentProjectionGradientSteps[t - 1], previous,
-                        accumulate);
+                recurrentGradient(backend, buffers.recurrentKernelTransposed,
+                        buffers.recurrentProjectionGradientSteps[t - 1], previous, accumulate,
+                        lastSplit.recurrentMasked() ? buffers.recurrentMask : null, buffers.scratch);
                 backend.axpy(1.0, buffers.carried, previous);
             }
         }
@@ -247,23 +248,6 @@ public final class GRU extends AbstractRecurrentLayer {
                 buffers.inputGradientOutput);
         return buffers.inputGradientOutput;
     }
-
-    private void recurrentGradient(Backend backend, Buffers buffers, INDArray projectionGradient,
-            INDArray previousStateGradient, boolean accumulate) {
-        if (!lastSplit.recurrentMasked()) {
-            backend.gemm(projectionGradient, buffers.recurrentKernelTransposed, previousStateGradient,
-                    accumulate ? 1.0 : 0.0);
-            return;
-        }
-        backend.gemm(projectionGradient, buffers.recurrentKernelTransposed, buffers.scratch, 0.0);
-        if (!accumulate) {
-            backend.multiply(buffers.scratch, buffers.recurrentMask, previousStateGradient);
-            return;
-        }
-        backend.multiply(buffers.scratch, buffers.recurrentMask, buffers.scratch);
-        backend.axpy(1.0, buffers.scratch, previousStateGradient);
-    }
-
 
     /** Arrays for one batch size, time-major, and the per-step views into them, created once. */
     private final class Buffers {

@@ -2,8 +2,8 @@ package dev.rnn4j.core.layers;
 
 import dev.rnn4j.api.ActivationFunction;
 import dev.rnn4j.api.Backend;
-import dev.rnn4j.api.PreparedMatrix;
 import dev.rnn4j.api.Initializer;
+import dev.rnn4j.api.PreparedMatrix;
 import dev.rnn4j.api.Shape;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -228,8 +228,9 @@ public final class LSTM extends AbstractRecurrentLayer {
             }
             if (t > 1) {
                 // dh_{t-1} (+)= (dz_t · recurrent_kernel^T) * recurrent mask
-                recurrentGradient(backend, buffers, buffers.preActivationGradientSteps[t - 1],
-                        buffers.stateGradientSteps[t - 2], accumulate);
+                recurrentGradient(backend, buffers.recurrentKernelTransposed, buffers.preActivationGradientSteps[t - 1],
+                        buffers.stateGradientSteps[t - 2], accumulate,
+                        lastSplit.recurrentMasked() ? buffers.recurrentMask : null, buffers.scratch);
             }
         }
         // Weight gradients: one product over all timesteps each.
@@ -249,23 +250,6 @@ public final class LSTM extends AbstractRecurrentLayer {
                 buffers.inputGradientOutput);
         return buffers.inputGradientOutput;
     }
-
-    private void recurrentGradient(Backend backend, Buffers buffers, INDArray preActivationGradient,
-            INDArray previousStateGradient, boolean accumulate) {
-        if (!lastSplit.recurrentMasked()) {
-            backend.gemm(preActivationGradient, buffers.recurrentKernelTransposed, previousStateGradient,
-                    accumulate ? 1.0 : 0.0);
-            return;
-        }
-        backend.gemm(preActivationGradient, buffers.recurrentKernelTransposed, buffers.scratch, 0.0);
-        if (!accumulate) {
-            backend.multiply(buffers.scratch, buffers.recurrentMask, previousStateGradient);
-            return;
-        }
-        backend.multiply(buffers.scratch, buffers.recurrentMask, buffers.scratch);
-        backend.axpy(1.0, buffers.scratch, previousStateGradient);
-    }
-
 
     /** Arrays for one batch size, time-major, and the per-step views into them, created once. */
     private final class Buffers {

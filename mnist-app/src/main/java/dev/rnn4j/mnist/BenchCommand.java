@@ -58,8 +58,9 @@ final class BenchCommand implements Callable<Integer> {
             + " in its own JVM, and print them side by side; use with --quick for about 2 minutes.")
     boolean compareKernels;
 
-    @Option(names = "--compare-threads", description = "Run the benchmark with 2 threads and with 1 (-Drnn4j.threads),"
-            + " each in its own JVM with the same OpenBLAS kernels, and print them side by side.")
+    @Option(names = "--compare-threads", description = "Run the benchmark with as many threads as there are processors,"
+            + " then with each power of two below that down to 1 (-Drnn4j.threads), each in its own JVM with the same"
+            + " OpenBLAS kernels, and print them side by side.")
     boolean compareThreads;
 
     @Option(names = "--compare-blas", description = "Run the benchmark with the CPU backend's products on Intel MKL and"
@@ -99,7 +100,8 @@ final class BenchCommand implements Callable<Integer> {
             return compareRuns("--compare-kernels", OpenBlasKernels.CORETYPE, variants);
         }
         if (compareThreads) {
-            return compareProperty("--compare-threads", "threads", "rnn4j.threads", "2", "1");
+            return compareProperty("--compare-threads", "threads", "rnn4j.threads",
+                    threadCounts(Runtime.getRuntime().availableProcessors()));
         }
         if (compareBlas) {
             return compareProperty("--compare-blas", "products on", "rnn4j.blas", "mkl", "openblas");
@@ -153,6 +155,7 @@ final class BenchCommand implements Callable<Integer> {
 
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("backend", backend.describe());
+        result.put("threads", backend.parallelism());
         result.put("openblas_coretype", System.getenv().getOrDefault("OPENBLAS_CORETYPE", "unset"));
         result.put("batch_size", batchSize);
         result.put("units", units);
@@ -190,6 +193,21 @@ final class BenchCommand implements Callable<Integer> {
                 peakRssKib < 0 ? "unknown" : String.format(Locale.ROOT, "%.0f MiB", peakRssKib / 1024.0));
         System.out.println("JSON " + new Gson().toJson(result));
         return 0;
+    }
+
+    /**
+     * @param processors the processors available
+     * @return {@code processors}, then each power of two below it down to 1, largest first
+     */
+    static String[] threadCounts(int processors) {
+        List<String> counts = new ArrayList<>();
+        counts.add(Integer.toString(Math.max(1, processors)));
+        for (int count = Integer.highestOneBit(Math.max(1, processors)); count >= 1; count /= 2) {
+            if (count < processors) {
+                counts.add(Integer.toString(count));
+            }
+        }
+        return counts.toArray(String[]::new);
     }
 
     /** The same benchmark in one child JVM per variant, one after the other, then a side-by-side table. */

@@ -18,12 +18,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * ({@link CpuBlas}: MKL on Intel CPUs by default).
  *
  * <p>On first use it checks that ND4J loaded the native CPU runtime, sets float32 as ND4J's default type and limits
- * ND4J, OpenBLAS and MKL to one thread each (on a 2-core machine their own two-thread settings were 3-7x slower). Both
- * cores are used through a paired worker thread: recurrent layers run the two halves of a batch through all their timesteps
- * side by side ({@link #runParts}), and large float32 matrix products outside them are cut in two single-threaded
- * halves (by columns; by rows when the inner dimension is short; along the inner dimension for weight gradients). The
- * system property {@code rnn4j.threads} (1 or 2, default 2 where there are at least 2 cores) or the constructor
- * chooses. Figures: docs/benchmarks.md.
+ * ND4J, OpenBLAS and MKL to one thread each (on a 2-core machine their own two-thread settings were 3-7x slower). The
+ * cores are used through the backend's own team of threads ({@link WorkerTeam}): recurrent layers run parts of a batch
+ * through all their timesteps side by side ({@link #runParts}), and large float32 matrix products outside them are cut
+ * into single-threaded shares (by columns; by rows when the inner dimension is short; along the inner dimension for
+ * weight gradients). The system property {@code rnn4j.threads} (1 to {@value #MAX_THREADS}; default one per physical
+ * core the process may use) or the constructor chooses. Figures: docs/benchmarks.md.
  *
  * <p>For float32 arrays laid out contiguously, the elementwise operations run as Java loops over bulk copies of the
  * native buffers (tanh as a rational approximation, error below 1e-6), several times faster here than ND4J's own
@@ -31,8 +31,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@link Backend}.
  */
 public final class Nd4jCpuBackend implements Backend {
-    /** System property that sets the number of threads for this backend's work (1 or 2). */
+    /** System property that sets the number of threads for this backend's work (1 to {@value #MAX_THREADS}). */
     public static final String THREADS_PROPERTY = "rnn4j.threads";
+    /** The most threads a backend takes. */
+    public static final int MAX_THREADS = 256;
 
     private static final String EXPECTED_BACKEND = "org.nd4j.linalg.cpu.nativecpu.CpuBackend";
 
@@ -56,32 +58,35 @@ public final class Nd4jCpuBackend implements Backend {
     /** Set by the calling thread while {@link #runParts} runs: products inside parts are not split again. */
     private volatile boolean inParts;
     private int threads;
-    private PairedWorker worker;
+    /** The helper threads, or null with one thread. */
+    private WorkerTeam team;
 
     private final int requestedThreads;
     private final CpuBlas requestedBlas;
     private CpuBlas blas;
 
-    /** A backend using the threads that {@value #THREADS_PROPERTY} asks for (default 2 where there are 2 cores). */
+    /** A backend using the threads that {@value #THREADS_PROPERTY} asks for (default one per physical core). */
     public Nd4jCpuBackend() {
         this(0);
     }
 
     /**
-     * @param threads 1 or 2 threads for this backend's work, or 0 for the {@value #THREADS_PROPERTY} setting
+     * @param threads the threads for this backend's work (1 to {@value #MAX_THREADS}), or 0 for the
+     *                {@value #THREADS_PROPERTY} setting
      */
     public Nd4jCpuBackend(int threads) {
         this(threads, null);
     }
 
     /**
-     * @param threads 1 or 2 threads for this backend's work, or 0 for the {@value #THREADS_PROPERTY} setting
+     * @param threads the threads for this backend's work (1 to {@value #MAX_THREADS}), or 0 for the
+     *                {@value #THREADS_PROPERTY} setting
      * @param blas    the library for float32 products, or null for the {@value CpuBlas#PROPERTY} setting
      */
     public Nd4jCpuBackend(int threads, CpuBlas blas) {
-        if (threads < 0 || threads > 2) {
-            throw new IllegalArgumentException("threads: expected 0 (the " + THREADS_PROPERTY + " setting), 1 or 2,"
-                    + " found " + threads);
+        if (threads < 0 || threads > MAX_THREADS) {
+            throw new IllegalArgumentException("threads: expected 0 (the " + THREADS_PROPERTY + " setting) or 1 to "
+                    + MAX_THREADS + ", found " + threads);
         }
         this.requestedThreads = threads;
         this.requestedBlas = blas;
@@ -115,12 +120,7 @@ public final class Nd4jCpuBackend implements Backend {
                         + ". Build with the cpu Maven profile (mvn -Pcpu ...) and keep nd4j-cuda jars off the"
                         + " classpath, or bind CudaBackendModule and build with -Pcuda.");
             }
-            threads = requestedThreads > 0 ? requestedThreads
-                    : Integer.getInteger(THREADS_PROPERTY, Math.min(2, Runtime.getRuntime().availableProcessors()));
-            if (threads < 1 || threads > 2) {
-                throw new IllegalStateException("system property " + THREADS_PROPERTY + ": expected 1 or 2, found "
-                        + threads);
-            }
+            threads = requestedThreads > 0 ? requestedThreads : threadsSetting();
             CpuBlas chosen = requestedBlas != null ? requestedBlas : CpuBlas.fromSetting();
             if (chosen == CpuBlas.MKL && CpuBlas.mklFailure() != null) {
                 throw new IllegalStateException("rnn4j cpu backend: Intel MKL could not load ("
@@ -131,7 +131,7 @@ public final class Nd4jCpuBackend implements Backend {
             Nd4j.getEnvironment().setMaxThreads(1);
             Nd4j.getEnvironment().setMaxMasterThreads(1);
             Nd4j.factory().blas().setMaxThreads(1);
-            worker = threads == 2 ? new PairedWorker() : null;
+            team = threads > 1 ? new WorkerTeam(threads) : null;
             ready = true;
         }
     }
@@ -145,10 +145,77 @@ public final class Nd4jCpuBackend implements Backend {
                 + ", ND4J ops on " + Nd4j.factory().blas().getBlasVendor()
                 + " kernels " + (coreType == null ? "auto-detected" : coreType + " (OPENBLAS_CORETYPE)")
                 + ", CPU " + CpuBlas.cpuVendor() + " SIMD " + cpuSimd()
-                + (threads == 2 ? ", threads 2 (recurrences in two batch parts, large products split in two;"
-                        + " ND4J and the BLAS 1 each)"
+                + (threads > 1 ? ", threads " + threads + " (recurrences in up to " + threads
+                        + " batch parts, large products split " + threads + " ways; ND4J and the BLAS 1 each)"
                         : ", threads 1 (ND4J and the BLAS single-threaded)")
-                + " of " + Runtime.getRuntime().availableProcessors() + " cores";
+                + " of " + Runtime.getRuntime().availableProcessors() + " processors"
+                + (physicalCores() > 0 ? " (" + physicalCores() + " physical cores)" : "");
+    }
+
+    /**
+     * @return the {@value #THREADS_PROPERTY} setting, or by default one thread per physical core this process may use
+     * @throws IllegalStateException when the setting is not a whole number from 1 to {@value #MAX_THREADS}
+     */
+    static int threadsSetting() {
+        String setting = System.getProperty(THREADS_PROPERTY);
+        if (setting == null || setting.isBlank()) {
+            return defaultThreads(Runtime.getRuntime().availableProcessors(), physicalCores());
+        }
+        try {
+            int value = Integer.parseInt(setting.trim());
+            if (value >= 1 && value <= MAX_THREADS) {
+                return value;
+            }
+        } catch (NumberFormatException notANumber) {
+            // reported below
+        }
+        throw new IllegalStateException("system property " + THREADS_PROPERTY + ": expected a whole number from 1 to "
+                + MAX_THREADS + ", found \"" + setting + "\"");
+    }
+
+    /**
+     * @param available the processors the JVM may use (cgroup limits and affinity included; hyperthreads count)
+     * @param physical  the machine's physical cores, or 0 when unknown
+     * @return the default thread count: one per physical core, never more than the processors available. Two
+     *         hyperthreads of one core share its vector units, and the products here keep those units busy
+     */
+    static int defaultThreads(int available, int physical) {
+        int threads = physical > 0 ? Math.min(available, physical) : available;
+        return Math.max(1, Math.min(threads, MAX_THREADS));
+    }
+
+    /** @return the distinct (physical id, core id) pairs in /proc/cpuinfo, or 0 when it does not say */
+    static int physicalCores() {
+        try {
+            return physicalCores(Files.readAllLines(Path.of("/proc/cpuinfo")));
+        } catch (Exception unreadable) {
+            return 0;
+        }
+    }
+
+    /**
+     * @param cpuinfo the lines of /proc/cpuinfo
+     * @return the distinct (physical id, core id) pairs, or 0 when no processor names its core
+     */
+    static int physicalCores(java.util.List<String> cpuinfo) {
+        java.util.Set<String> cores = new java.util.HashSet<>();
+        String socket = "0";
+        for (String line : cpuinfo) {
+            int colon = line.indexOf(':');
+            if (colon < 0) {
+                continue;
+            }
+            String key = line.substring(0, colon).trim();
+            String value = line.substring(colon + 1).trim();
+            if (key.equals("processor")) {
+                socket = "0";
+            } else if (key.equals("physical id")) {
+                socket = value;
+            } else if (key.equals("core id")) {
+                cores.add(socket + ":" + value);
+            }
+        }
+        return cores.size();
     }
 
     /** @return the widest x86 vector extension the CPU reports in /proc/cpuinfo, or "unknown" */
@@ -186,6 +253,7 @@ public final class Nd4jCpuBackend implements Backend {
     @Override
     public void gemm(INDArray a, INDArray b, INDArray c, boolean transposeA, boolean transposeB, double alpha,
             double beta) {
+        ensureReady();
         if (!fast(a, b, c) || a.rank() != 2 || b.rank() != 2 || c.rank() != 2) {
             Backend.super.gemm(a, b, c, transposeA, transposeB, alpha, beta);
             return;
@@ -207,39 +275,56 @@ public final class Nd4jCpuBackend implements Backend {
             return;
         }
         boolean splitRows = k < SPLIT_MIN_DEPTH || n < 2 * SPLIT_ALIGN;
-        if (worker == null || inParts || m * n * k < SPLIT_MIN_WORK || (splitRows && m < 2 * SPLIT_ALIGN)) {
+        int shares = team == null || inParts ? 1
+                : shares(m * n * k, (splitRows ? m : n) / SPLIT_ALIGN);
+        if (shares < 2) {
             blas.sgemm(transposeA, transposeB, (int) m, (int) n, (int) k, alpha, pointer(a), 0, lda, pointer(b), 0, ldb,
                     beta, pointer(c), 0, ldc);
             return;
         }
         if (splitRows) {
-            // A short inner dimension (the input projection, K = 28): split the rows of C instead, so that each half
-            // packs only its own rows of A and the small B twice.
-            int top = (int) (m / 2);
-            int bottom = (int) m - top;
-            long secondA = transposeA ? top : (long) top * lda;
-            long secondC = (long) top * ldc;
-            worker.runBoth(
-                () -> blas.sgemm(transposeA, transposeB, top, (int) n, (int) k, alpha, pointer(a), 0, lda,
-                        pointer(b), 0, ldb, beta, pointer(c), 0, ldc),
-                () -> blas.sgemm(transposeA, transposeB, bottom, (int) n, (int) k, alpha, pointer(a), secondA, lda,
-                        pointer(b), 0, ldb, beta, pointer(c), secondC, ldc));
+            // A short inner dimension (the input projection, K = 28): split the rows of C instead, so that each share
+            // packs only its own rows of A and the small B once more.
+            team.run(shares, i -> {
+                int top = Backend.partStart((int) m, shares, i);
+                int rows = Backend.partStart((int) m, shares, i + 1) - top;
+                blas.sgemm(transposeA, transposeB, rows, (int) n, (int) k, alpha, pointer(a),
+                        transposeA ? top : (long) top * lda, lda, pointer(b), 0, ldb, beta, pointer(c),
+                        (long) top * ldc, ldc);
+            });
             return;
         }
-        // Two single-threaded products on column halves of C: C[:, 0:h] and C[:, h:n]. Each output element is the
-        // same dot product as without the split, so results do not depend on it.
-        int half = (int) (n / 2 / SPLIT_ALIGN * SPLIT_ALIGN);
-        int rest = (int) n - half;
-        long secondB = transposeB ? (long) half * ldb : half;
-        worker.runBoth(
-            () -> blas.sgemm(transposeA, transposeB, (int) m, half, (int) k, alpha, pointer(a), 0, lda, pointer(b),
-                    0, ldb, beta, pointer(c), 0, ldc),
-            () -> blas.sgemm(transposeA, transposeB, (int) m, rest, (int) k, alpha, pointer(a), 0, lda, pointer(b),
-                    secondB, ldb, beta, pointer(c), half, ldc));
+        // Single-threaded products on column blocks of C, C[:, from:to], split at multiples of SPLIT_ALIGN. Each output
+        // element is the same dot product as without the split, so results do not depend on it.
+        team.run(shares, i -> {
+            int from = alignedStart((int) n, shares, i);
+            int columns = alignedStart((int) n, shares, i + 1) - from;
+            blas.sgemm(transposeA, transposeB, (int) m, columns, (int) k, alpha, pointer(a), 0, lda, pointer(b),
+                    transposeB ? (long) from * ldb : from, ldb, beta, pointer(c), from, ldc);
+        });
+    }
+
+    /**
+     * @param work   the product's multiply-adds
+     * @param blocks the most shares its shape allows
+     * @return how many threads a product outside the recurrent parts is split over: as many as the backend has, the
+     *         shape allows and keep at least half of {@link #SPLIT_MIN_WORK} each; below 2 it runs whole
+     */
+    private int shares(long work, long blocks) {
+        if (work < SPLIT_MIN_WORK) {
+            return 1;
+        }
+        return (int) Math.max(1, Math.min(Math.min(threads, blocks), work / (SPLIT_MIN_WORK / 2)));
+    }
+
+    /** @return the start of share {@code share} of {@code length} cut in {@code shares}, a multiple of the alignment */
+    private static int alignedStart(int length, int shares, int share) {
+        return share >= shares ? length : (int) ((long) length * share / shares / SPLIT_ALIGN * SPLIT_ALIGN);
     }
 
     @Override
     public PreparedMatrix prepare(INDArray b, boolean transposeB, long rows, PreparedMatrix reuse) {
+        ensureReady();
         if (!blas.hasPacking() || !fast(b) || b.rank() != 2 || rows < 1 || rows > Integer.MAX_VALUE) {
             return Backend.super.prepare(b, transposeB, rows, reuse);
         }
@@ -256,6 +341,7 @@ public final class Nd4jCpuBackend implements Backend {
 
     @Override
     public void gemm(INDArray a, PreparedMatrix b, INDArray c, double beta) {
+        ensureReady();
         if (!(b instanceof Packed packed) || !fast(a, c) || a.rank() != 2 || c.rank() != 2) {
             Backend.super.gemm(a, b, c, beta);
             return;
@@ -302,36 +388,53 @@ public final class Nd4jCpuBackend implements Backend {
     }
 
     /**
-     * A weight gradient (a sum over all timesteps and samples, K in the thousands): both halves of a row or column
-     * split would pack the same long operand, so the inner dimension is cut in two instead. The first half accumulates
-     * into C, the second goes to a scratch matrix that is then added: with two threads the halves run side by side, with
-     * one thread (or inside a part) one after the other, the same operations either way, so the result does not depend
-     * on the thread count.
+     * A weight gradient (a sum over all timesteps and samples, K in the thousands): all row or column shares would pack
+     * the same long operand, so the inner dimension is cut instead, in two (or one piece per thread with more than two,
+     * each at least {@code SPLIT_K_MIN_DEPTH / 2} deep). The first piece accumulates into C, the others go to scratch
+     * matrices that are then added in order: with several threads the pieces run side by side, with one thread (or
+     * inside a part) one after the other, the same operations either way, so with up to two threads the result does
+     * not depend on the thread count.
      */
     private void gemmSplitDepth(boolean transposeA, boolean transposeB, int m, int n, int k, double alpha, INDArray a,
             int lda, INDArray b, int ldb, double beta, INDArray c) {
-        int first = k / 2 / SPLIT_ALIGN * SPLIT_ALIGN;
-        int second = k - first;
-        long secondA = transposeA ? (long) first * lda : first;
-        long secondB = transposeB ? first : (long) first * ldb;
+        int pieces = (int) Math.max(2, Math.min(threads, k / (SPLIT_K_MIN_DEPTH / 2)));
         int ldc = n;
-        FloatPointer partial = depthScratch((long) m * n);
-        Runnable head = () -> blas.sgemm(transposeA, transposeB, m, n, first, alpha, pointer(a), 0, lda, pointer(b), 0,
-                ldb, beta, pointer(c), 0, ldc);
-        Runnable tail = () -> blas.sgemm(transposeA, transposeB, m, n, second, alpha, pointer(a), secondA, lda,
-                pointer(b), secondB, ldb, 0.0, partial, 0, n);
-        if (worker == null || inParts) {
-            head.run();
-            tail.run();
+        long size = (long) m * n;
+        FloatPointer partials = depthScratch((pieces - 1) * size);
+        IntConsumer piece = i -> {
+            int from = alignedStart(k, pieces, i);
+            int depth = alignedStart(k, pieces, i + 1) - from;
+            long offsetA = transposeA ? (long) from * lda : from;
+            long offsetB = transposeB ? from : (long) from * ldb;
+            if (i == 0) {
+                blas.sgemm(transposeA, transposeB, m, n, depth, alpha, pointer(a), 0, lda, pointer(b), 0, ldb, beta,
+                        pointer(c), 0, ldc);
+            } else {
+                // A pointer of its own: sgemm moves the position of the pointers it is given.
+                blas.sgemm(transposeA, transposeB, m, n, depth, alpha, pointer(a), offsetA, lda, pointer(b), offsetB,
+                        ldb, 0.0, new FloatPointer(partials), (i - 1) * size, n);
+            }
+        };
+        if (team == null || inParts) {
+            for (int i = 0; i < pieces; i++) {
+                piece.accept(i);
+            }
         } else {
-            worker.runBoth(head, tail);
+            int shares = Math.min(pieces, team.size());
+            team.run(shares, share -> {
+                for (int i = share; i < pieces; i += shares) {
+                    piece.accept(i);
+                }
+            });
         }
-        blas.saxpy(m * n, 1f, partial, pointer(c));
+        for (int i = 1; i < pieces; i++) {
+            blas.saxpy(Math.toIntExact(size), 1f, new FloatPointer(partials).position((i - 1) * size), pointer(c));
+        }
     }
 
     /**
-     * Scratch for {@link #gemmSplitDepth}, one per calling thread: the thread that takes it waits for the half that
-     * writes it, so two threads never share one.
+     * Scratch for {@link #gemmSplitDepth}, one per calling thread: the thread that takes it waits for the pieces that
+     * write it, so two threads never share one.
      */
     private FloatPointer depthScratch(long length) {
         FloatPointer[] slot = depthScratch.get();
@@ -348,27 +451,26 @@ public final class Nd4jCpuBackend implements Backend {
     }
 
     /**
-     * With two threads, even parts run on the calling thread and odd parts on the paired worker; every call made from
-     * inside a part runs single-threaded (no nested split). With one thread, parts run in order.
+     * With several threads, thread {@code j} of the team (the calling thread is 0) runs parts {@code j, j + T, ...};
+     * every call made from inside a part runs single-threaded (no nested split). With one thread, parts run in order.
      */
     @Override
     public void runParts(int parts, IntConsumer part) {
         ensureReady();
-        if (worker == null || inParts || parts <= 1) {
+        if (team == null || inParts || parts <= 1) {
             Backend.super.runParts(parts, part);
             return;
         }
+        int shares = Math.min(parts, threads);
         inParts = true;
         try {
-            worker.runBoth(() -> everyOther(parts, 0, part), () -> everyOther(parts, 1, part));
+            team.run(shares, share -> {
+                for (int i = share; i < parts; i += shares) {
+                    part.accept(i);
+                }
+            });
         } finally {
             inParts = false;
-        }
-    }
-
-    private static void everyOther(int parts, int first, IntConsumer part) {
-        for (int i = first; i < parts; i += 2) {
-            part.accept(i);
         }
     }
 
@@ -389,6 +491,7 @@ public final class Nd4jCpuBackend implements Backend {
 
     @Override
     public void activation(ActivationFunction function, INDArray x, INDArray out) {
+        ensureReady();
         boolean softmaxRows = function == ActivationFunction.SOFTMAX && x.rank() == 2;
         if (!fast(x, out) || (function == ActivationFunction.SOFTMAX && !softmaxRows)) {
             Backend.super.activation(function, x, out);
@@ -629,9 +732,10 @@ public final class Nd4jCpuBackend implements Backend {
             memory.put(offset, image, 0, extent);
             return;
         }
-        IntConsumer writeSteps = half -> {
-            int first = half == 0 ? 0 : steps / 2;
-            int end = half == 0 ? steps / 2 : steps;
+        int shares = team == null || inParts ? 1 : Math.min(threads, steps);
+        IntConsumer writeSteps = share -> {
+            int first = Backend.partStart(steps, shares, share);
+            int end = Backend.partStart(steps, shares, share + 1);
             FloatBuffer own = memory.duplicate();
             for (int t = first; t < end; t++) {
                 for (int b = 0; b < batch; b++) {
@@ -639,11 +743,10 @@ public final class Nd4jCpuBackend implements Backend {
                 }
             }
         };
-        if (worker == null || inParts) {
+        if (shares == 1) {
             writeSteps.accept(0);
-            writeSteps.accept(1);
         } else {
-            worker.runBoth(() -> writeSteps.accept(0), () -> writeSteps.accept(1));
+            team.run(shares, writeSteps);
         }
     }
 

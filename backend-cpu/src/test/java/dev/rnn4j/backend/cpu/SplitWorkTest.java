@@ -72,4 +72,40 @@ class SplitWorkTest {
         assertThat(kernelGradient.equalsWithEps(inputs.transpose().mmul(gradients), 0.05))
                 .as("sums of 3,584 products of magnitude ~0.25, float32").isTrue();
     }
+
+    /**
+     * Products split three and four ways (by columns, by rows for a short inner dimension, and along a long inner
+     * dimension) give the single-threaded backend's numbers, and repeat bit for bit.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} threads")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {3, 4})
+    void productsSplitSeveralWaysMatchOneThread(int threads) {
+        Nd4jCpuBackend several = new Nd4jCpuBackend(threads);
+        Nd4jCpuBackend one = new Nd4jCpuBackend(1);
+        several.ensureReady();
+        // m x k x n: columns 200 x 256 x 256 (n = 256 in aligned blocks); rows 3,584 x 28 x 256 (k = 28); depth
+        // 256 x 3,584 x 256 with the left operand stored transposed, as a weight gradient (k = 3,584).
+        long[][] shapes = {{200, 256, 256}, {3584, 28, 256}, {256, 3584, 256}};
+        boolean[] transposeA = {false, false, true};
+        for (int s = 0; s < shapes.length; s++) {
+            long m = shapes[s][0];
+            long k = shapes[s][1];
+            long n = shapes[s][2];
+            INDArray a = (transposeA[s] ? Nd4j.rand(DataType.FLOAT, k, m) : Nd4j.rand(DataType.FLOAT, m, k)).subi(0.5);
+            INDArray b = Nd4j.rand(DataType.FLOAT, k, n).subi(0.5);
+            INDArray start = Nd4j.rand(DataType.FLOAT, m, n);
+            INDArray expected = start.dup();
+            one.gemm(a, b, expected, transposeA[s], false, 1.0, 0.5);
+            INDArray result = start.dup();
+            several.gemm(a, b, result, transposeA[s], false, 1.0, 0.5);
+            float[] first = result.data().asFloat();
+            result.assign(start);
+            several.gemm(a, b, result, transposeA[s], false, 1.0, 0.5);
+
+            double scale = Math.sqrt(k);
+            assertThat(result.equalsWithEps(expected, 1e-5 * scale)).as("shape %d, %d threads", s, threads).isTrue();
+            assertThat(java.util.Arrays.equals(result.data().asFloat(), first)).as("repeat bit for bit, shape %d", s)
+                    .isTrue();
+        }
+    }
 }

@@ -19,13 +19,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The recurrent layers' per-step loops run on parts of the batch, one per backend thread. A batch run in two parts on
- * two threads gives the outputs and gradients of the same batch run whole on one thread (to float32 rounding), for
+ * The recurrent layers' per-step loops run on parts of the batch, one per backend thread. A batch run in two or three
+ * parts on as many threads gives the outputs and gradients of the same batch run whole on one thread (to float32
+ * rounding; three parts of 64 samples are uneven), for
  * every cell, with dropout and recurrent dropout drawn for the whole batch, with the last state only and with whole
  * sequences (stacked layers, where gradients flow into the lower layer's states and inputs).
  */
 class BatchPartsTest {
     private static final Backend TWO_THREADS = new Nd4jCpuBackend(2);
+    private static final Backend THREE_THREADS = new Nd4jCpuBackend(3);
     private static final Backend ONE_THREAD = new Nd4jCpuBackend(1);
     private static final int BATCH = 64;
     private static final int STEPS = 6;
@@ -36,15 +38,18 @@ class BatchPartsTest {
     }
 
     static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> cases() {
-        return java.util.stream.Stream.of(Cell.values()).flatMap(cell -> java.util.stream.Stream.of(false, true)
-                .map(stacked -> org.junit.jupiter.params.provider.Arguments.of(cell, stacked)));
+        return java.util.stream.Stream.of(2, 3).flatMap(threads -> java.util.stream.Stream.of(Cell.values())
+                .flatMap(cell -> java.util.stream.Stream.of(false, true)
+                        .map(stacked -> org.junit.jupiter.params.provider.Arguments.of(threads, cell, stacked))));
     }
 
-    @ParameterizedTest(name = "{0} stacked={1}")
+    @ParameterizedTest(name = "{0} threads {1} stacked={2}")
     @org.junit.jupiter.params.provider.MethodSource("cases")
-    void twoPartsOnTwoThreadsMatchOneThread(Cell cell, boolean stacked) {
+    void partsOnSeveralThreadsMatchOneThread(int threads, Cell cell, boolean stacked) {
         AtomicInteger splitCalls = new AtomicInteger();
-        Sequential split = model(counting(TWO_THREADS, splitCalls), cell, stacked);
+        Backend several = threads == 2 ? TWO_THREADS : THREE_THREADS;
+        assertThat(several.parallelism()).isEqualTo(threads);
+        Sequential split = model(counting(several, splitCalls, threads), cell, stacked);
         Sequential whole = model(ONE_THREAD, cell, stacked);
         INDArray x = Nd4j.rand(DataType.FLOAT, BATCH, STEPS, FEATURES).subi(0.5).muli(2);
         INDArray y = Nd4j.zeros(DataType.FLOAT, BATCH, 3);
@@ -55,7 +60,7 @@ class BatchPartsTest {
         double splitLoss = split.computeGradients(x, y, true);
         double wholeLoss = whole.computeGradients(x, y, true);
 
-        assertThat(splitCalls.get()).as("runParts calls with 2 parts (forward and backward of each SimpleRNN)")
+        assertThat(splitCalls.get()).as("runParts calls with %d parts (forward and backward of each layer)", threads)
                 .isEqualTo(stacked ? 4 : 2);
         assertThat(splitLoss).isCloseTo(wholeLoss, org.assertj.core.data.Offset.offset(1e-6));
         assertClose("predictions", split.predict(x, BATCH), whole.predict(x, BATCH));
@@ -91,11 +96,11 @@ class BatchPartsTest {
         };
     }
 
-    /** The backend, counting calls of runParts that cut work in two. */
-    private static Backend counting(Backend backend, AtomicInteger splitCalls) {
+    /** The backend, counting calls of runParts that cut work in {@code parts}. */
+    private static Backend counting(Backend backend, AtomicInteger splitCalls, int parts) {
         return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
                 (proxy, method, arguments) -> {
-                    if (method.getName().equals("runParts") && (int) arguments[0] == 2) {
+                    if (method.getName().equals("runParts") && (int) arguments[0] == parts) {
                         splitCalls.incrementAndGet();
                     }
                     try {

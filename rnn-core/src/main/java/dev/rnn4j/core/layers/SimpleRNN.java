@@ -22,7 +22,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * shared by all timesteps, kept values scaled by {@code 1 / (1 - dropout)}.
  *
  * <p>Speed: the batch is cut into parts, one per thread of the backend ({@link Backend#runParts}); samples do not
- * interact in a recurrence, so each part runs its whole pass alone and the parts meet once per pass. A part works
+ * interact in a recurrence, so each part runs its whole pass alone and the parts meet once per pass. Batches large
+ * enough for parts of 64 samples or more (inference at batch 1024, say) are cut into twice as many parts as threads,
+ * and the forward pass runs them step by step as the threads become free (a thread ahead takes a step of a part
+ * behind: on a shared machine one core is often slowed down for a while). A part works
  * time-major in arrays allocated once per batch size: the input projections of all its timesteps are one matrix
  * product, {@code [x, 1] · [kernel; bias]}, before the loop; each step then adds {@code h_{t-1} · recurrent_kernel} to
  * its block of that result with one product (none at the first step, where {@code h_0 = 0}) and applies the activation
@@ -50,6 +53,8 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
     private INDArray biasGradientRow;
     /** The columns of the joined inputs {@code [x_t, 1]}: the features and, with a bias, a column of ones. */
     private int inputColumns;
+    /** The fewest samples a part gets when a batch is cut into more parts than threads ({@link #chainsFor}). */
+    private static final int CHAIN_ROWS = 64;
     private final Map<Integer, Buffers> buffersByBatch = new HashMap<>();
     private Buffers last;
     private boolean lastMasked;
@@ -136,24 +141,27 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
         // Each part of the batch runs its whole pass alone (samples do not interact in a recurrence), on its own
         // time-major arrays: x_t of its sample b (masked) to row t*rows + b beside a column of ones; every step's
         // input projection z_t = [x_t, 1] · [kernel; bias] in one product; then z_t += h_{t-1} · recurrent_kernel
-        // (h_0 = 0: nothing to add at t = 1) and h_t = f(z_t), step by step.
-        backend.runParts(buffers.parts.length, p -> {
+        // (h_0 = 0: nothing to add at t = 1) and h_t = f(z_t), step by step. One unit of work per step (Chains): with
+        // more parts than threads (large batches), a thread ahead takes steps of a part behind.
+        if (steps > 1) {
+            buffers.prepareRecurrent();
+        }
+        Chains.run(backend, backend.parallelism(), buffers.parts.length, steps, (p, unit) -> {
             Part part = buffers.parts[p];
-            backend.copyTimeMajor(inputs[p], lastMasked ? part.mask : null, part.inputs);
-            backend.gemm(part.joinedInputs, inputWeights, part.preActivations, false, false, 1.0, 0.0);
-            if (steps > 1) {
-                part.recurrent = backend.prepare(recurrentKernel, false, part.to - part.from, part.recurrent);
-            }
-            for (int t = 1; t <= steps; t++) {
-                if (t > 1) {
-                    backend.gemm(part.stateSteps[t - 2], part.recurrent, part.preActivationSteps[t - 1], 1.0);
-                }
-                backend.activation(activation, part.preActivationSteps[t - 1], part.stateSteps[t - 1]);
-            }
-            if (returnSequences) {
-                backend.copyBatchMajor(part.states, null, part.sequenceOutput);
+            int t = unit + 1;
+            if (t == 1) {
+                backend.copyTimeMajor(inputs[p], lastMasked ? part.mask : null, part.inputs);
+                backend.gemm(part.joinedInputs, inputWeights, part.preActivations, false, false, 1.0, 0.0);
             } else {
-                backend.copy(part.stateSteps[steps - 1], part.lastState);
+                backend.gemm(part.stateSteps[t - 2], part.recurrent, part.preActivationSteps[t - 1], 1.0);
+            }
+            backend.activation(activation, part.preActivationSteps[t - 1], part.stateSteps[t - 1]);
+            if (t == steps) {
+                if (returnSequences) {
+                    backend.copyBatchMajor(part.states, null, part.sequenceOutput);
+                } else {
+                    backend.copy(part.stateSteps[steps - 1], part.lastState);
+                }
             }
         });
         return returnSequences ? buffers.sequenceOutput : buffers.lastState;
@@ -215,6 +223,16 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
         return needInputGradient ? buffers.inputGradientOutput : null;
     }
 
+    /**
+     * @return how many parts a batch this size runs in: one per thread ({@link #partsFor}), or twice that where each
+     *         part still gets {@value #CHAIN_ROWS} samples or more (large batches, as in inference), so that a thread
+     *         ahead can take steps of a part behind; smaller parts would multiply less efficiently
+     */
+    private int chainsFor(int batch) {
+        int threads = backend().parallelism();
+        return threads > 1 && batch / (2 * threads) >= CHAIN_ROWS ? 2 * threads : partsFor(batch);
+    }
+
     private Buffers allocate(int batch) {
         return new Buffers(batch, inputShape().dim(0), inputShape().dim(1));
     }
@@ -269,7 +287,7 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
             inputGradientOutput = backend.zeros(dataType(), batch, steps, features);
             mask = backend.zeros(dataType(), batch, features);
             maskValues = new float[batch * features];
-            int count = partsFor(batch);
+            int count = chainsFor(batch);
             parts = new Part[count];
             for (int p = 0; p < count; p++) {
                 parts[p] = new Part(this, Backend.partStart(batch, count, p), Backend.partStart(batch, count, p + 1),
@@ -277,6 +295,25 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
             }
             inputViews = new PartViews(parts);
             outputGradientViews = new PartViews(parts);
+        }
+
+        /**
+         * Prepares recurrent_kernel for the forward pass once for every row count among the parts, on the calling
+         * thread before the parts run (a part may run on any thread); parts of equal rows share it, as a prepared
+         * matrix is only read.
+         */
+        void prepareRecurrent() {
+            for (int p = 0; p < parts.length; p++) {
+                Part part = parts[p];
+                Part previous = p > 0 ? parts[p - 1] : null;
+                if (previous != null && previous.to - previous.from == part.to - part.from) {
+                    part.recurrent = previous.recurrent;
+                } else {
+                    part.ownRecurrent = backend().prepare(recurrentKernel, false, part.to - part.from,
+                            part.ownRecurrent);
+                    part.recurrent = part.ownRecurrent;
+                }
+            }
         }
     }
 
@@ -312,6 +349,8 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
         /** recurrent_kernel (and its transpose) made ready for this part's per-step products, once per pass. */
         PreparedMatrix recurrent;
         PreparedMatrix recurrentTransposed;
+        /** The forward pass's prepared matrix this part made itself (kept for the next pass), if it made one. */
+        PreparedMatrix ownRecurrent;
 
         Part(Buffers buffers, int from, int to, int steps, int features) {
             Backend backend = backend();

@@ -72,6 +72,37 @@ class BatchPartsTest {
         }
     }
 
+    /**
+     * A batch large enough for more parts than threads (256 samples: 4 parts of 64 on 2 threads, the forward pass's
+     * steps shared out while running) gives the one-thread outputs and gradients too.
+     */
+    @ParameterizedTest(name = "stacked={0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void morePartsThanThreadsMatchOneThread(boolean stacked) {
+        AtomicInteger fourParts = new AtomicInteger();
+        Sequential split = model(counting(TWO_THREADS, fourParts, 4), Cell.SIMPLE, stacked);
+        Sequential whole = model(ONE_THREAD, Cell.SIMPLE, stacked);
+        int batch = 256;
+        INDArray x = Nd4j.rand(DataType.FLOAT, batch, STEPS, FEATURES).subi(0.5).muli(2);
+        INDArray y = Nd4j.zeros(DataType.FLOAT, batch, 3);
+        for (int i = 0; i < batch; i++) {
+            y.putScalar(i, i % 3, 1.0);
+        }
+
+        double splitLoss = split.computeGradients(x, y, true);
+        double wholeLoss = whole.computeGradients(x, y, true);
+
+        assertThat(fourParts.get()).as("backward passes in 4 parts").isEqualTo(stacked ? 2 : 1);
+        assertThat(splitLoss).isCloseTo(wholeLoss, org.assertj.core.data.Offset.offset(1e-6));
+        assertClose("predictions", split.predict(x, batch), whole.predict(x, batch));
+        List<Parameter> splitParameters = split.parameters();
+        List<Parameter> wholeParameters = whole.parameters();
+        for (int i = 0; i < splitParameters.size(); i++) {
+            assertClose("gradient of " + splitParameters.get(i).name(), splitParameters.get(i).gradient(),
+                    wholeParameters.get(i).gradient());
+        }
+    }
+
     private static Sequential model(Backend backend, Cell cell, boolean stacked) {
         Sequential model = new Sequential(backend).seed(5);
         if (stacked) {

@@ -184,22 +184,56 @@ public final class Nd4jCpuBackend implements Backend {
         return Math.max(1, Math.min(threads, MAX_THREADS));
     }
 
-    /** @return the distinct (physical id, core id) pairs in /proc/cpuinfo, or 0 when it does not say */
+    /**
+     * @return the distinct (physical id, core id) pairs in /proc/cpuinfo among the processors this process may run
+     *         on (Cpus_allowed_list of /proc/self/status), or 0 when cpuinfo does not say
+     */
     static int physicalCores() {
+        java.util.BitSet allowed = null;
         try {
-            return physicalCores(Files.readAllLines(Path.of("/proc/cpuinfo")));
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Cpus_allowed_list:")) {
+                    allowed = cpuList(line.substring(line.indexOf(':') + 1));
+                }
+            }
+        } catch (Exception unreadable) {
+            allowed = null;
+        }
+        try {
+            return physicalCores(Files.readAllLines(Path.of("/proc/cpuinfo")), allowed);
         } catch (Exception unreadable) {
             return 0;
         }
     }
 
     /**
-     * @param cpuinfo the lines of /proc/cpuinfo
-     * @return the distinct (physical id, core id) pairs, or 0 when no processor names its core
+     * @param list a Linux CPU list such as {@code 0-3,8,10-11}
+     * @return its processors, or null when it cannot be read
      */
-    static int physicalCores(java.util.List<String> cpuinfo) {
+    static java.util.BitSet cpuList(String list) {
+        java.util.BitSet cpus = new java.util.BitSet();
+        try {
+            for (String range : list.trim().split(",")) {
+                int dash = range.indexOf('-');
+                int from = Integer.parseInt(range.substring(0, dash < 0 ? range.length() : dash).trim());
+                int to = dash < 0 ? from : Integer.parseInt(range.substring(dash + 1).trim());
+                cpus.set(from, to + 1);
+            }
+        } catch (RuntimeException unreadable) {
+            return null;
+        }
+        return cpus;
+    }
+
+    /**
+     * @param cpuinfo the lines of /proc/cpuinfo
+     * @param allowed the processors to count, or null for all
+     * @return the distinct (physical id, core id) pairs of those processors, or 0 when no processor names its core
+     */
+    static int physicalCores(java.util.List<String> cpuinfo, java.util.BitSet allowed) {
         java.util.Set<String> cores = new java.util.HashSet<>();
         String socket = "0";
+        boolean counted = true;
         for (String line : cpuinfo) {
             int colon = line.indexOf(':');
             if (colon < 0) {
@@ -209,9 +243,14 @@ public final class Nd4jCpuBackend implements Backend {
             String value = line.substring(colon + 1).trim();
             if (key.equals("processor")) {
                 socket = "0";
+                try {
+                    counted = allowed == null || allowed.get(Integer.parseInt(value));
+                } catch (NumberFormatException unnumbered) {
+                    counted = true;
+                }
             } else if (key.equals("physical id")) {
                 socket = value;
-            } else if (key.equals("core id")) {
+            } else if (key.equals("core id") && counted) {
                 cores.add(socket + ":" + value);
             }
         }

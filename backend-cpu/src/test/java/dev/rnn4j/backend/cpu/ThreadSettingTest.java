@@ -32,11 +32,22 @@ class ThreadSettingTest {
 
     @Test
     void physicalCoresCountDistinctCoresOfEverySocket() {
-        assertThat(Nd4jCpuBackend.physicalCores(cpuinfo(1, 2, 1))).isEqualTo(2);
-        assertThat(Nd4jCpuBackend.physicalCores(cpuinfo(1, 8, 2))).isEqualTo(8);
-        assertThat(Nd4jCpuBackend.physicalCores(cpuinfo(2, 6, 2))).isEqualTo(12);
-        assertThat(Nd4jCpuBackend.physicalCores(List.of("processor : 0", "BogoMIPS : 50.00", "processor : 1")))
+        assertThat(Nd4jCpuBackend.physicalCores(cpuinfo(1, 2, 1), null)).isEqualTo(2);
+        assertThat(Nd4jCpuBackend.physicalCores(cpuinfo(1, 8, 2), null)).isEqualTo(8);
+        assertThat(Nd4jCpuBackend.physicalCores(cpuinfo(2, 6, 2), null)).isEqualTo(12);
+        assertThat(Nd4jCpuBackend.physicalCores(List.of("processor : 0", "BogoMIPS : 50.00", "processor : 1"), null))
                 .as("no core ids (as on some ARM machines)").isZero();
+    }
+
+    @Test
+    void onlyTheProcessorsTheProcessMayUseCount() {
+        // 1 socket of 8 cores with 2 hyperthreads each: processors 0-7 are the cores' first threads, 8-15 the second
+        List<String> info = cpuinfo(1, 8, 2);
+        assertThat(Nd4jCpuBackend.physicalCores(info, Nd4jCpuBackend.cpuList("0-3"))).isEqualTo(4);
+        assertThat(Nd4jCpuBackend.physicalCores(info, Nd4jCpuBackend.cpuList("0,8"))).as("two siblings").isEqualTo(1);
+        assertThat(Nd4jCpuBackend.physicalCores(info, Nd4jCpuBackend.cpuList("0-1,9-10 "))).isEqualTo(3);
+        assertThat(Nd4jCpuBackend.cpuList("0-2,5").toString()).isEqualTo("{0, 1, 2, 5}");
+        assertThat(Nd4jCpuBackend.cpuList("zero")).as("unreadable").isNull();
     }
 
     @Test

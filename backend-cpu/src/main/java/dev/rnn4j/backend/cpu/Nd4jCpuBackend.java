@@ -140,6 +140,7 @@ public final class Nd4jCpuBackend implements Backend {
     public String describe() {
         ensureReady();
         String coreType = System.getenv("OPENBLAS_CORETYPE");
+        int cores = physicalCores();
         return "backend cpu: ND4J native " + Nd4j.getBackend().getClass().getSimpleName()
                 + ", products" + (blas.hasVectorMath() ? " and tanh" : "") + " on " + blas.describe()
                 + ", ND4J ops on " + Nd4j.factory().blas().getBlasVendor()
@@ -149,7 +150,7 @@ public final class Nd4jCpuBackend implements Backend {
                         + " batch parts, large products split " + threads + " ways; ND4J and the BLAS 1 each)"
                         : ", threads 1 (ND4J and the BLAS single-threaded)")
                 + " of " + Runtime.getRuntime().availableProcessors() + " processors"
-                + (physicalCores() > 0 ? " (" + physicalCores() + " physical cores)" : "");
+                + (cores > 0 ? " (" + cores + " physical cores)" : "");
     }
 
     /**

@@ -21,6 +21,9 @@ final class Chains {
         void run(int chain, int unit);
     }
 
+    /** Busy-wait iterations without work before a thread starts yielding its core between looks. */
+    private static final int SPINS_BEFORE_YIELD = 20_000;
+
     private Chains() {
     }
 
@@ -46,12 +49,19 @@ final class Chains {
         // finished chains, and a flag that stops every thread once a unit failed (runParts rethrows the failure)
         AtomicIntegerArray state = new AtomicIntegerArray(2);
         backend.runParts(workers, thread -> {
+            int idle = 0;
             while (state.get(0) < chains && state.get(1) == 0) {
                 int chain = claim(thread, workers, chains, units, next, busy);
                 if (chain < 0) {
-                    Thread.onSpinWait();
+                    // nothing free: spin, then leave the core to others (more threads than cores, say)
+                    if (++idle < SPINS_BEFORE_YIELD) {
+                        Thread.onSpinWait();
+                    } else {
+                        Thread.yield();
+                    }
                     continue;
                 }
+                idle = 0;
                 int index = next.get(chain);
                 try {
                     unit.run(chain, index);

@@ -80,11 +80,6 @@ final class WorkerTeam {
         }
     }
 
-    /** Runs {@code first} on the calling thread and {@code second} on the first helper; returns when both are done. */
-    void runBoth(Runnable first, Runnable second) {
-        run(2, i -> (i == 0 ? first : second).run());
-    }
-
     /** One helper thread and its hand-off slot. */
     private static final class Helper {
         private final int index;

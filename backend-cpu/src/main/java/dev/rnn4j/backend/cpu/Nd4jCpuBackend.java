@@ -460,12 +460,7 @@ public final class Nd4jCpuBackend implements Backend {
                 piece.accept(i);
             }
         } else {
-            int shares = Math.min(pieces, team.size());
-            team.run(shares, share -> {
-                for (int i = share; i < pieces; i += shares) {
-                    piece.accept(i);
-                }
-            });
+            team.runEach(pieces, piece);
         }
         for (int i = 1; i < pieces; i++) {
             blas.saxpy(Math.toIntExact(size), 1f, new FloatPointer(partials).position((i - 1) * size), pointer(c));
@@ -501,14 +496,9 @@ public final class Nd4jCpuBackend implements Backend {
             Backend.super.runParts(parts, part);
             return;
         }
-        int shares = Math.min(parts, threads);
         inParts = true;
         try {
-            team.run(shares, share -> {
-                for (int i = share; i < parts; i += shares) {
-                    part.accept(i);
-                }
-            });
+            team.runEach(parts, part);
         } finally {
             inParts = false;
         }

@@ -80,6 +80,22 @@ final class WorkerTeam {
         }
     }
 
+    /**
+     * Runs {@code item.accept(i)} for every {@code i} in {@code [0, items)}, spread over the team: thread {@code j} (the
+     * calling thread is 0) takes items {@code j, j + T, ...} with {@code T = min(items, size())}.
+     *
+     * @param items how many items, at least 1
+     * @param item  the work of item {@code i}
+     */
+    void runEach(int items, IntConsumer item) {
+        int shares = Math.min(items, size());
+        run(shares, share -> {
+            for (int i = share; i < items; i += shares) {
+                item.accept(i);
+            }
+        });
+    }
+
     /** One helper thread and its hand-off slot. */
     private static final class Helper {
         private final int index;

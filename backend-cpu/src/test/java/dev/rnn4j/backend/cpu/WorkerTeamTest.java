@@ -72,6 +72,22 @@ class WorkerTeamTest {
     }
 
     @Test
+    void runEachSpreadsItemsOverTheTeamOnceEach() {
+        for (int items : new int[] {1, 3, 4, 9}) {
+            AtomicIntegerArray runs = new AtomicIntegerArray(items);
+            Set<Thread> threads = ConcurrentHashMap.newKeySet();
+            team.runEach(items, i -> {
+                runs.incrementAndGet(i);
+                threads.add(Thread.currentThread());
+            });
+            for (int i = 0; i < items; i++) {
+                assertThat(runs.get(i)).as("runs of item %d of %d", i, items).isEqualTo(1);
+            }
+            assertThat(threads).as("threads for %d items", items).hasSize(Math.min(items, 4));
+        }
+    }
+
+    @Test
     void helpersWakeAfterParking() throws InterruptedException {
         team.run(4, i -> { });
         Thread.sleep(120);

@@ -66,6 +66,26 @@ public final class SeededRandom extends Random {
         return (int) (state >>> (48 - bits));
     }
 
+    /**
+     * Fills {@code into[0, count)} with the numbers that as many {@link #nextDouble()} calls would give, in order,
+     * under one lock: a dropout mask of thousands of values otherwise takes a lock twice per value (~30 ns each here).
+     *
+     * @param into  the array to fill
+     * @param count how many numbers, at most {@code into.length}
+     */
+    public synchronized void nextDoubles(double[] into, int count) {
+        java.util.Objects.checkFromIndexSize(0, count, into.length);
+        long seed = state;
+        for (int i = 0; i < count; i++) {
+            seed = (seed * MULTIPLIER + ADDEND) & MASK;
+            long high = seed >>> (48 - 26);
+            seed = (seed * MULTIPLIER + ADDEND) & MASK;
+            long low = seed >>> (48 - 27);
+            into[i] = ((high << 27) + low) * 0x1.0p-53;
+        }
+        state = seed;
+    }
+
     /** Java's polar method (Knuth, TAOCP vol. 2, 3.4.1 C), as {@link Random#nextGaussian()}, on this class's state. */
     @Override
     public synchronized double nextGaussian() {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.rnn4j.api.Shape;
 import dev.rnn4j.core.layers.Dense;
 import dev.rnn4j.core.layers.SimpleRNN;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -33,6 +34,27 @@ class SeededRandomTest {
             assertThat(actual.nextGaussian()).isEqualTo(expected.nextGaussian());
             assertThat(actual.nextDouble()).isEqualTo(expected.nextDouble());
         }
+    }
+
+    @Test
+    void nextDoublesGivesTheNumbersOfNextDoubleAndLeavesTheSameStateBehind() {
+        for (long seed : new long[] {0, 1, 42, -7, Long.MAX_VALUE}) {
+            Random expected = new Random(seed);
+            SeededRandom actual = new SeededRandom(seed);
+            actual.nextInt();
+            expected.nextInt();
+            double[] drawn = new double[1_000];
+            Arrays.fill(drawn, -1.0);
+            actual.nextDoubles(drawn, 999);
+            for (int i = 0; i < 999; i++) {
+                assertThat(drawn[i]).as("number %d, seed %d", i, seed).isEqualTo(expected.nextDouble());
+            }
+            assertThat(drawn[999]).as("beyond count: untouched").isEqualTo(-1.0);
+            assertThat(actual.nextDouble()).as("the number after them").isEqualTo(expected.nextDouble());
+            assertThat(actual.nextGaussian()).isEqualTo(expected.nextGaussian());
+        }
+        assertThatThrownBy(() -> new SeededRandom(1).nextDoubles(new double[3], 4))
+                .isInstanceOf(IndexOutOfBoundsException.class);
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.rnn4j.api.Initializer;
 import dev.rnn4j.api.Shape;
 import dev.rnn4j.api.Parameter;
 import dev.rnn4j.api.PreparedMatrix;
+import dev.rnn4j.core.SeededRandom;
 import dev.rnn4j.core.Values;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,8 @@ public abstract class AbstractRecurrentLayer extends AbstractLayer {
     protected final Initializer kernelInitializer;
     protected final Initializer recurrentInitializer;
     protected final Initializer biasInitializer;
+    /** Uniform numbers for {@link #fillMask}, drawn in one call; grown to the largest mask. */
+    private double[] uniforms = new double[0];
 
     /**
      * @param builder   the settings, checked here
@@ -73,8 +76,18 @@ public abstract class AbstractRecurrentLayer extends AbstractLayer {
     protected final void fillMask(INDArray mask, float[] values, double rate) {
         float keep = (float) (1.0 / (1.0 - rate));
         Random random = context().random();
-        for (int i = 0; i < values.length; i++) {
-            values[i] = random.nextDouble() >= rate ? keep : 0f;
+        if (random instanceof SeededRandom seeded) {
+            if (uniforms.length < values.length) {
+                uniforms = new double[values.length];
+            }
+            seeded.nextDoubles(uniforms, values.length);
+            for (int i = 0; i < values.length; i++) {
+                values[i] = uniforms[i] >= rate ? keep : 0f;
+            }
+        } else {
+            for (int i = 0; i < values.length; i++) {
+                values[i] = random.nextDouble() >= rate ? keep : 0f;
+            }
         }
         backend().write(values, mask);
     }

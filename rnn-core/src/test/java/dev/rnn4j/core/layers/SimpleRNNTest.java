@@ -83,6 +83,83 @@ class SimpleRNNTest extends LayerContractTest<SimpleRNN> {
         }
     }
 
+    /**
+     * Inference with the last state only keeps no states (each part runs in two blocks used in turn): on 1, 2 and 3
+     * threads, for batches run whole, in parts and in more parts than threads, it gives the step-by-step reference
+     * (float64 in Java) and the training pass's output.
+     */
+    @ParameterizedTest(name = "{0} threads, batch {1}")
+    @org.junit.jupiter.params.provider.CsvSource({"1, 1", "1, 40", "2, 5", "2, 40", "2, 300", "3, 130", "3, 400"})
+    void inferenceWithoutStoredStatesMatchesTheReferenceAndTheTrainingPass(int threads, int batch) {
+        int steps = 9;
+        int features = 6;
+        int units = 16;
+        SimpleRNN layer = new SimpleRNN(units);
+        layer.setName("simple_rnn");
+        layer.build(Shape.of(steps, features), new dev.rnn4j.api.BuildContext(
+                new dev.rnn4j.backend.cpu.Nd4jCpuBackend(threads), DataType.FLOAT, new java.util.Random(3)));
+        INDArray input = Nd4j.rand(DataType.FLOAT, batch, steps, features).subi(0.5).muli(2);
+
+        float[] inference = layer.forward(input, false).dup().data().asFloat();
+        float[] training = layer.forward(input, true).dup().data().asFloat();
+
+        double[] kernel = layer.parameter("kernel").value().data().asDouble();
+        double[] recurrent = layer.parameter("recurrent_kernel").value().data().asDouble();
+        double[] bias = layer.parameter("bias").value().data().asDouble();
+        float[] x = input.data().asFloat();
+        for (int b = 0; b < batch; b++) {
+            double[] state = new double[units];
+            for (int t = 0; t < steps; t++) {
+                double[] next = new double[units];
+                for (int u = 0; u < units; u++) {
+                    double z = bias[u];
+                    for (int f = 0; f < features; f++) {
+                        z += x[(b * steps + t) * features + f] * kernel[f * units + u];
+                    }
+                    for (int v = 0; v < units; v++) {
+                        z += state[v] * recurrent[v * units + u];
+                    }
+                    next[u] = Math.tanh(z);
+                }
+                state = next;
+            }
+            for (int u = 0; u < units; u++) {
+                assertThat((double) inference[b * units + u]).as("sample %d unit %d", b, u)
+                        .isCloseTo(state[u], within(2e-6));
+                assertThat(inference[b * units + u]).as("against the training pass, sample %d unit %d", b, u)
+                        .isCloseTo(training[b * units + u], within(1e-6f));
+            }
+        }
+    }
+
+    /** A backward pass after an inference pass (gradient checks do this) gets the training pass's gradients. */
+    @ParameterizedTest(name = "{0} threads")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2})
+    void backwardAfterAnInferencePassGivesTheGradientsOfATrainingPass(int threads) {
+        SimpleRNN layer = new SimpleRNN(12);
+        layer.setName("simple_rnn");
+        layer.build(Shape.of(7, 5), new dev.rnn4j.api.BuildContext(new dev.rnn4j.backend.cpu.Nd4jCpuBackend(threads),
+                DataType.FLOAT, new java.util.Random(4)));
+        INDArray input = Nd4j.rand(DataType.FLOAT, 70, 7, 5).subi(0.5);
+        INDArray outputGradient = Nd4j.rand(DataType.FLOAT, 70, 12).subi(0.5);
+
+        layer.forward(input, true);
+        float[] expectedInput = layer.backward(outputGradient, true).dup().data().asFloat();
+        float[][] expected = gradients(layer);
+        layer.forward(input, false);
+        float[] actualInput = layer.backward(outputGradient, true).dup().data().asFloat();
+        float[][] actual = gradients(layer);
+
+        assertThat(java.util.Arrays.equals(actualInput, expectedInput)).as("input gradient").isTrue();
+        for (int i = 0; i < expected.length; i++) {
+            assertThat(java.util.Arrays.equals(actual[i], expected[i])).as("gradient %d", i).isTrue();
+        }
+    }
+
+    private static float[][] gradients(SimpleRNN layer) {
+        return layer.parameters().stream().map(p -> p.gradient().dup().data().asFloat()).toArray(float[][]::new);
+    }
+
     @Test
     void passesGradientCheckWithLastStateOnly() {
         SimpleRNN layer = TestSupport.buildDouble(new SimpleRNN(4), Shape.of(5, 3), 11);

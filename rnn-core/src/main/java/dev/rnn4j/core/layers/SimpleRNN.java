@@ -168,6 +168,9 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
     private void forwardStored(Buffers buffers, INDArray[] inputs) {
         Backend backend = backend();
         int steps = buffers.steps;
+        for (Part part : buffers.parts) {
+            part.ensureStored();
+        }
         boolean masked = lastMasked;
         Chains.run(backend, backend.parallelism(), buffers.parts.length, steps, (p, unit) -> {
             Part part = buffers.parts[p];
@@ -201,16 +204,19 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
     private void forwardStreamed(Buffers buffers, INDArray[] inputs) {
         Backend backend = backend();
         int steps = buffers.steps;
+        for (Part part : buffers.parts) {
+            part.ensureStreamBlocks();
+        }
         Chains.run(backend, backend.parallelism(), buffers.parts.length, steps, (p, unit) -> {
             Part part = buffers.parts[p];
             int t = unit + 1;
             if (t == 1) {
                 backend.copyTimeMajor(inputs[p], null, part.inputs);
             }
-            INDArray block = part.preActivationSteps[t % 2];
+            INDArray block = part.streamBlocks[t % 2];
             backend.gemm(part.joinedInputSteps[t - 1], inputWeights, block, false, false, 1.0, 0.0);
             if (t > 1) {
-                backend.gemm(part.preActivationSteps[(t - 1) % 2], part.recurrent, block, 1.0);
+                backend.gemm(part.streamBlocks[(t - 1) % 2], part.recurrent, block, 1.0);
             }
             backend.activation(activation, block, block);
             if (t == steps) {
@@ -387,20 +393,26 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
         /** Each step's block of the joined inputs ({@link #forwardStreamed}). */
         final INDArray[] joinedInputSteps;
         final INDArray inputs;
-        final INDArray preActivations;
-        final INDArray[] preActivationSteps;
-        final INDArray states;
-        final INDArray[] stateSteps;
+        /*
+         * The arrays of the pass that keeps every step for BPTT, made on the first such pass ({@link #ensureStored}):
+         * inference alone never makes them.
+         */
+        INDArray preActivations;
+        INDArray[] preActivationSteps;
+        INDArray states;
+        INDArray[] stateSteps;
         /** All steps' state gradients with returnSequences; otherwise two blocks used in turn. */
-        final INDArray stateGradients;
-        final INDArray[] stateGradientSteps;
+        INDArray stateGradients;
+        INDArray[] stateGradientSteps;
         /** States {@code h_1 .. h_{T-1}} and pre-activation gradients {@code dz_2 .. dz_T}: recurrent_kernel's gradient. */
-        final INDArray previousStates;
-        final INDArray laterPreActivations;
-        final INDArray inputGradients;
+        INDArray previousStates;
+        INDArray laterPreActivations;
+        INDArray inputGradients;
         /** This part's share of the weight gradients (the first part writes the layer's own arrays instead). */
-        final INDArray inputWeightsGradient;
-        final INDArray recurrentKernelGradient;
+        INDArray inputWeightsGradient;
+        INDArray recurrentKernelGradient;
+        /** The two blocks inference uses in turn ({@link #forwardStreamed}), made on the first such pass. */
+        INDArray[] streamBlocks;
         final INDArray mask;
         final INDArray lastState;
         final INDArray sequenceOutput;
@@ -425,6 +437,24 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
                 inputs = joinedInputs;
             }
             joinedInputSteps = rowBlocks(joinedInputs, steps, rows);
+            boolean whole = from == 0 && to == buffers.lastState.size(0);
+            mask = whole ? buffers.mask : rowsOf(buffers.mask);
+            lastState = whole ? buffers.lastState : rowsOf(buffers.lastState);
+            sequenceOutput = buffers.sequenceOutput == null ? null
+                    : whole ? buffers.sequenceOutput : rowsOf(buffers.sequenceOutput);
+            inputGradientOutput = whole ? buffers.inputGradientOutput : rowsOf(buffers.inputGradientOutput);
+        }
+
+        /** Makes the arrays of the pass that keeps every step, once (on the calling thread, before parts run). */
+        void ensureStored() {
+            if (preActivations != null) {
+                return;
+            }
+            Backend backend = backend();
+            int rows = to - from;
+            int steps = joinedInputSteps.length;
+            long all = (long) steps * rows;
+            int features = Math.toIntExact(inputs.size(1));
             preActivations = backend.zeros(dataType(), all, units);
             preActivationSteps = rowBlocks(preActivations, steps, rows);
             states = backend.zeros(dataType(), all, units);
@@ -448,12 +478,13 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
             boolean first = from == 0;
             inputWeightsGradient = first ? null : backend.zeros(dataType(), inputColumns, units);
             recurrentKernelGradient = first ? null : backend.zeros(dataType(), units, units);
-            boolean whole = from == 0 && to == buffers.lastState.size(0);
-            mask = whole ? buffers.mask : rowsOf(buffers.mask);
-            lastState = whole ? buffers.lastState : rowsOf(buffers.lastState);
-            sequenceOutput = buffers.sequenceOutput == null ? null
-                    : whole ? buffers.sequenceOutput : rowsOf(buffers.sequenceOutput);
-            inputGradientOutput = whole ? buffers.inputGradientOutput : rowsOf(buffers.inputGradientOutput);
+        }
+
+        /** Makes the two blocks of inference, once (on the calling thread, before parts run). */
+        void ensureStreamBlocks() {
+            if (streamBlocks == null) {
+                streamBlocks = rowBlocks(backend().zeros(dataType(), 2L * (to - from), units), 2, to - from);
+            }
         }
 
         /** @return this part's samples (rows {@code [from, to)} along the first axis) of a batch-major array */

@@ -259,6 +259,20 @@ public abstract class AbstractRecurrentLayer extends AbstractLayer {
      * @return {@code [step][gate]}: the gate's columns of the step's rows, as column blocks of {@code matrix} (taken
      *         from the matrix itself: ND4J cannot take blocks of a row-block view)
      */
+    /**
+     * @param blocks the blocks used in turn
+     * @param length the number of step views
+     * @return step views {@code 0 .. length - 1}, view {@code t} being {@code blocks[t % blocks.length]}: arrays of
+     *         steps that inference keeps only as long as the next steps need them
+     */
+    protected static INDArray[] inTurn(INDArray[] blocks, int length) {
+        INDArray[] views = new INDArray[length];
+        for (int t = 0; t < length; t++) {
+            views[t] = blocks[t % blocks.length];
+        }
+        return views;
+    }
+
     protected INDArray[][] gateBlocks(INDArray matrix, int steps, int batch, int gates) {
         INDArray[][] blocks = new INDArray[steps][gates];
         for (int t = 0; t < steps; t++) {

@@ -38,7 +38,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * once, the input projection of all timesteps as one product, one recurrent product per step, and each weight gradient
  * as one product over all timesteps after the loop. Per step the {@code [batch, 3·units]} projections are copied into
  * gate-major {@code [3, batch, units]} arrays (one ND4J {@code assign} each), so that the elementwise gate math runs as
- * {@link Backend} operations on contiguous arrays; backward copies the gate gradients back the same way.
+ * {@link Backend} operations on contiguous arrays; backward copies the gate gradients back the same way. Inference of
+ * the last state keeps no steps: each per-step array has two blocks used in turn and each step's input projection is
+ * a product of its own, so a step's data stays in cache and a large batch needs a fraction of the memory.
  */
 public final class GRU extends AbstractRecurrentLayer {
     /** Gate indices in Keras's order. */
@@ -56,7 +58,11 @@ public final class GRU extends AbstractRecurrentLayer {
     private INDArray inputBias;
     private INDArray recurrentBias;
     private final Map<Integer, Split<Buffers>> splits = new HashMap<>();
+    /** The buffers of inference without the sequence, which keep two blocks of each per-step array. */
+    private final Map<Integer, Split<Buffers>> streamedSplits = new HashMap<>();
     private Split<Buffers> lastSplit;
+    private INDArray lastInput;
+    private boolean lastStreamed;
 
     /**
      * Keras's defaults: tanh and sigmoid, bias, reset after, last state only, no dropout.
@@ -114,10 +120,25 @@ public final class GRU extends AbstractRecurrentLayer {
 
     @Override
     protected INDArray forwardInternal(INDArray input, boolean training) {
-        Split<Buffers> split = splits.computeIfAbsent(Math.toIntExact(input.size(0)),
+        // Inference of the last state keeps no steps (two blocks used in turn, see Buffers); a backward pass after it
+        // runs the pass that keeps them first.
+        boolean streamed = !training && !returnSequences && inputShape().dim(0) > 1;
+        lastInput = input;
+        lastStreamed = streamed;
+        return forwardWith(input, training, streamed);
+    }
+
+    private INDArray forwardWith(INDArray input, boolean training, boolean streamed) {
+        Split<Buffers> split = (streamed ? streamedSplits : splits).computeIfAbsent(Math.toIntExact(input.size(0)),
                 batch -> new Split<>(batch, recurrentDropout, (rows, inputMask, recurrentMask) -> new Buffers(rows,
-                        inputShape().dim(0), inputShape().dim(1), inputMask, recurrentMask)));
+                        inputShape().dim(0), inputShape().dim(1), inputMask, recurrentMask, streamed)));
         lastSplit = split;
+        if (streamed) {
+            for (Buffers buffers : split.buffers) {
+                // h_0 = 0: its block holds later steps after a pass
+                buffers.stateSteps[0].assign(0.0);
+            }
+        }
         // Samples do not interact in a recurrence: each part of the batch runs all its steps on its own thread.
         return split.forward(input, training, this::forwardOn);
     }
@@ -127,16 +148,25 @@ public final class GRU extends AbstractRecurrentLayer {
         Backend backend = backend();
         int steps = buffers.steps;
         backend.copyTimeMajor(input, lastSplit.inputMasked() ? buffers.inputMask : null, buffers.inputs);
-        // x · kernel + bias[0] for all steps in one product.
-        backend.gemm(buffers.inputs, kernel, buffers.inputProjections, false, false, 1.0, 0.0);
-        if (useBias) {
-            backend.addRowVector(buffers.inputProjections, inputBias);
+        // x · kernel + bias[0] for all steps in one product (streamed: one per step, below).
+        if (!buffers.streamed) {
+            backend.gemm(buffers.inputs, kernel, buffers.inputProjections, false, false, 1.0, 0.0);
+            if (useBias) {
+                backend.addRowVector(buffers.inputProjections, inputBias);
+            }
         }
         INDArray[] recurrentInputs = lastSplit.recurrentMasked() ? buffers.maskedStateSteps : buffers.stateSteps;
         buffers.recurrentKernel = backend.prepare(recurrentKernel, false, buffers.batch, buffers.recurrentKernel);
         for (int t = 1; t <= steps; t++) {
             INDArray[] gate = buffers.gate[t - 1];
             INDArray[] recurrent = buffers.recurrentProjection[t - 1];
+            if (buffers.streamed) {
+                backend.gemm(buffers.inputSteps[t - 1], kernel, buffers.inputProjectionSteps[t - 1], false, false,
+                        1.0, 0.0);
+                if (useBias) {
+                    backend.addRowVector(buffers.inputProjectionSteps[t - 1], inputBias);
+                }
+            }
             // h'_{t-1} · recurrent_kernel + bias[1], kept gate-major for backward (r_h is needed there).
             backend.gemm(recurrentInputs[t - 1], buffers.recurrentKernel, buffers.recurrentStep, 0.0);
             if (useBias) {
@@ -172,6 +202,11 @@ public final class GRU extends AbstractRecurrentLayer {
 
     @Override
     protected INDArray backwardInternal(INDArray outputGradient, boolean needInputGradient) {
+        if (lastStreamed) {
+            // the inference pass kept no steps: run the pass that does (same weights, same input, no dropout)
+            forwardWith(lastInput, false, false);
+            lastStreamed = false;
+        }
         return lastSplit.backward(outputGradient, needInputGradient, this::backwardOn);
     }
 
@@ -251,6 +286,12 @@ public final class GRU extends AbstractRecurrentLayer {
 
     /** Arrays for one batch size, time-major, and the per-step views into them, created once. */
     private final class Buffers {
+        /**
+         * Streamed (inference of the last state): every per-step array has two blocks that the steps use in turn,
+         * each step's input projection is its own product, and nothing for the backward pass is made; a step's data
+         * then stays in the core's cache.
+         */
+        final boolean streamed;
         final int steps;
         /** The rows of this part of the batch. */
         final int batch;
@@ -260,6 +301,9 @@ public final class GRU extends AbstractRecurrentLayer {
         final INDArray inputs;
         /** {@code [T·B, 3u]} in Keras's column order: x · kernel + bias[0]. */
         final INDArray inputProjections;
+        /** Each step's block of the inputs and of the input projections (streamed only). */
+        final INDArray[] inputSteps;
+        final INDArray[] inputProjectionSteps;
         final INDArray[][] inputProjectionGateBlocks;
         /** One step's {@code [B, 3u]} recurrent product, and its gates' column blocks. */
         final INDArray recurrentStep;
@@ -295,18 +339,66 @@ public final class GRU extends AbstractRecurrentLayer {
         final INDArray inputMask;
         final INDArray recurrentMask;
 
-        Buffers(int batch, int steps, int features, INDArray inputMask, INDArray recurrentMask) {
+        Buffers(int batch, int steps, int features, INDArray inputMask, INDArray recurrentMask, boolean streamed) {
             Backend backend = backend();
+            this.streamed = streamed;
             this.steps = steps;
             this.batch = batch;
             long rows = (long) steps * batch;
             long width = (long) GATES * units;
             inputs = backend.zeros(dataType(), rows, features);
+            this.inputMask = inputMask;
+            this.recurrentMask = recurrentMask;
+            recurrentStep = backend.zeros(dataType(), batch, width);
+            recurrentStepGateBlocks = gateBlocks(recurrentStep, 1, batch, GATES);
+            scratch = backend.zeros(dataType(), batch, units);
+            carried = backend.zeros(dataType(), batch, units);
+            if (streamed) {
+                inputSteps = rowBlocks(inputs, steps, batch);
+                inputProjections = backend.zeros(dataType(), 2L * batch, width);
+                inputProjectionSteps = inTurn(rowBlocks(inputProjections, 2, batch), steps);
+                INDArray[][] gateBlocksOfTwo = gateBlocks(inputProjections, 2, batch, GATES);
+                inputProjectionGateBlocks = new INDArray[steps][];
+                INDArray[][] recurrentOfTwo = new INDArray[2][];
+                INDArray[] recurrentUpdateAndResetOfTwo = new INDArray[2];
+                splitGates(backend.zeros(dataType(), 2, GATES, batch, units), recurrentOfTwo,
+                        recurrentUpdateAndResetOfTwo);
+                INDArray[][] gateOfTwo = new INDArray[2][];
+                INDArray[] updateAndResetOfTwo = new INDArray[2];
+                splitGates(backend.zeros(dataType(), 2, GATES, batch, units), gateOfTwo, updateAndResetOfTwo);
+                recurrentProjection = new INDArray[steps][];
+                gate = new INDArray[steps][];
+                for (int t = 0; t < steps; t++) {
+                    inputProjectionGateBlocks[t] = gateBlocksOfTwo[t % 2];
+                    recurrentProjection[t] = recurrentOfTwo[t % 2];
+                    gate[t] = gateOfTwo[t % 2];
+                }
+                recurrentUpdateAndResetSteps = inTurn(recurrentUpdateAndResetOfTwo, steps);
+                updateAndResetSteps = inTurn(updateAndResetOfTwo, steps);
+                stateSteps = inTurn(rowBlocks(backend.zeros(dataType(), 2L * batch, units), 2, batch), steps + 1);
+                statesBefore = null;
+                statesAfter = null;
+                maskedStates = null;
+                maskedStateSteps = null;
+                gateGradients = null;
+                gateGradient = null;
+                inputProjectionGradients = null;
+                inputProjectionGradientGateBlocks = null;
+                recurrentProjectionGradients = null;
+                recurrentProjectionGradientSteps = null;
+                recurrentProjectionGradientGateBlocks = null;
+                stateGradients = null;
+                stateGradientSteps = null;
+                inputGradients = null;
+                inputGradientOutput = null;
+                sequenceOutput = null;
+                return;
+            }
+            inputSteps = null;
+            inputProjectionSteps = null;
 
             inputProjections = backend.zeros(dataType(), rows, width);
             inputProjectionGateBlocks = gateBlocks(inputProjections, steps, batch, GATES);
-            recurrentStep = backend.zeros(dataType(), batch, width);
-            recurrentStepGateBlocks = gateBlocks(recurrentStep, 1, batch, GATES);
             INDArray recurrentProjections = backend.zeros(dataType(), steps, GATES, batch, units);
             recurrentProjection = new INDArray[steps][];
             recurrentUpdateAndResetSteps = new INDArray[steps];
@@ -321,8 +413,6 @@ public final class GRU extends AbstractRecurrentLayer {
             stateSteps = rowBlocks(states, steps + 1, batch);
             maskedStates = recurrentDropout > 0.0 ? backend.zeros(dataType(), rows, units) : null;
             maskedStateSteps = maskedStates != null ? rowBlocks(maskedStates, steps, batch) : null;
-            scratch = backend.zeros(dataType(), batch, units);
-            carried = backend.zeros(dataType(), batch, units);
 
             gateGradients = backend.zeros(dataType(), GATES, batch, units);
             gateGradient = new INDArray[GATES];
@@ -339,8 +429,6 @@ public final class GRU extends AbstractRecurrentLayer {
             inputGradients = backend.zeros(dataType(), rows, features);
             inputGradientOutput = backend.zeros(dataType(), batch, steps, features);
             sequenceOutput = returnSequences ? backend.zeros(dataType(), batch, steps, units) : null;
-            this.inputMask = inputMask;
-            this.recurrentMask = recurrentMask;
         }
 
         /** Views of a {@code [T, 3, B, u]} array: per step each gate, and z with r. */

@@ -39,7 +39,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * pre-activations into a gate-major {@code [4, batch, units]} array (one ND4J {@code assign}), so that every gate is a
  * contiguous array and all elementwise gate math runs as {@link Backend} operations on contiguous arrays (the CPU
  * backend's fast path); backward copies the gate gradients back into Keras's column order the same way. Derivatives
- * come from the stored gate outputs.
+ * come from the stored gate outputs. Inference of the last state keeps no steps: each per-step array has two blocks
+ * used in turn and each step's input projection is a product of its own, so a step's data stays in cache and a large
+ * batch needs a fraction of the memory (at batch 1024 here, 250-265 MB of RSS for a process that only predicts instead
+ * of 1.12 GB).
  */
 public final class LSTM extends AbstractRecurrentLayer {
     /** Gate indices in Keras's order. */
@@ -58,7 +61,11 @@ public final class LSTM extends AbstractRecurrentLayer {
     private INDArray recurrentKernel;
     private INDArray bias;
     private final Map<Integer, Split<Buffers>> splits = new HashMap<>();
+    /** The buffers of inference without the sequence, which keep two blocks of each per-step array. */
+    private final Map<Integer, Split<Buffers>> streamedSplits = new HashMap<>();
     private Split<Buffers> lastSplit;
+    private INDArray lastInput;
+    private boolean lastStreamed;
 
     /**
      * Keras's defaults: tanh and sigmoid, bias with unit forget bias, last state only, no dropout.
@@ -127,10 +134,26 @@ public final class LSTM extends AbstractRecurrentLayer {
 
     @Override
     protected INDArray forwardInternal(INDArray input, boolean training) {
-        Split<Buffers> split = splits.computeIfAbsent(Math.toIntExact(input.size(0)),
+        // Inference of the last state keeps no steps (two blocks used in turn, see Buffers); a backward pass after it
+        // runs the pass that keeps them first.
+        boolean streamed = !training && !returnSequences && inputShape().dim(0) > 1;
+        lastInput = input;
+        lastStreamed = streamed;
+        return forwardWith(input, training, streamed);
+    }
+
+    private INDArray forwardWith(INDArray input, boolean training, boolean streamed) {
+        Split<Buffers> split = (streamed ? streamedSplits : splits).computeIfAbsent(Math.toIntExact(input.size(0)),
                 batch -> new Split<>(batch, recurrentDropout, (rows, inputMask, recurrentMask) -> new Buffers(rows,
-                        inputShape().dim(0), inputShape().dim(1), inputMask, recurrentMask)));
+                        inputShape().dim(0), inputShape().dim(1), inputMask, recurrentMask, streamed)));
         lastSplit = split;
+        if (streamed) {
+            for (Buffers buffers : split.buffers) {
+                // h_0 = c_0 = 0: their blocks hold later steps after a pass
+                buffers.stateSteps[0].assign(0.0);
+                buffers.cellSteps[0].assign(0.0);
+            }
+        }
         // Samples do not interact in a recurrence: each part of the batch runs all its steps on its own thread.
         return split.forward(input, training, this::forwardOn);
     }
@@ -140,15 +163,24 @@ public final class LSTM extends AbstractRecurrentLayer {
         Backend backend = backend();
         int steps = buffers.steps;
         backend.copyTimeMajor(input, lastSplit.inputMasked() ? buffers.inputMask : null, buffers.inputs);
-        // x · kernel + bias for all steps in one product.
-        backend.gemm(buffers.inputs, kernel, buffers.preActivations, false, false, 1.0, 0.0);
-        if (useBias) {
-            backend.addRowVector(buffers.preActivations, bias);
+        // x · kernel + bias for all steps in one product (streamed: one per step, below).
+        if (!buffers.streamed) {
+            backend.gemm(buffers.inputs, kernel, buffers.preActivations, false, false, 1.0, 0.0);
+            if (useBias) {
+                backend.addRowVector(buffers.preActivations, bias);
+            }
         }
         INDArray[] recurrentInputs = lastSplit.recurrentMasked() ? buffers.maskedStateSteps : buffers.stateSteps;
         buffers.recurrentKernel = backend.prepare(recurrentKernel, false, buffers.batch, buffers.recurrentKernel);
         for (int t = 1; t <= steps; t++) {
             INDArray[] gate = buffers.gate[t - 1];
+            if (buffers.streamed) {
+                backend.gemm(buffers.inputSteps[t - 1], kernel, buffers.preActivationSteps[t - 1], false, false, 1.0,
+                        0.0);
+                if (useBias) {
+                    backend.addRowVector(buffers.preActivationSteps[t - 1], bias);
+                }
+            }
             // z_t += h'_{t-1} · recurrent_kernel, then gate-major so each gate is contiguous.
             backend.gemm(recurrentInputs[t - 1], buffers.recurrentKernel, buffers.preActivationSteps[t - 1], 1.0);
             for (int k = 0; k < GATES; k++) {
@@ -178,6 +210,11 @@ public final class LSTM extends AbstractRecurrentLayer {
 
     @Override
     protected INDArray backwardInternal(INDArray outputGradient, boolean needInputGradient) {
+        if (lastStreamed) {
+            // the inference pass kept no steps: run the pass that does (same weights, same input, no dropout)
+            forwardWith(lastInput, false, false);
+            lastStreamed = false;
+        }
         return lastSplit.backward(outputGradient, needInputGradient, this::backwardOn);
     }
 
@@ -251,8 +288,14 @@ public final class LSTM extends AbstractRecurrentLayer {
         return buffers.inputGradientOutput;
     }
 
-    /** Arrays for one batch size, time-major, and the per-step views into them, created once. */
+    /**
+     * Arrays for one batch size, time-major, and the per-step views into them, created once. Streamed (inference of
+     * the last state): every per-step array has two blocks that the steps use in turn (step views {@code t} and
+     * {@code t + 2} are the same block), each step's input projection is its own product, and nothing for the backward
+     * pass is made; a step's data then stays in the core's cache.
+     */
     private final class Buffers {
+        final boolean streamed;
         final int steps;
         /** The rows of this part of the batch. */
         final int batch;
@@ -260,6 +303,8 @@ public final class LSTM extends AbstractRecurrentLayer {
         PreparedMatrix recurrentKernel;
         PreparedMatrix recurrentKernelTransposed;
         final INDArray inputs;
+        /** Each step's block of the inputs (streamed only). */
+        final INDArray[] inputSteps;
         /** {@code [T·B, 4u]} in Keras's column order: the input projection plus, per step, the recurrent product. */
         final INDArray preActivations;
         final INDArray[] preActivationSteps;
@@ -296,26 +341,62 @@ public final class LSTM extends AbstractRecurrentLayer {
         final INDArray inputMask;
         final INDArray recurrentMask;
 
-        Buffers(int batch, int steps, int features, INDArray inputMask, INDArray recurrentMask) {
+        Buffers(int batch, int steps, int features, INDArray inputMask, INDArray recurrentMask, boolean streamed) {
             Backend backend = backend();
+            this.streamed = streamed;
             this.steps = steps;
             this.batch = batch;
             long rows = (long) steps * batch;
             inputs = backend.zeros(dataType(), rows, features);
+            this.inputMask = inputMask;
+            this.recurrentMask = recurrentMask;
+            scratch = backend.zeros(dataType(), batch, units);
+            if (streamed) {
+                inputSteps = rowBlocks(inputs, steps, batch);
+                preActivations = backend.zeros(dataType(), 2L * batch, (long) GATES * units);
+                preActivationSteps = inTurn(rowBlocks(preActivations, 2, batch), steps);
+                INDArray[][] gateBlocksOfTwo = gateBlocks(preActivations, 2, batch, GATES);
+                preActivationGateBlocks = new INDArray[steps][];
+                INDArray gates = backend.zeros(dataType(), 2, GATES, batch, units);
+                gate = new INDArray[steps][];
+                inputAndForgetSteps = new INDArray[steps];
+                for (int t = 0; t < steps; t++) {
+                    preActivationGateBlocks[t] = gateBlocksOfTwo[t % 2];
+                    gate[t] = t < 2 ? gatesOf(gates, t) : gate[t % 2];
+                    inputAndForgetSteps[t] = t < 2 ? inputAndForgetOf(gates, t) : inputAndForgetSteps[t % 2];
+                }
+                cellSteps = inTurn(rowBlocks(backend.zeros(dataType(), 2L * batch, units), 2, batch), steps + 1);
+                cellActivationSteps = inTurn(rowBlocks(backend.zeros(dataType(), 2L * batch, units), 2, batch),
+                        steps);
+                stateSteps = inTurn(rowBlocks(backend.zeros(dataType(), 2L * batch, units), 2, batch), steps + 1);
+                statesBefore = null;
+                statesAfter = null;
+                maskedStates = null;
+                maskedStateSteps = null;
+                cellGradient = null;
+                gateGradients = null;
+                gateGradient = null;
+                preActivationGradients = null;
+                preActivationGradientSteps = null;
+                preActivationGradientGateBlocks = null;
+                stateGradients = null;
+                stateGradientSteps = null;
+                inputGradients = null;
+                inputGradientOutput = null;
+                sequenceOutput = null;
+                return;
+            }
+            inputSteps = null;
 
             preActivations = backend.zeros(dataType(), rows, (long) GATES * units);
             preActivationSteps = rowBlocks(preActivations, steps, batch);
             preActivationGateBlocks = gateBlocks(preActivations, steps, batch, GATES);
             INDArray gates = backend.zeros(dataType(), steps, GATES, batch, units);
-            gate = new INDArray[steps][GATES];
+            gate = new INDArray[steps][];
             inputAndForgetSteps = new INDArray[steps];
             for (int t = 0; t < steps; t++) {
-                for (int k = 0; k < GATES; k++) {
-                    gate[t][k] = gates.get(NDArrayIndex.point(t), NDArrayIndex.point(k), NDArrayIndex.all(),
-                            NDArrayIndex.all());
-                }
-                inputAndForgetSteps[t] = gates.get(NDArrayIndex.point(t), NDArrayIndex.interval(INPUT, FORGET + 1),
-                        NDArrayIndex.all(), NDArrayIndex.all());
+                gate[t] = gatesOf(gates, t);
+                inputAndForgetSteps[t] = inputAndForgetOf(gates, t);
             }
             cellSteps = rowBlocks(backend.zeros(dataType(), rows + batch, units), steps + 1, batch);
             cellActivationSteps = rowBlocks(backend.zeros(dataType(), rows, units), steps, batch);
@@ -325,7 +406,6 @@ public final class LSTM extends AbstractRecurrentLayer {
             stateSteps = rowBlocks(states, steps + 1, batch);
             maskedStates = recurrentDropout > 0.0 ? backend.zeros(dataType(), rows, units) : null;
             maskedStateSteps = maskedStates != null ? rowBlocks(maskedStates, steps, batch) : null;
-            scratch = backend.zeros(dataType(), batch, units);
 
             cellGradient = backend.zeros(dataType(), batch, units);
             gateGradients = backend.zeros(dataType(), GATES, batch, units);
@@ -341,8 +421,22 @@ public final class LSTM extends AbstractRecurrentLayer {
             inputGradients = backend.zeros(dataType(), rows, features);
             inputGradientOutput = backend.zeros(dataType(), batch, steps, features);
             sequenceOutput = returnSequences ? backend.zeros(dataType(), batch, steps, units) : null;
-            this.inputMask = inputMask;
-            this.recurrentMask = recurrentMask;
+        }
+
+        /** @return the gates of step block {@code t} of a {@code [steps, 4, B, u]} array, one view each */
+        private INDArray[] gatesOf(INDArray gates, int t) {
+            INDArray[] views = new INDArray[GATES];
+            for (int k = 0; k < GATES; k++) {
+                views[k] = gates.get(NDArrayIndex.point(t), NDArrayIndex.point(k), NDArrayIndex.all(),
+                        NDArrayIndex.all());
+            }
+            return views;
+        }
+
+        /** @return i and f of step block {@code t} together ({@code [2, B, u]}) */
+        private INDArray inputAndForgetOf(INDArray gates, int t) {
+            return gates.get(NDArrayIndex.point(t), NDArrayIndex.interval(INPUT, FORGET + 1), NDArrayIndex.all(),
+                    NDArrayIndex.all());
         }
     }
 

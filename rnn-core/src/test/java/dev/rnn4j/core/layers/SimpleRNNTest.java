@@ -132,34 +132,6 @@ class SimpleRNNTest extends LayerContractTest<SimpleRNN> {
         }
     }
 
-    /** A backward pass after an inference pass (gradient checks do this) gets the training pass's gradients. */
-    @ParameterizedTest(name = "{0} threads")
-    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2})
-    void backwardAfterAnInferencePassGivesTheGradientsOfATrainingPass(int threads) {
-        SimpleRNN layer = new SimpleRNN(12);
-        layer.setName("simple_rnn");
-        layer.build(Shape.of(7, 5), new dev.rnn4j.api.BuildContext(new dev.rnn4j.backend.cpu.Nd4jCpuBackend(threads),
-                DataType.FLOAT, new java.util.Random(4)));
-        INDArray input = Nd4j.rand(DataType.FLOAT, 70, 7, 5).subi(0.5);
-        INDArray outputGradient = Nd4j.rand(DataType.FLOAT, 70, 12).subi(0.5);
-
-        layer.forward(input, true);
-        float[] expectedInput = layer.backward(outputGradient, true).dup().data().asFloat();
-        float[][] expected = gradients(layer);
-        layer.forward(input, false);
-        float[] actualInput = layer.backward(outputGradient, true).dup().data().asFloat();
-        float[][] actual = gradients(layer);
-
-        assertThat(java.util.Arrays.equals(actualInput, expectedInput)).as("input gradient").isTrue();
-        for (int i = 0; i < expected.length; i++) {
-            assertThat(java.util.Arrays.equals(actual[i], expected[i])).as("gradient %d", i).isTrue();
-        }
-    }
-
-    private static float[][] gradients(SimpleRNN layer) {
-        return layer.parameters().stream().map(p -> p.gradient().dup().data().asFloat()).toArray(float[][]::new);
-    }
-
     @Test
     void passesGradientCheckWithLastStateOnly() {
         SimpleRNN layer = TestSupport.buildDouble(new SimpleRNN(4), Shape.of(5, 3), 11);

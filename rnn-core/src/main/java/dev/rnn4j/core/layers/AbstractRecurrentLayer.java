@@ -33,6 +33,9 @@ public abstract class AbstractRecurrentLayer extends AbstractLayer {
     protected final Initializer biasInitializer;
     /** Uniform numbers for {@link #fillMask}, drawn in one call; grown to the largest mask. */
     private double[] uniforms = new double[0];
+    /** The last forward pass's input, and whether that pass kept no steps ({@link #streamedPass}). */
+    private INDArray lastInput;
+    private boolean lastStreamed;
 
     /**
      * @param builder   the settings, checked here
@@ -259,6 +262,35 @@ public abstract class AbstractRecurrentLayer extends AbstractLayer {
      * @return {@code [step][gate]}: the gate's columns of the step's rows, as column blocks of {@code matrix} (taken
      *         from the matrix itself: ND4J cannot take blocks of a row-block view)
      */
+    /**
+     * Decides how a forward pass runs: inference of the last state (two steps or more) keeps no steps, only two blocks
+     * of each per-step array used in turn, which stay in the core's cache and take a fraction of the memory; training,
+     * and inference of the whole sequence, keep every step. Call once at the start of each forward pass.
+     *
+     * @param input    the pass's input, kept for {@link #inputToStore}
+     * @param training whether the pass is a training pass
+     * @return whether the pass keeps no steps
+     */
+    protected final boolean streamedPass(INDArray input, boolean training) {
+        lastInput = input;
+        lastStreamed = !training && !returnSequences && inputShape().dim(0) > 1;
+        return lastStreamed;
+    }
+
+    /**
+     * For backward: a backward pass right after a pass that kept no steps (a gradient check does this) must first run
+     * the pass that keeps them, on the same input, without dropout. Call once at the start of each backward pass.
+     *
+     * @return that input when the last forward pass kept no steps (then once only), otherwise null
+     */
+    protected final INDArray inputToStore() {
+        if (!lastStreamed) {
+            return null;
+        }
+        lastStreamed = false;
+        return lastInput;
+    }
+
     /**
      * @param blocks the blocks used in turn
      * @param length the number of step views

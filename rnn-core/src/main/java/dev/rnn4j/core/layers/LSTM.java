@@ -64,8 +64,6 @@ public final class LSTM extends AbstractRecurrentLayer {
     /** The buffers of inference without the sequence, which keep two blocks of each per-step array. */
     private final Map<Integer, Split<Buffers>> streamedSplits = new HashMap<>();
     private Split<Buffers> lastSplit;
-    private INDArray lastInput;
-    private boolean lastStreamed;
 
     /**
      * Keras's defaults: tanh and sigmoid, bias with unit forget bias, last state only, no dropout.
@@ -134,12 +132,7 @@ public final class LSTM extends AbstractRecurrentLayer {
 
     @Override
     protected INDArray forwardInternal(INDArray input, boolean training) {
-        // Inference of the last state keeps no steps (two blocks used in turn, see Buffers); a backward pass after it
-        // runs the pass that keeps them first.
-        boolean streamed = !training && !returnSequences && inputShape().dim(0) > 1;
-        lastInput = input;
-        lastStreamed = streamed;
-        return forwardWith(input, training, streamed);
+        return forwardWith(input, training, streamedPass(input, training));
     }
 
     private INDArray forwardWith(INDArray input, boolean training, boolean streamed) {
@@ -210,10 +203,9 @@ public final class LSTM extends AbstractRecurrentLayer {
 
     @Override
     protected INDArray backwardInternal(INDArray outputGradient, boolean needInputGradient) {
-        if (lastStreamed) {
-            // the inference pass kept no steps: run the pass that does (same weights, same input, no dropout)
-            forwardWith(lastInput, false, false);
-            lastStreamed = false;
+        INDArray again = inputToStore();
+        if (again != null) {
+            forwardWith(again, false, false);
         }
         return lastSplit.backward(outputGradient, needInputGradient, this::backwardOn);
     }
@@ -318,26 +310,26 @@ public final class LSTM extends AbstractRecurrentLayer {
         final INDArray[] cellSteps;
         /** tanh(c_1) .. tanh(c_T). */
         final INDArray[] cellActivationSteps;
-        final INDArray statesBefore;
-        final INDArray statesAfter;
+        INDArray statesBefore;
+        INDArray statesAfter;
         /** h_0 .. h_T, h_0 = 0. */
         final INDArray[] stateSteps;
         /** h'_0 .. h'_{T-1}: the states times the recurrent dropout mask, h'_0 = 0. */
-        final INDArray maskedStates;
-        final INDArray[] maskedStateSteps;
+        INDArray maskedStates;
+        INDArray[] maskedStateSteps;
         final INDArray scratch;
-        final INDArray cellGradient;
+        INDArray cellGradient;
         /** dL/dz of one step, gate-major {@code [4, B, u]}. */
-        final INDArray gateGradients;
-        final INDArray[] gateGradient;
-        final INDArray preActivationGradients;
-        final INDArray[] preActivationGradientSteps;
-        final INDArray[][] preActivationGradientGateBlocks;
-        final INDArray stateGradients;
-        final INDArray[] stateGradientSteps;
-        final INDArray inputGradients;
-        final INDArray inputGradientOutput;
-        final INDArray sequenceOutput;
+        INDArray gateGradients;
+        INDArray[] gateGradient;
+        INDArray preActivationGradients;
+        INDArray[] preActivationGradientSteps;
+        INDArray[][] preActivationGradientGateBlocks;
+        INDArray stateGradients;
+        INDArray[] stateGradientSteps;
+        INDArray inputGradients;
+        INDArray inputGradientOutput;
+        INDArray sequenceOutput;
         final INDArray inputMask;
         final INDArray recurrentMask;
 
@@ -369,22 +361,7 @@ public final class LSTM extends AbstractRecurrentLayer {
                 cellActivationSteps = inTurn(rowBlocks(backend.zeros(dataType(), 2L * batch, units), 2, batch),
                         steps);
                 stateSteps = inTurn(rowBlocks(backend.zeros(dataType(), 2L * batch, units), 2, batch), steps + 1);
-                statesBefore = null;
-                statesAfter = null;
-                maskedStates = null;
-                maskedStateSteps = null;
-                cellGradient = null;
-                gateGradients = null;
-                gateGradient = null;
-                preActivationGradients = null;
-                preActivationGradientSteps = null;
-                preActivationGradientGateBlocks = null;
-                stateGradients = null;
-                stateGradientSteps = null;
-                inputGradients = null;
-                inputGradientOutput = null;
-                sequenceOutput = null;
-                return;
+                return; // the arrays of the backward pass stay null
             }
             inputSteps = null;
 

@@ -60,9 +60,6 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
     private final Map<Integer, Buffers> buffersByBatch = new HashMap<>();
     private Buffers last;
     private boolean lastMasked;
-    /** The last forward pass's input, and whether that pass kept no states ({@link #forwardStreamed}). */
-    private INDArray lastInput;
-    private boolean lastStreamed;
 
     /**
      * The notebook's layer: tanh, bias, last state only, no dropout.
@@ -133,7 +130,7 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
         int batch = Math.toIntExact(input.size(0));
         Buffers buffers = buffersByBatch.computeIfAbsent(batch, this::allocate);
         last = buffers;
-        lastInput = input;
+        boolean streamed = streamedPass(input, training);
         int steps = buffers.steps;
         backend.copy(kernel, inputKernel);
         if (useBias) {
@@ -149,8 +146,7 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
         }
         // Inference without the sequence: nothing needs the states of earlier steps, so each part runs in two blocks
         // used in turn, which stay in cache (see forwardStreamed). A backward pass after it runs forwardStored first.
-        lastStreamed = !training && !returnSequences && steps > 1;
-        if (lastStreamed) {
+        if (streamed) {
             forwardStreamed(buffers, inputs);
         } else {
             forwardStored(buffers, inputs);
@@ -230,10 +226,9 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
         Backend backend = backend();
         Buffers buffers = last;
         int steps = buffers.steps;
-        if (lastStreamed) {
-            // the inference pass kept no states: make them (same weights, same input, no mask)
-            forwardStored(buffers, buffers.inputViews.of(lastInput));
-            lastStreamed = false;
+        INDArray again = inputToStore();
+        if (again != null) {
+            forwardStored(buffers, buffers.inputViews.of(again));
         }
         INDArray[] outputGradients = buffers.outputGradientViews.of(outputGradient);
         // BPTT: dz_t = dh_t * f'(h_t); dh_{t-1} (+)= dz_t · recurrent_kernel^T (the pre-activations are not needed any

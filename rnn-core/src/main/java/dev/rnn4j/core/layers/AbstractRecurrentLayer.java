@@ -254,15 +254,6 @@ public abstract class AbstractRecurrentLayer extends AbstractLayer {
     }
 
     /**
-     * @param matrix a {@code [steps * batch, gates * units]} matrix in Keras's column order (one block of columns per
-     *               gate)
-     * @param steps  timesteps
-     * @param batch  rows per step
-     * @param gates  gates side by side
-     * @return {@code [step][gate]}: the gate's columns of the step's rows, as column blocks of {@code matrix} (taken
-     *         from the matrix itself: ND4J cannot take blocks of a row-block view)
-     */
-    /**
      * Decides how a forward pass runs: inference of the last state (two steps or more) keeps no steps, only two blocks
      * of each per-step array used in turn, which stay in the core's cache and take a fraction of the memory; training,
      * and inference of the whole sequence, keep every step. Call once at the start of each forward pass.
@@ -292,19 +283,28 @@ public abstract class AbstractRecurrentLayer extends AbstractLayer {
     }
 
     /**
-     * @param blocks the blocks used in turn
+     * @param blocks the blocks used in turn (arrays, or the views of one step's gates)
      * @param length the number of step views
      * @return step views {@code 0 .. length - 1}, view {@code t} being {@code blocks[t % blocks.length]}: arrays of
      *         steps that inference keeps only as long as the next steps need them
      */
-    protected static INDArray[] inTurn(INDArray[] blocks, int length) {
-        INDArray[] views = new INDArray[length];
-        for (int t = 0; t < length; t++) {
+    protected static <T> T[] inTurn(T[] blocks, int length) {
+        T[] views = java.util.Arrays.copyOf(blocks, length);
+        for (int t = blocks.length; t < length; t++) {
             views[t] = blocks[t % blocks.length];
         }
         return views;
     }
 
+    /**
+     * @param matrix a {@code [steps * batch, gates * units]} matrix in Keras's column order (one block of columns per
+     *               gate)
+     * @param steps  timesteps
+     * @param batch  rows per step
+     * @param gates  gates side by side
+     * @return {@code [step][gate]}: the gate's columns of the step's rows, as column blocks of {@code matrix} (taken
+     *         from the matrix itself: ND4J cannot take blocks of a row-block view)
+     */
     protected INDArray[][] gateBlocks(INDArray matrix, int steps, int batch, int gates) {
         INDArray[][] blocks = new INDArray[steps][gates];
         for (int t = 0; t < steps; t++) {

@@ -349,8 +349,7 @@ public final class GRU extends AbstractRecurrentLayer {
                 inputSteps = rowBlocks(inputs, steps, batch);
                 inputProjections = backend.zeros(dataType(), 2L * batch, width);
                 inputProjectionSteps = inTurn(rowBlocks(inputProjections, 2, batch), steps);
-                INDArray[][] gateBlocksOfTwo = gateBlocks(inputProjections, 2, batch, GATES);
-                inputProjectionGateBlocks = new INDArray[steps][];
+                inputProjectionGateBlocks = inTurn(gateBlocks(inputProjections, 2, batch, GATES), steps);
                 INDArray[][] recurrentOfTwo = new INDArray[2][];
                 INDArray[] recurrentUpdateAndResetOfTwo = new INDArray[2];
                 splitGates(backend.zeros(dataType(), 2, GATES, batch, units), recurrentOfTwo,
@@ -358,13 +357,8 @@ public final class GRU extends AbstractRecurrentLayer {
                 INDArray[][] gateOfTwo = new INDArray[2][];
                 INDArray[] updateAndResetOfTwo = new INDArray[2];
                 splitGates(backend.zeros(dataType(), 2, GATES, batch, units), gateOfTwo, updateAndResetOfTwo);
-                recurrentProjection = new INDArray[steps][];
-                gate = new INDArray[steps][];
-                for (int t = 0; t < steps; t++) {
-                    inputProjectionGateBlocks[t] = gateBlocksOfTwo[t % 2];
-                    recurrentProjection[t] = recurrentOfTwo[t % 2];
-                    gate[t] = gateOfTwo[t % 2];
-                }
+                recurrentProjection = inTurn(recurrentOfTwo, steps);
+                gate = inTurn(gateOfTwo, steps);
                 recurrentUpdateAndResetSteps = inTurn(recurrentUpdateAndResetOfTwo, steps);
                 updateAndResetSteps = inTurn(updateAndResetOfTwo, steps);
                 stateSteps = inTurn(rowBlocks(backend.zeros(dataType(), 2L * batch, units), 2, batch), steps + 1);

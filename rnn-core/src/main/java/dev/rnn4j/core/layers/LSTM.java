@@ -347,16 +347,11 @@ public final class LSTM extends AbstractRecurrentLayer {
                 inputSteps = rowBlocks(inputs, steps, batch);
                 preActivations = backend.zeros(dataType(), 2L * batch, (long) GATES * units);
                 preActivationSteps = inTurn(rowBlocks(preActivations, 2, batch), steps);
-                INDArray[][] gateBlocksOfTwo = gateBlocks(preActivations, 2, batch, GATES);
-                preActivationGateBlocks = new INDArray[steps][];
+                preActivationGateBlocks = inTurn(gateBlocks(preActivations, 2, batch, GATES), steps);
                 INDArray gates = backend.zeros(dataType(), 2, GATES, batch, units);
-                gate = new INDArray[steps][];
-                inputAndForgetSteps = new INDArray[steps];
-                for (int t = 0; t < steps; t++) {
-                    preActivationGateBlocks[t] = gateBlocksOfTwo[t % 2];
-                    gate[t] = t < 2 ? gatesOf(gates, t) : gate[t % 2];
-                    inputAndForgetSteps[t] = t < 2 ? inputAndForgetOf(gates, t) : inputAndForgetSteps[t % 2];
-                }
+                gate = inTurn(new INDArray[][] {gatesOf(gates, 0), gatesOf(gates, 1)}, steps);
+                inputAndForgetSteps = inTurn(new INDArray[] {inputAndForgetOf(gates, 0), inputAndForgetOf(gates, 1)},
+                        steps);
                 cellSteps = inTurn(rowBlocks(backend.zeros(dataType(), 2L * batch, units), 2, batch), steps + 1);
                 cellActivationSteps = inTurn(rowBlocks(backend.zeros(dataType(), 2L * batch, units), 2, batch),
                         steps);

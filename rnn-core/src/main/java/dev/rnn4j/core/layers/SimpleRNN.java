@@ -30,8 +30,11 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * product, {@code [x, 1] · [kernel; bias]}, before the loop; each step then adds {@code h_{t-1} · recurrent_kernel} to
  * its block of that result with one product (none at the first step, where {@code h_0 = 0}) and applies the activation
  * from there into the contiguous block of states that the next step reads. Backward (full BPTT) runs one product per
- * step, taking the activation's derivative from the stored states, then the part's share of the weight gradients as two
- * products over all its timesteps; the shares are added once the parts are done. Inference of the last state only
+ * step, taking the activation's derivative from the stored states; the part's share of the weight gradients is
+ * computed in pieces of a few steps each (enough for 256 rows of the products' inner dimension), added up in a fixed
+ * order, and a piece may start as soon as BPTT has passed its steps, on whichever thread is free
+ * ({@link ChainsThenPieces}): a thread done with its part early takes pieces of the other, so that neither waits long
+ * for the other at the end. The parts' shares are added once the parts are done. Inference of the last state only
  * keeps no states: each part runs its steps in two blocks used in turn, each step's input projection a product of its
  * own, so that a step's data stays in the core's cache. A run repeats bit for bit with the
  * same thread count; across thread counts results agree to float32 rounding (the weight gradients are summed in
@@ -57,6 +60,8 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
     private int inputColumns;
     /** The fewest samples a part gets when a batch is cut into more parts than threads ({@link #chainsFor}). */
     private static final int CHAIN_ROWS = 64;
+    /** The inner dimension a piece of the backward pass's weight-gradient products aims at ({@link #pieceSteps}). */
+    private static final int PIECE_ROWS = 256;
     private final Map<Integer, Buffers> buffersByBatch = new HashMap<>();
     private Buffers last;
     private boolean lastMasked;
@@ -235,7 +240,7 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
         // more: dz_t takes their place). Then each part's share of the weight gradients, [x, 1]^T · dz for kernel and
         // bias and h_{t-1}^T · dz_t (t >= 2) for recurrent_kernel, the first part's straight into the gradients.
         double accumulate = returnSequences ? 1.0 : 0.0;
-        backend.runParts(buffers.parts.length, p -> {
+        ChainsThenPieces.run(backend, backend.parallelism(), buffers.parts.length, buffers.pieceNeeds, (p, reached) -> {
             Part part = buffers.parts[p];
             if (returnSequences) {
                 backend.copyTimeMajor(outputGradients[p], null, part.stateGradients);
@@ -249,20 +254,30 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
             for (int t = steps; t >= 1; t--) {
                 backend.activationBackward(activation, part.stateSteps[t - 1], part.stateGradientSteps[t - 1],
                         part.preActivationSteps[t - 1]);
+                reached.accept(steps - t + 1);
                 if (t > 1) {
                     backend.gemm(part.preActivationSteps[t - 1], part.recurrentTransposed,
                             part.stateGradientSteps[t - 2], accumulate);
                 }
             }
-            backend.gemm(part.joinedInputs, part.preActivations, p == 0 ? inputWeightsGradient
-                    : part.inputWeightsGradient, true, false, 1.0, 0.0);
-            if (steps > 1) {
-                backend.gemm(part.previousStates, part.laterPreActivations, p == 0 ? recurrentKernelGradient
-                        : part.recurrentKernelGradient, true, false, 1.0, 0.0);
+        }, (p, j) -> {
+            // The part's share of the weight gradients over the piece's steps, added to its earlier pieces' (the
+            // pieces of a part run in order), and the input gradients of those steps.
+            Part part = buffers.parts[p];
+            StepPiece piece = part.pieces[j];
+            double beta = j == 0 ? 0.0 : 1.0;
+            backend.gemm(piece.joinedInputs, piece.preActivations, p == 0 ? inputWeightsGradient
+                    : part.inputWeightsGradient, true, false, 1.0, beta);
+            if (piece.previousStates != null) {
+                backend.gemm(piece.previousStates, piece.laterPreActivations, p == 0 ? recurrentKernelGradient
+                        : part.recurrentKernelGradient, true, false, 1.0, beta);
             }
             if (needInputGradient) {
-                backend.gemm(part.preActivations, inputKernel, part.inputGradients, false, true, 1.0, 0.0);
-                backend.copyBatchMajor(part.inputGradients, lastMasked ? part.mask : null, part.inputGradientOutput);
+                backend.gemm(piece.preActivations, inputKernel, piece.inputGradients, false, true, 1.0, 0.0);
+                if (j == part.pieces.length - 1) {
+                    backend.copyBatchMajor(part.inputGradients, lastMasked ? part.mask : null,
+                            part.inputGradientOutput);
+                }
             }
         });
         for (int p = 1; p < buffers.parts.length; p++) {
@@ -289,6 +304,15 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
     private int chainsFor(int batch) {
         int threads = backend().parallelism();
         return threads > 1 && batch / (2 * threads) >= CHAIN_ROWS ? 2 * threads : partsFor(batch);
+    }
+
+    /**
+     * @return how many steps a piece of the backward pass covers for parts of {@code rows} samples: enough for
+     *         {@value #PIECE_ROWS} rows of the weight gradients' inner dimension (4 steps for parts of 64). Pieces of
+     *         2, 4 and 7 steps measured alike.
+     */
+    private static int pieceSteps(int rows) {
+        return Math.max(1, (PIECE_ROWS + rows - 1) / Math.max(rows, 1));
     }
 
     private Buffers allocate(int batch) {
@@ -328,6 +352,11 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
      */
     private final class Buffers {
         final int steps;
+        /**
+         * The backward pass's pieces ({@link ChainsThenPieces}): for each, how many BPTT steps it needs done (it
+         * covers the steps down to {@code steps - needs + 1}).
+         */
+        final int[] pieceNeeds;
         final INDArray lastState;
         final INDArray sequenceOutput;
         final INDArray inputGradientOutput;
@@ -340,12 +369,17 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
         Buffers(int batch, int steps, int features) {
             Backend backend = backend();
             this.steps = steps;
+            int count = chainsFor(batch);
+            int pieceSteps = count > 1 ? pieceSteps(batch / count) : steps;
+            pieceNeeds = new int[(steps + pieceSteps - 1) / pieceSteps];
+            for (int j = 0; j < pieceNeeds.length; j++) {
+                pieceNeeds[j] = Math.min(steps, (j + 1) * pieceSteps);
+            }
             lastState = backend.zeros(dataType(), batch, units);
             sequenceOutput = returnSequences ? backend.zeros(dataType(), batch, steps, units) : null;
             inputGradientOutput = backend.zeros(dataType(), batch, steps, features);
             mask = backend.zeros(dataType(), batch, features);
             maskValues = new float[batch * features];
-            int count = chainsFor(batch);
             parts = new Part[count];
             for (int p = 0; p < count; p++) {
                 parts[p] = new Part(this, Backend.partStart(batch, count, p), Backend.partStart(batch, count, p + 1),
@@ -399,9 +433,8 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
         /** All steps' state gradients with returnSequences; otherwise two blocks used in turn. */
         INDArray stateGradients;
         INDArray[] stateGradientSteps;
-        /** States {@code h_1 .. h_{T-1}} and pre-activation gradients {@code dz_2 .. dz_T}: recurrent_kernel's gradient. */
-        INDArray previousStates;
-        INDArray laterPreActivations;
+        /** The steps of the backward pass's pieces ({@link #pieceSteps}), latest first. */
+        StepPiece[] pieces;
         INDArray inputGradients;
         /** This part's share of the weight gradients (the first part writes the layer's own arrays instead). */
         INDArray inputWeightsGradient;
@@ -418,8 +451,11 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
         /** The forward pass's prepared matrix this part made itself (kept for the next pass), if it made one. */
         PreparedMatrix ownRecurrent;
 
+        private final Buffers buffers;
+
         Part(Buffers buffers, int from, int to, int steps, int features) {
             Backend backend = backend();
+            this.buffers = buffers;
             this.from = from;
             this.to = to;
             int rows = to - from;
@@ -467,9 +503,15 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
                     stateGradientSteps[t] = pair[t % 2];
                 }
             }
-            previousStates = steps > 1 ? rows(states, 0, all - rows) : null;
-            laterPreActivations = steps > 1 ? rows(preActivations, rows, all) : null;
             inputGradients = backend.zeros(dataType(), all, features);
+            int[] needs = buffers.pieceNeeds;
+            pieces = new StepPiece[needs.length];
+            for (int j = 0; j < pieces.length; j++) {
+                // steps a .. b (1-based); the pieces before this one hold the steps after b
+                int b = steps - (j == 0 ? 0 : needs[j - 1]);
+                int a = steps - needs[j] + 1;
+                pieces[j] = new StepPiece(this, rows, a, b);
+            }
             boolean first = from == 0;
             inputWeightsGradient = first ? null : backend.zeros(dataType(), inputColumns, units);
             recurrentKernelGradient = first ? null : backend.zeros(dataType(), units, units);
@@ -485,6 +527,31 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
         /** @return this part's samples (rows {@code [from, to)} along the first axis) of a batch-major array */
         INDArray rowsOf(INDArray array) {
             return Values.rows(array, from, to);
+        }
+    }
+
+    /**
+     * Views of a part's arrays over steps {@code a .. b} (1-based, time-major blocks of {@code rows} rows): the
+     * joined inputs, pre-activation gradients and input gradients of those steps, and for recurrent_kernel's gradient
+     * the states {@code h_{t-1}} and gradients {@code dz_t} of its steps from 2 on (null when the piece is step 1
+     * alone). Made once: ND4J takes tens of microseconds to make a view.
+     */
+    private static final class StepPiece {
+        final INDArray joinedInputs;
+        final INDArray preActivations;
+        final INDArray inputGradients;
+        final INDArray previousStates;
+        final INDArray laterPreActivations;
+
+        StepPiece(Part part, int rows, int a, int b) {
+            long top = (long) (a - 1) * rows;
+            long bottom = (long) b * rows;
+            joinedInputs = rows(part.joinedInputs, top, bottom);
+            preActivations = rows(part.preActivations, top, bottom);
+            inputGradients = rows(part.inputGradients, top, bottom);
+            int first = Math.max(a, 2);
+            previousStates = first > b ? null : rows(part.states, (long) (first - 2) * rows, (long) (b - 1) * rows);
+            laterPreActivations = first > b ? null : rows(part.preActivations, (long) (first - 1) * rows, bottom);
         }
     }
 

@@ -60,17 +60,35 @@ class BatchPartsTest {
 
     /**
      * A batch large enough for more parts than threads (256 samples: 4 parts of 64 on 2 threads, the forward pass's
-     * steps shared out while running) gives the one-thread outputs and gradients too.
+     * steps and the backward pass's weight-gradient pieces shared out while running) gives the one-thread outputs and
+     * gradients too.
      */
     @ParameterizedTest(name = "stacked={0}")
     @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
     void morePartsThanThreadsMatchOneThread(boolean stacked) {
-        AtomicInteger fourParts = new AtomicInteger();
-        Sequential split = model(counting(TWO_THREADS, fourParts, 4), Cell.SIMPLE, stacked);
+        AtomicInteger partBackwards = new AtomicInteger();
+        Sequential split = model(countingTransposedPreparations(TWO_THREADS, partBackwards, 64), Cell.SIMPLE,
+                stacked);
         Sequential whole = model(ONE_THREAD, Cell.SIMPLE, stacked);
 
         assertSameResults(split, whole, 256);
-        assertThat(fourParts.get()).as("backward passes in 4 parts").isEqualTo(stacked ? 2 : 1);
+        // BPTT prepares recurrent_kernel transposed once per part and backward pass: 4 parts of 64 rows per layer
+        assertThat(partBackwards.get()).as("backward passes of parts of 64 samples").isEqualTo(stacked ? 8 : 4);
+    }
+
+    /** A backend that counts {@code prepare(b, transposed = true, rows)} calls for the given rows. */
+    private static Backend countingTransposedPreparations(Backend backend, AtomicInteger calls, long rows) {
+        return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
+                (proxy, method, arguments) -> {
+                    if (method.getName().equals("prepare") && (boolean) arguments[1] && (long) arguments[2] == rows) {
+                        calls.incrementAndGet();
+                    }
+                    try {
+                        return method.invoke(backend, arguments);
+                    } catch (InvocationTargetException failure) {
+                        throw failure.getCause();
+                    }
+                });
     }
 
     /** Loss, predictions and every gradient of one random batch agree (to float32 rounding) between the models. */

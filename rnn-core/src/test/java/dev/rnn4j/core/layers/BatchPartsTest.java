@@ -76,6 +76,42 @@ class BatchPartsTest {
         assertThat(partBackwards.get()).as("backward passes of parts of 64 samples").isEqualTo(stacked ? 8 : 4);
     }
 
+    /**
+     * The backward pass's weight-gradient pieces go to whichever thread is free, which changes from pass to pass; the
+     * gradients must not: 4 parts of 64 samples, 12 steps (3 pieces of 4 steps a part), the same batch 8 times.
+     */
+    @org.junit.jupiter.api.Test
+    void gradientsRepeatBitForBitWhicheverThreadTakesThePieces() {
+        Sequential model = new Sequential(TWO_THREADS).seed(11);
+        model.add(new SimpleRNN(32));
+        model.add(new Dense(3));
+        model.add(new Activation("softmax"));
+        model.build(Shape.of(12, FEATURES));
+        model.compile(new CategoricalCrossentropy(), new SGD(0.1));
+        INDArray x = Nd4j.rand(DataType.FLOAT, 256, 12, FEATURES).subi(0.5).muli(2);
+        INDArray y = Nd4j.zeros(DataType.FLOAT, 256, 3);
+        for (int i = 0; i < 256; i++) {
+            y.putScalar(i, i % 3, 1.0);
+        }
+        List<Parameter> parameters = model.parameters();
+        float[][] first = null;
+        for (int round = 0; round < 8; round++) {
+            model.computeGradients(x, y, true);
+            float[][] gradients = new float[parameters.size()][];
+            for (int i = 0; i < gradients.length; i++) {
+                gradients[i] = parameters.get(i).gradient().dup().data().asFloat();
+            }
+            if (first == null) {
+                first = gradients;
+                continue;
+            }
+            for (int i = 0; i < gradients.length; i++) {
+                assertThat(java.util.Arrays.equals(gradients[i], first[i]))
+                        .as("gradient of %s in round %d, bit for bit", parameters.get(i).name(), round).isTrue();
+            }
+        }
+    }
+
     /** A backend that counts {@code prepare(b, transposed = true, rows)} calls for the given rows. */
     private static Backend countingTransposedPreparations(Backend backend, AtomicInteger calls, long rows) {
         return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},

@@ -497,11 +497,7 @@ public final class SimpleRNN extends AbstractRecurrentLayer {
                 // Only the last state gets a gradient from outside: BPTT needs dh_t for one step at a time, so two
                 // blocks in turn (kept in cache) serve every step.
                 stateGradients = backend.zeros(dataType(), 2L * rows, units);
-                INDArray[] pair = rowBlocks(stateGradients, 2, rows);
-                stateGradientSteps = new INDArray[steps];
-                for (int t = 0; t < steps; t++) {
-                    stateGradientSteps[t] = pair[t % 2];
-                }
+                stateGradientSteps = inTurn(rowBlocks(stateGradients, 2, rows), steps);
             }
             inputGradients = backend.zeros(dataType(), all, features);
             int[] needs = buffers.pieceNeeds;

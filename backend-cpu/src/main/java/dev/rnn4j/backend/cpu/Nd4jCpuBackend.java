@@ -510,13 +510,9 @@ public final class Nd4jCpuBackend implements Backend {
         return blas;
     }
 
-    /**
-     * The address of an array's first element. A view's buffer already starts at the view's offset
-     * ({@code data().offset() == offset()}), while its NIO buffer covers the whole allocation; only the difference
-     * is added here.
-     */
+    /** @return a new pointer to an array's first element ({@link NativeBuffers}: its allocation's address, kept) */
     private static FloatPointer pointer(INDArray array) {
-        return new FloatPointer(array.data().addressPointer()).position(array.offset() - array.data().offset());
+        return NativeBuffers.pointer(array);
     }
 
     @Override
@@ -643,9 +639,9 @@ public final class Nd4jCpuBackend implements Backend {
     private void tanhBackwardInChunks(INDArray y, INDArray dy, INDArray dx, int length) {
         float[] output = buffer(0, CHUNK);
         float[] gradient = buffer(1, CHUNK);
-        FloatBuffer outputs = y.data().asNioFloat();
-        FloatBuffer gradients = dy.data().asNioFloat();
-        FloatBuffer targets = dx.data().asNioFloat();
+        FloatBuffer outputs = NativeBuffers.nio(y);
+        FloatBuffer gradients = NativeBuffers.nio(dy);
+        FloatBuffer targets = NativeBuffers.nio(dx);
         int outputOffset = Math.toIntExact(y.offset());
         int gradientOffset = Math.toIntExact(dy.offset());
         int targetOffset = Math.toIntExact(dx.offset());
@@ -672,7 +668,7 @@ public final class Nd4jCpuBackend implements Backend {
         float[] line = buffer(0, columns);
         // Row by row through a one-row buffer: `line[c] += vector[c]` has equal indices, which the JIT vectorises (it
         // does not vectorise values[r * columns + c] += vector[c]), and a large matrix is not copied whole.
-        FloatBuffer memory = matrix.data().asNioFloat();
+        FloatBuffer memory = NativeBuffers.nio(matrix);
         int offset = Math.toIntExact(matrix.offset());
         int stride = leading(matrix);
         for (int r = 0; r < rows; r++) {
@@ -696,7 +692,7 @@ public final class Nd4jCpuBackend implements Backend {
         float[] sums = buffer(1, columns);
         java.util.Arrays.fill(sums, 0, columns, 0f);
         float[] line = buffer(0, columns);
-        FloatBuffer memory = matrix.data().asNioFloat();
+        FloatBuffer memory = NativeBuffers.nio(matrix);
         int offset = Math.toIntExact(matrix.offset());
         int stride = leading(matrix);
         for (int r = 0; r < rows; r++) {
@@ -779,7 +775,7 @@ public final class Nd4jCpuBackend implements Backend {
         if (mask != null) {
             maskEveryStep(values, read(mask, 1, batch * features), batch, steps, features);
         }
-        FloatBuffer memory = target.data().asNioFloat();
+        FloatBuffer memory = NativeBuffers.nio(target);
         int offset = Math.toIntExact(target.offset());
         int stride = Math.toIntExact(leading(target));
         if (stride <= 2 * features) {
@@ -833,7 +829,7 @@ public final class Nd4jCpuBackend implements Backend {
         int steps = Math.toIntExact(target.size(1));
         int features = Math.toIntExact(target.size(2));
         int length = batch * steps * features;
-        FloatBuffer memory = source.data().asNioFloat();
+        FloatBuffer memory = NativeBuffers.nio(source);
         int offset = Math.toIntExact(source.offset());
         int stride = leading(source);
         float[] batchMajor = buffer(1, length);
@@ -882,7 +878,7 @@ public final class Nd4jCpuBackend implements Backend {
             throw new IllegalArgumentException("gatherRows: target " + java.util.Arrays.toString(target.shape())
                     + " does not hold " + count + " rows of " + rowLength + " values");
         }
-        FloatBuffer sourceBuffer = source.data().asNioFloat();
+        FloatBuffer sourceBuffer = NativeBuffers.nio(source);
         int sourceOffset = Math.toIntExact(source.offset());
         float[] values = buffer(0, count * rowLength);
         for (int i = 0; i < count; i++) {
@@ -903,7 +899,7 @@ public final class Nd4jCpuBackend implements Backend {
     /** @return the array's values in C order, in a scratch buffer of this thread */
     private float[] read(INDArray array, int slot, int length) {
         float[] values = buffer(slot, length);
-        FloatBuffer memory = array.data().asNioFloat();
+        FloatBuffer memory = NativeBuffers.nio(array);
         int offset = Math.toIntExact(array.offset());
         if (contiguousC(array)) {
             memory.get(offset, values, 0, length);
@@ -918,7 +914,7 @@ public final class Nd4jCpuBackend implements Backend {
     }
 
     private static void write(float[] values, int length, INDArray array) {
-        FloatBuffer memory = array.data().asNioFloat();
+        FloatBuffer memory = NativeBuffers.nio(array);
         int offset = Math.toIntExact(array.offset());
         if (contiguousC(array)) {
             memory.put(offset, values, 0, length);

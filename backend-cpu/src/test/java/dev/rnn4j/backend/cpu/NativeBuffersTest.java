@@ -57,6 +57,28 @@ class NativeBuffersTest {
     }
 
     @Test
+    void arraysUsedTogetherStayInTheTable() {
+        System.gc(); // frees the slots of other tests' arrays
+        List<INDArray> arrays = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            arrays.add(Nd4j.valueArrayOf(new long[] {4, 8}, (float) i, DataType.FLOAT));
+        }
+        for (INDArray array : arrays) {
+            NativeBuffers.pointer(array);
+        }
+        long before = NativeBuffers.lookups();
+        for (int round = 0; round < 5; round++) {
+            for (INDArray array : arrays) {
+                NativeBuffers.pointer(array.get(NDArrayIndex.point(round % 4), NDArrayIndex.all()));
+                NativeBuffers.nio(array);
+            }
+        }
+        // 40 allocations in 1,024 slots, each with 8 places: none needs a place taken by another in 200,000 simulated
+        // trials (with one place each, 54 % of trials have two in the same slot, and this fails)
+        assertThat(NativeBuffers.lookups()).as("lookups in ND4J after the first round").isEqualTo(before);
+    }
+
+    @Test
     void allocationsDroppedAndMadeAgainAreLookedUpAgain() {
         for (int round = 0; round < 50; round++) {
             INDArray array = Nd4j.valueArrayOf(new long[] {64, 64}, (float) round, DataType.FLOAT);

@@ -742,15 +742,32 @@ public final class Nd4jCpuBackend implements Backend {
         write(left, length, out);
     }
 
-    /** Through a Java buffer: for column blocks about 3x faster here than ND4J's strided assign. */
+    /**
+     * Native memory to native memory: one bulk copy for contiguous arrays, one per row for column blocks (for column
+     * blocks about 3x faster here than ND4J's strided assign). 256 x 256 values took 9.6 us against 17.3-17.6 us
+     * through a Java buffer, a 64 x 256 column block 3.1 against 4.8-5.1 us.
+     */
     @Override
     public void copy(INDArray source, INDArray target) {
         if (!fast(source, target) || !java.util.Arrays.equals(source.shape(), target.shape())) {
             Backend.super.copy(source, target);
             return;
         }
-        int length = Math.toIntExact(source.length());
-        write(read(source, 0, length), length, target);
+        FloatBuffer from = NativeBuffers.nio(source);
+        FloatBuffer to = NativeBuffers.nio(target);
+        int sourceOffset = Math.toIntExact(source.offset());
+        int targetOffset = Math.toIntExact(target.offset());
+        if (contiguousC(source) && contiguousC(target)) {
+            to.put(targetOffset, from, sourceOffset, Math.toIntExact(source.length()));
+            return;
+        }
+        int rows = Math.toIntExact(source.size(0));
+        int columns = Math.toIntExact(source.size(1));
+        int sourceStride = leading(source);
+        int targetStride = leading(target);
+        for (int r = 0; r < rows; r++) {
+            to.put(targetOffset + r * targetStride, from, sourceOffset + r * sourceStride, columns);
+        }
     }
 
     /**

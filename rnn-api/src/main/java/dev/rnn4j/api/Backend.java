@@ -58,6 +58,20 @@ public interface Backend {
     }
 
     /**
+     * Runs one unit of a model's work on the calling thread (a training step, a forward pass over a batch) under the
+     * settings the backend wants for the threads that compute, and puts the thread back as it was afterwards. The CPU
+     * backend flushes denormal floats to zero in it, as TensorFlow does on its CPU threads: on x86 a product meeting
+     * denormals (gradients vanishing through time pass through them) ran 200 times slower. Calls may nest.
+     *
+     * @param work the work
+     * @param <T>  what it returns
+     * @return what {@code work} returned
+     */
+    default <T> T runStep(java.util.function.Supplier<T> work) {
+        return work.get();
+    }
+
+    /**
      * Runs {@code part.accept(i)} once for every {@code i} in {@code [0, parts)}, possibly concurrently, and returns when
      * all have finished. Parts must touch disjoint outputs. Calls this backend receives from inside a part are not
      * split again. The first failure of any part is rethrown after all parts have ended.

@@ -429,13 +429,17 @@ public final class Sequential {
         x = prepareInputs("computeGradients", x);
         y = prepareTargets("computeGradients", x, y);
         INDArray gradient = backend.zeros(dataType, y.shape());
-        return forwardBackward(x, y, gradient, training).loss;
+        INDArray inputs = x;
+        INDArray targets = y;
+        return backend.runStep(() -> forwardBackward(inputs, targets, gradient, training)).loss;
     }
 
     private StepResult trainStep(INDArray x, INDArray y, INDArray gradient) {
-        StepResult result = forwardBackward(x, y, gradient, true);
-        optimizer.step(parameters(), backend);
-        return result;
+        return backend.runStep(() -> {
+            StepResult result = forwardBackward(x, y, gradient, true);
+            optimizer.step(parameters(), backend);
+            return result;
+        });
     }
 
     private StepResult forwardBackward(INDArray x, INDArray y, INDArray gradient, boolean training) {
@@ -465,11 +469,13 @@ public final class Sequential {
      * @return the output, owned by the last layer and valid until the next call
      */
     public INDArray forward(INDArray x, boolean training) {
-        INDArray current = x;
-        for (Layer layer : layers) {
-            current = layer.forward(current, training);
-        }
-        return current;
+        return backend.runStep(() -> {
+            INDArray current = x;
+            for (Layer layer : layers) {
+                current = layer.forward(current, training);
+            }
+            return current;
+        });
     }
 
     /**

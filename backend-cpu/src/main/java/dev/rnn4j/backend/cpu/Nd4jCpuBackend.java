@@ -55,6 +55,12 @@ public final class Nd4jCpuBackend implements Backend {
     private final ThreadLocal<float[][]> scratch = ThreadLocal.withInitial(() -> new float[3][0]);
     private final ThreadLocal<FloatPointer[]> depthScratch = ThreadLocal.withInitial(() -> new FloatPointer[1]);
     private volatile boolean ready;
+    /**
+     * Whether the threads that compute flush denormal floats to zero ({@link FlushDenormals}): each helper from its
+     * start, the calling thread while {@link #runStep} (a model's step) or {@link #runParts} runs;
+     * {@value FlushDenormals#PROPERTY}{@code =false} keeps them.
+     */
+    private boolean flushDenormals;
     /** Set by the calling thread while {@link #runParts} runs: products inside parts are not split again. */
     private volatile boolean inParts;
     private int threads;
@@ -131,7 +137,9 @@ public final class Nd4jCpuBackend implements Backend {
             Nd4j.getEnvironment().setMaxThreads(1);
             Nd4j.getEnvironment().setMaxMasterThreads(1);
             Nd4j.factory().blas().setMaxThreads(1);
-            team = threads > 1 ? new WorkerTeam(threads) : null;
+            flushDenormals = FlushDenormals.wanted() && FlushDenormals.failure() == null;
+            team = threads > 1 ? new WorkerTeam(threads, flushDenormals ? FlushDenormals::onThisThread : () -> { })
+                    : null;
             ready = true;
         }
     }
@@ -150,7 +158,10 @@ public final class Nd4jCpuBackend implements Backend {
                         + " batch parts, large products split " + threads + " ways; ND4J and the BLAS 1 each)"
                         : ", threads 1 (ND4J and the BLAS single-threaded)")
                 + " of " + Runtime.getRuntime().availableProcessors() + " processors"
-                + (cores > 0 ? " (" + cores + " physical cores)" : "");
+                + (cores > 0 ? " (" + cores + " physical cores)" : "")
+                + (flushDenormals ? ", denormals flushed to zero"
+                        : FlushDenormals.failure() != null ? ", denormals kept (flushing " + FlushDenormals.failure()
+                                + ")" : ", denormals kept (" + FlushDenormals.PROPERTY + "=false)");
     }
 
     /**
@@ -489,18 +500,36 @@ public final class Nd4jCpuBackend implements Backend {
      * With several threads, thread {@code j} of the team (the calling thread is 0) runs parts {@code j, j + T, ...};
      * every call made from inside a part runs single-threaded (no nested split). With one thread, parts run in order.
      */
+    /** Flushes denormals to zero on the calling thread while {@code work} runs ({@link FlushDenormals}). */
+    @Override
+    public <T> T runStep(java.util.function.Supplier<T> work) {
+        ensureReady();
+        int saved = flushDenormals ? FlushDenormals.enter() : FlushDenormals.NOT_SET;
+        try {
+            return work.get();
+        } finally {
+            FlushDenormals.exit(saved);
+        }
+    }
+
     @Override
     public void runParts(int parts, IntConsumer part) {
         ensureReady();
-        if (team == null || inParts || parts <= 1) {
-            Backend.super.runParts(parts, part);
-            return;
-        }
-        inParts = true;
+        // The calling thread flushes denormals while the parts run, and is put back after (its Java code is the user's).
+        int saved = flushDenormals ? FlushDenormals.enter() : FlushDenormals.NOT_SET;
         try {
-            team.runEach(parts, part);
+            if (team == null || inParts || parts <= 1) {
+                Backend.super.runParts(parts, part);
+                return;
+            }
+            inParts = true;
+            try {
+                team.runEach(parts, part);
+            } finally {
+                inParts = false;
+            }
         } finally {
-            inParts = false;
+            FlushDenormals.exit(saved);
         }
     }
 

@@ -28,12 +28,20 @@ final class WorkerTeam {
      * @param threads the team's size, the calling thread included: {@code threads - 1} helper threads start now
      */
     WorkerTeam(int threads) {
+        this(threads, () -> { });
+    }
+
+    /**
+     * @param threads the team's size, the calling thread included: {@code threads - 1} helper threads start now
+     * @param setUp   run first on each helper thread (the backend sets the thread's floating-point flags there)
+     */
+    WorkerTeam(int threads, Runnable setUp) {
         if (threads < 2) {
             throw new IllegalArgumentException("threads: expected at least 2 for a team, found " + threads);
         }
         helpers = new Helper[threads - 1];
         for (int i = 0; i < helpers.length; i++) {
-            helpers[i] = new Helper(i + 1);
+            helpers[i] = new Helper(i + 1, setUp);
         }
     }
 
@@ -105,9 +113,12 @@ final class WorkerTeam {
         private volatile boolean sleeping;
         private volatile Throwable failure;
 
-        Helper(int index) {
+        Helper(int index, Runnable setUp) {
             this.index = index;
-            thread = new Thread(this::loop, "rnn4j-cpu-worker-" + index);
+            thread = new Thread(() -> {
+                setUp.run();
+                loop();
+            }, "rnn4j-cpu-worker-" + index);
             thread.setDaemon(true);
             thread.start();
         }

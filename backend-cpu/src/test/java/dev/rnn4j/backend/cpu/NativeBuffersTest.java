@@ -92,6 +92,23 @@ class NativeBuffersTest {
     }
 
     @Test
+    void keptEntriesDoNotKeepTheirAllocationsAlive() throws Exception {
+        java.lang.ref.WeakReference<org.nd4j.linalg.api.buffer.DataBuffer> allocation = lookedUpThenDropped();
+        for (int i = 0; i < 20 && allocation.get() != null; i++) {
+            System.gc();
+            Thread.sleep(50);
+        }
+        assertThat(allocation.get()).as("the allocation of an array nobody holds, after garbage collections").isNull();
+    }
+
+    private static java.lang.ref.WeakReference<org.nd4j.linalg.api.buffer.DataBuffer> lookedUpThenDropped() {
+        INDArray array = Nd4j.zeros(DataType.FLOAT, 500, 500);
+        NativeBuffers.nio(array);
+        NativeBuffers.pointer(array.get(NDArrayIndex.interval(1, 3), NDArrayIndex.all()));
+        return new java.lang.ref.WeakReference<>(array.data());
+    }
+
+    @Test
     void threadsLookingUpAtOnceGetTheirArraysValues() throws Exception {
         List<INDArray> arrays = new ArrayList<>();
         for (int i = 0; i < 600; i++) {

@@ -515,7 +515,7 @@ public final class Nd4jCpuBackend implements Backend {
     @Override
     public void runParts(int parts, IntConsumer part) {
         ensureReady();
-        // The calling thread flushes denormals while the parts run, and is put back after (its Java code is the user's).
+        // The calling thread flushes denormals while the parts run, then is put back (its Java code is the user's).
         int saved = flushDenormals ? FlushDenormals.enter() : FlushDenormals.NOT_SET;
         try {
             if (team == null || inParts || parts <= 1) {
@@ -805,8 +805,9 @@ public final class Nd4jCpuBackend implements Backend {
      * mask, the sample goes through a Java buffer of one sample (in L1) to be masked first. For 256 samples of 28 x 28
      * into the 29-column rows of the inputs beside a column of ones this took 156-215 us against 470-610 us for the
      * earlier bulk read, placement in a Java image of the whole target and bulk write (which had to read the image
-     * first, to keep the column of ones); for 1,024 samples 0.62-0.65 ms against 2.5-3.4 ms. With the notebook's dropout mask, 64 samples
-     * took 94-95 us against 123-127 us. Splitting a batch of 1,024 between two threads did not measure faster.
+     * first, to keep the column of ones); for 1,024 samples 0.62-0.65 ms against 2.5-3.4 ms. With the notebook's
+     * dropout mask, 64 samples took 94-95 us against 123-127 us. Splitting a batch of 1,024 between two threads did
+     * not measure faster.
      */
     @Override
     public void copyTimeMajor(INDArray source, INDArray mask, INDArray target) {

@@ -24,10 +24,10 @@ import org.bytedeco.mkl.global.mkl_rt;
  * and are called through a JavaCPP function pointer of the matching C signature, {@code int (*)(float*)}, that the MKL
  * preset ships ({@code LAPACK_C_SELECT1}). The value read is checked before anything is written (all exception masks
  * set, as the JVM keeps them, and nothing beyond 16 bits): anything else, another OS or CPU, or a missing symbol,
- * leaves the threads as they are, and {@link #failure()} says why. HotSpot keeps a thread's MXCSR across calls into native
- * code, so the backend's helper threads set it once ({@link #onThisThread}); a caller's thread gets it for a step or
- * a set of batch parts only ({@link #enter}, {@link #exit}: three calls into glibc, 0.5 us measured), as its own Java
- * code is the user's.
+ * leaves the threads as they are, and {@link #failure()} says why. HotSpot keeps a thread's MXCSR across calls into
+ * native code, so the backend's helper threads set it once ({@link #onThisThread}); a caller's thread gets it for a
+ * step or a set of batch parts only ({@link #enter}, {@link #exit}: three calls into glibc, 0.5 us measured), as its
+ * own Java code is the user's.
  */
 final class FlushDenormals {
     /** System property: {@code false} keeps IEEE denormals (default {@code true}: flushed to zero). */

@@ -31,8 +31,8 @@ class NativeBuffersTest {
         for (INDArray array : List.of(matrix, rows, block, reshaped)) {
             long expected = array.data().addressPointer().address();
             FloatPointer pointer = NativeBuffers.pointer(array);
-            assertThat(pointer.address() + pointer.position() * Float.BYTES).as("address of %s", array.shapeInfoToString())
-                    .isEqualTo(expected);
+            assertThat(pointer.address() + pointer.position() * Float.BYTES)
+                    .as("address of %s", array.shapeInfoToString()).isEqualTo(expected);
             assertThat(pointer.get()).isEqualTo(array.getFloat(0L, 0L));
             FloatBuffer nio = NativeBuffers.nio(array);
             assertThat(nio.get((int) array.offset())).isEqualTo(array.getFloat(0L, 0L));

@@ -739,6 +739,28 @@ public abstract class BackendContract {
     }
 
     @Test
+    void runStepReturnsTheWorksValueNestsAndRethrows() {
+        int[] calls = new int[1];
+        String value = backend().runStep(() -> {
+            calls[0]++;
+            int inner = backend().runStep(() -> {
+                calls[0]++;
+                java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+                backend().runParts(Math.max(2, backend().parallelism()), i -> runs.incrementAndGet());
+                return runs.get();
+            });
+            return "inner ran " + inner + " parts";
+        });
+        assertThat(value).isEqualTo("inner ran " + Math.max(2, backend().parallelism()) + " parts");
+        assertThat(calls[0]).as("each step's work runs once").isEqualTo(2);
+
+        assertThatThrownBy(() -> backend().runStep(() -> {
+            throw new IllegalStateException("step failed on purpose");
+        })).isInstanceOf(IllegalStateException.class).hasMessageContaining("failed on purpose");
+        assertThat(backend().runStep(() -> 7)).as("usable after a failure").isEqualTo(7);
+    }
+
+    @Test
     void partStartCutsRowsIntoContiguousNearEqualParts() {
         assertThat(Backend.partStart(128, 2, 0)).isZero();
         assertThat(Backend.partStart(128, 2, 1)).isEqualTo(64);

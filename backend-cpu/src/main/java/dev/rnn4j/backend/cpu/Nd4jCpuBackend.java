@@ -496,10 +496,6 @@ public final class Nd4jCpuBackend implements Backend {
         return threads;
     }
 
-    /**
-     * With several threads, thread {@code j} of the team (the calling thread is 0) runs parts {@code j, j + T, ...};
-     * every call made from inside a part runs single-threaded (no nested split). With one thread, parts run in order.
-     */
     /** Flushes denormals to zero on the calling thread while {@code work} runs ({@link FlushDenormals}). */
     @Override
     public <T> T runStep(java.util.function.Supplier<T> work) {
@@ -512,6 +508,10 @@ public final class Nd4jCpuBackend implements Backend {
         }
     }
 
+    /**
+     * With several threads, thread {@code j} of the team (the calling thread is 0) runs parts {@code j, j + T, ...};
+     * every call made from inside a part runs single-threaded (no nested split). With one thread, parts run in order.
+     */
     @Override
     public void runParts(int parts, IntConsumer part) {
         ensureReady();
@@ -833,11 +833,7 @@ public final class Nd4jCpuBackend implements Backend {
             int from = sourceOffset + b * sample;
             if (masked != null) {
                 sources.get(from, masked, 0, sample);
-                for (int t = 0, at = 0; t < steps; t++) {
-                    for (int f = 0, m = b * features; f < features; f++) {
-                        masked[at++] *= masks[m++];
-                    }
-                }
+                maskSteps(masked, 0, masks, b * features, steps, features);
             }
             for (int t = 0; t < steps; t++) {
                 int to = targetOffset + (t * batch + b) * stride;
@@ -882,12 +878,15 @@ public final class Nd4jCpuBackend implements Backend {
     /** {@code values[b][t][f] *= mask[b][f]} on batch-major values: one dropout mask for every step. */
     private static void maskEveryStep(float[] values, float[] mask, int batch, int steps, int features) {
         for (int b = 0; b < batch; b++) {
-            for (int t = 0; t < steps; t++) {
-                int at = (b * steps + t) * features;
-                int from = b * features;
-                for (int f = 0; f < features; f++) {
-                    values[at + f] *= mask[from + f];
-                }
+            maskSteps(values, b * steps * features, mask, b * features, steps, features);
+        }
+    }
+
+    /** One sample's steps, from {@code values[at]}, each multiplied by the sample's mask row at {@code mask[from]}. */
+    private static void maskSteps(float[] values, int at, float[] mask, int from, int steps, int features) {
+        for (int t = 0, i = at; t < steps; t++) {
+            for (int f = 0; f < features; f++) {
+                values[i++] *= mask[from + f];
             }
         }
     }

@@ -94,8 +94,7 @@ final class BenchCommand implements Callable<Integer> {
         if (compareKernels) {
             List<Variant> variants = new ArrayList<>();
             for (String setting : OpenBlasKernels.comparableSettings()) {
-                variants.add(new Variant(setting == null ? "unset (OpenBLAS's own detection)" : setting, setting,
-                        List.of()));
+                variants.add(new Variant(OpenBlasKernels.label(setting), setting, List.of()));
             }
             return compareRuns("--compare-kernels", OpenBlasKernels.CORETYPE, variants);
         }
@@ -163,7 +162,6 @@ final class BenchCommand implements Callable<Integer> {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("backend", backend.describe());
         result.put("threads", backend.parallelism());
-        result.put("openblas_coretype", System.getenv().getOrDefault("OPENBLAS_CORETYPE", "unset"));
         result.put("batch_size", batchSize);
         result.put("units", units);
         result.put("steps_per_epoch", stepsPerEpoch);
@@ -221,7 +219,7 @@ final class BenchCommand implements Callable<Integer> {
     /** One run per value of a system property, all with the current (or the app's) OpenBLAS kernels. */
     private int compareProperty(String option, String column, String property, String... values) throws Exception {
         String kernels = OpenBlasKernels.comparableSettings().get(0);
-        String suffix = " (" + OpenBlasKernels.CORETYPE + " " + (kernels == null ? "unset" : kernels) + ")";
+        String suffix = " (" + OpenBlasKernels.CORETYPE + " " + OpenBlasKernels.label(kernels) + ")";
         List<Variant> variants = new ArrayList<>();
         for (String value : values) {
             variants.add(new Variant(value + suffix, kernels, List.of("-D" + property + "=" + value)));

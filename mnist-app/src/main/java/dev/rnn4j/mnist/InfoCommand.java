@@ -16,7 +16,6 @@ final class InfoCommand implements Callable<Integer> {
                 System.getProperty("os.arch"));
         System.out.printf("cpu cores: %d%n", runtime.availableProcessors());
         System.out.printf("jvm heap: max %d MiB%n", runtime.maxMemory() >> 20);
-        System.out.printf("OPENBLAS_CORETYPE: %s%n", System.getenv().getOrDefault("OPENBLAS_CORETYPE", "(unset)"));
         return 0;
     }
 }

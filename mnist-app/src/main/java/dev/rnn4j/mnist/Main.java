@@ -32,13 +32,7 @@ public final class Main implements Runnable {
      */
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
-        java.util.Optional<Integer> restarted;
-        // While a restarted child runs the command, Ctrl-C reaches both processes: this one waits for the child,
-        // which decides (train finishes its step and writes a checkpoint).
-        try (InterruptSignal waiting = InterruptSignal.ignore()) {
-            restarted = OpenBlasKernels.restartIfUseful(Main.class, args);
-        }
-        System.exit(restarted.orElseGet(() -> run(args)));
+        System.exit(run(args));
     }
 
     /**

@@ -36,8 +36,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The notebook's cells in order: data, labels, model summary, fit, evaluate; then the run folder. After every epoch a
- * checkpoint goes into {@code <run>/checkpoints} (docs/checkpoints.md); Ctrl-C finishes the step in progress, writes a
- * checkpoint and exits with status 130; {@code --resume <run>} continues from the latest checkpoint, bit for bit as if
+ * checkpoint goes into {@code <run>/checkpoints} (docs/checkpoints.md); Ctrl-C or SIGTERM finishes the step in
+ * progress, writes a checkpoint and exits with status 130 or 143; {@code --resume <run>} continues from the latest checkpoint, bit for bit as if
  * the run had not stopped.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
@@ -215,7 +215,8 @@ final class TrainCommand implements Callable<Integer> {
     /**
      * Trains (or goes on training) with checkpoints and Ctrl-C handling, then writes the run folder's outputs.
      *
-     * @return 0, or {@link InterruptSignal#EXIT_INTERRUPTED} when training was stopped
+     * @return 0, or {@link InterruptSignal#EXIT_INTERRUPTED} ({@link InterruptSignal#EXIT_TERMINATED} after SIGTERM)
+     *         when training was stopped
      */
     private int train(PrintStream console, Backend backend, MnistData mnist, Sequential model, Path runFolder,
             long usedSeed, FitState resumeState, List<Double> earlierEpochSeconds, double earlierTrainSeconds,
@@ -262,9 +263,11 @@ final class TrainCommand implements Callable<Integer> {
             }
         });
         History history;
+        int stopStatus;
         try (InterruptSignal interrupt = keepCheckpoints > 0 ? InterruptSignal.install(console) : null) {
             options.stopSignal(() -> (interrupt != null && interrupt.requested()) || stopRequest.getAsBoolean());
             history = model.fit(mnist.xTrain, mnist.yTrain, options);
+            stopStatus = interrupt != null ? interrupt.exitStatus() : InterruptSignal.EXIT_INTERRUPTED;
         }
         if (stoppedAt[0] != null) {
             FitState state = stoppedAt[0];
@@ -273,7 +276,7 @@ final class TrainCommand implements Callable<Integer> {
             console.println(checkpoints == null ? "Interrupted " + where + " (no checkpoint: --keep-checkpoints 0)"
                     : "Interrupted " + where + ": checkpoint written to " + checkpoints.lastWritten()
                     + "; resume with: java -jar mnist-app/target/mnist-app.jar train --resume " + runFolder);
-            return InterruptSignal.EXIT_INTERRUPTED;
+            return stopStatus;
         }
         double trainSeconds = earlierTrainSeconds + (System.nanoTime() - start) / 1e9;
         // The test set through the model once: the scores (as evaluate gives them) and the confusion matrix.

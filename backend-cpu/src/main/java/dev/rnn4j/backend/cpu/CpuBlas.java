@@ -108,8 +108,7 @@ public enum CpuBlas {
             String number = at < 0 ? "" : " " + version.substring(at + 8).split("[ -]")[0];
             return "Intel MKL" + number;
         }
-        String coreType = System.getenv("OPENBLAS_CORETYPE");
-        return "OpenBLAS (kernels " + (coreType == null ? "auto-detected" : coreType + " from OPENBLAS_CORETYPE") + ")";
+        return "OpenBLAS";
     }
 
     /**

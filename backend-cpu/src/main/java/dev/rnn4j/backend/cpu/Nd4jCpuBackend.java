@@ -112,6 +112,8 @@ public final class Nd4jCpuBackend implements Backend {
             if (ready) {
                 return;
             }
+            // Before ND4J loads OpenBLAS: its kernels are chosen when the library loads, and only then.
+            OpenBlasKernels.selectBeforeLoading();
             String loaded;
             try {
                 loaded = Nd4j.getBackend().getClass().getName();
@@ -147,12 +149,11 @@ public final class Nd4jCpuBackend implements Backend {
     @Override
     public String describe() {
         ensureReady();
-        String coreType = System.getenv("OPENBLAS_CORETYPE");
         int cores = physicalCores();
         return "backend cpu: ND4J native " + Nd4j.getBackend().getClass().getSimpleName()
                 + ", products" + (blas.hasVectorMath() ? " and tanh" : "") + " on " + blas.describe()
                 + ", ND4J ops on " + Nd4j.factory().blas().getBlasVendor()
-                + " kernels " + (coreType == null ? "auto-detected" : coreType + " (OPENBLAS_CORETYPE)")
+                + ", OpenBLAS kernels " + OpenBlasKernels.selectBeforeLoading()
                 + ", CPU " + CpuBlas.cpuVendor() + " SIMD " + cpuSimd()
                 + (threads > 1 ? ", threads " + threads + " (recurrences in up to " + threads
                         + " batch parts, large products split " + threads + " ways; ND4J and the BLAS 1 each)"

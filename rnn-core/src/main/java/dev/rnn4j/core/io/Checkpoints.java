@@ -163,7 +163,8 @@ public final class Checkpoints implements FitOptions.EpochListener {
         try {
             write(model, state);
         } catch (IOException e) {
-            throw new UncheckedIOException("checkpoint " + folder.resolve(fileName(state)) + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(e instanceof FileWriteException ? e.getMessage()
+                    : "checkpoint " + folder.resolve(fileName(state)) + ": " + e.getMessage(), e);
         }
     }
 
@@ -210,7 +211,6 @@ public final class Checkpoints implements FitOptions.EpochListener {
         }
         optimizerJson.add("slots", slots);
         int[] order = state.order();
-        Files.createDirectories(folder);
         ModelFile.writeAtomically(file, zip -> {
             ModelFile.writeModel(model, zip);
             writeJson(zip, TRAINER_ENTRY, trainer);

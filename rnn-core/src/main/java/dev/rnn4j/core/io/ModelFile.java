@@ -20,21 +20,13 @@ import dev.rnn4j.core.optimizers.Adam;
 import dev.rnn4j.core.optimizers.RMSprop;
 import dev.rnn4j.core.optimizers.SGD;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -188,48 +180,23 @@ public final class ModelFile {
     }
 
     /**
-     * Writes a zip the safe way: into a temporary file in the target's folder, flushed to disk, then moved over the
-     * target (atomically where the file system can). On any failure the temporary file is deleted and an existing
-     * target is left as it was.
+     * Writes a zip the safe way, through {@link AtomicFiles}: a temporary file in the target's folder, flushed to
+     * disk, then moved over the target. On any failure an existing target is left as it was.
      *
      * @param path    the target
      * @param content writes the entries
-     * @throws IOException when writing fails
+     * @throws FileWriteException when the file system fails (naming {@code path}, never the temporary file)
+     * @throws IOException        what {@code content} throws of its own
      */
     static void writeAtomically(Path path, ZipContent content) throws IOException {
-        Path target = path.toAbsolutePath();
-        Path folder = target.getParent();
-        if (folder == null) {
-            throw new IllegalArgumentException("save " + path + ": expected a file path, found a root folder");
-        }
-        // createTempFile's default is owner-only (0600); ask for 0666 so the model gets the umask's usual permissions.
-        FileAttribute<?>[] attributes = folder.getFileSystem().supportedFileAttributeViews().contains("posix")
-                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
-                        "rw-rw-rw-"))}
-                : new FileAttribute<?>[0];
-        Path temp = Files.createTempFile(folder, target.getFileName() + ".", ".tmp", attributes);
-        try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING);
-                    ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(
-                            Channels.newOutputStream(channel), 1 << 16))) {
-                // Float weights and a checkpoint's shuffle order barely compress (5-8 %): the fastest level keeps a
-                // checkpoint after every epoch cheap (the default level took ~55 ms for the order of 60,000 samples).
-                zip.setLevel(Deflater.BEST_SPEED);
-                content.write(zip);
-                zip.finish();
-                zip.flush();
-                channel.force(true);
-            }
-            move(temp, target);
-        } catch (IOException | RuntimeException | Error e) {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException deleteFailure) {
-                e.addSuppressed(deleteFailure);
-            }
-            throw e;
-        }
+        AtomicFiles.write(path, out -> {
+            ZipOutputStream zip = new ZipOutputStream(out);
+            // Float weights and a checkpoint's shuffle order barely compress (5-8 %): the fastest level keeps a
+            // checkpoint after every epoch cheap.
+            zip.setLevel(Deflater.BEST_SPEED);
+            content.write(zip);
+            zip.finish();
+        });
     }
 
     /**
@@ -264,14 +231,6 @@ public final class ModelFile {
         ZipEntry entry = new ZipEntry(name);
         entry.setTimeLocal(ENTRY_TIME);
         zip.putNextEntry(entry);
-    }
-
-    private static void move(Path temp, Path target) throws IOException {
-        try {
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
     }
 
     static void checkEntryName(Path path, String what, String name) {

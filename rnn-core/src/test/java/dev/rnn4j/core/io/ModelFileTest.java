@@ -26,7 +26,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -298,9 +297,19 @@ class ModelFileTest {
     }
 
     @Test
-    void savingIntoAMissingFolderFailsCleanly() {
+    void savingIntoAMissingFolderCreatesIt() throws IOException {
         Path file = folder.resolve("no/such/folder/model.zip");
-        assertThatThrownBy(() -> ModelFile.save(smallModel(5), file)).isInstanceOf(NoSuchFileException.class);
+        ModelFile.save(smallModel(5), file);
+        assertThat(ModelFile.load(file, TestSupport.BACKEND).seed()).isEqualTo(5);
+    }
+
+    @Test
+    void aFileWhereTheFolderShouldBeFailsNamingTheModelFile() throws IOException {
+        Files.writeString(folder.resolve("taken"), "a file, not a folder");
+        Path file = folder.resolve("taken/model.zip");
+        assertThatThrownBy(() -> ModelFile.save(smallModel(5), file)).isInstanceOf(FileWriteException.class)
+                .hasMessageStartingWith("cannot write " + file + ": ");
+        assertThat(listFolder()).containsExactly("taken");
     }
 
     // ------------------------------------------------------------------------------------- user layers

@@ -1,0 +1,81 @@
+package dev.rnn4j.core.io;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.util.Locale;
+
+/**
+ * The cause of an I/O failure in words a user reads in one line ({@code no space left on device}, {@code permission
+ * denied}), without the exception's class name or the temporary file it happened to name.
+ */
+public final class IoErrors {
+    private IoErrors() {
+    }
+
+    /**
+     * @param failure what went wrong
+     * @return its cause in words, lower case first: the operating system's reason where it gave one
+     */
+    public static String cause(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root && (root.getMessage() == null
+                || root instanceof java.io.UncheckedIOException || root instanceof FileWriteException)) {
+            root = root.getCause();
+        }
+        if (root instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (root instanceof NoSuchFileException) {
+            return "no such file or folder";
+        }
+        if (root instanceof FileAlreadyExistsException) {
+            return "a file of that name is in the way";
+        }
+        if (root instanceof NotDirectoryException) {
+            return "a file stands where a folder is expected";
+        }
+        if (root instanceof DirectoryNotEmptyException) {
+            return "the folder is not empty";
+        }
+        String text = root instanceof FileSystemException system && system.getReason() != null ? system.getReason()
+                : root.getMessage();
+        if (text == null || text.isBlank()) {
+            return root.getClass().getSimpleName();
+        }
+        text = text.strip();
+        if (text.length() > 1 && Character.isUpperCase(text.charAt(0)) && !Character.isUpperCase(text.charAt(1))) {
+            text = text.substring(0, 1).toLowerCase(Locale.ROOT) + text.substring(1);
+        }
+        return text;
+    }
+
+    /**
+     * @param failure an I/O failure
+     * @return whether it is the file system running out of room (ENOSPC, or a quota: EDQUOT)
+     */
+    public static boolean isOutOfSpace(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            String text = cause instanceof FileSystemException system && system.getReason() != null
+                    ? system.getReason() : cause.getMessage();
+            if (text != null && (text.contains("No space left on device") || text.contains("Disk quota exceeded"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * @param operation what was being done, as {@code "cannot write"}
+     * @param path      the file as the user named it
+     * @param failure   what went wrong
+     * @return {@code <operation> <path>: <cause>}
+     */
+    public static String describe(String operation, Object path, IOException failure) {
+        return operation + " " + path + ": " + cause(failure);
+    }
+}

@@ -32,7 +32,7 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--classes: " + model + " has " + outputs + " outputs, found --classes "
                     + data.classes);
         }
-        MnistData mnist = MnistData.load(data.dataDir, data.mirrors, System.out, outputs,
+        MnistData mnist = MnistData.loadTest(data.dataDir, data.mirrors, System.out, outputs,
                 "the model's " + outputs + " outputs");
         if (!loaded.inputShape().equals(dev.rnn4j.api.Shape.ofBatch(mnist.xTest.shape()))) {
             throw new IllegalArgumentException(model + ": the model expects inputs " + loaded.inputShape()

@@ -1,5 +1,6 @@
 package dev.rnn4j.mnist;
 
+import dev.rnn4j.core.io.IoErrors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
@@ -69,7 +70,12 @@ public final class Main implements Runnable {
             err.println("error: " + failure.getMessage() + " (run with --help for the options)");
             return EXIT_ERROR;
         });
-        return commandLine.execute(effective);
+        try {
+            return commandLine.execute(effective);
+        } catch (OutOfMemoryError exhausted) {
+            commandLine.getErr().println("error: " + message(exhausted));
+            return EXIT_ERROR;
+        }
     }
 
     private static boolean isRootOption(String arg) {
@@ -81,13 +87,26 @@ public final class Main implements Runnable {
         if (cause instanceof UncheckedIOException unchecked) {
             cause = unchecked.getCause();
         }
+        if (cause instanceof OutOfMemoryError) {
+            return "out of memory (" + cause.getMessage() + "): choose a smaller model or batch, or give Java more"
+                    + " with java -Xmx<size> -jar ...";
+        }
         String text = cause.getMessage();
+        if (cause instanceof java.nio.file.NoSuchFileException missing) {
+            return "file not found: " + missing.getFile() + (missing.getReason() == null ? ""
+                    : " (" + missing.getReason() + ")");
+        }
+        if (cause instanceof java.nio.file.FileSystemException system && system.getFile() != null) {
+            // The JDK's exceptions name a file and a reason: say both in words, without the class name.
+            return "cannot use " + system.getFile() + (system.getOtherFile() == null ? ""
+                    : " and " + system.getOtherFile()) + ": " + IoErrors.cause(system);
+        }
         if (text == null || text.isBlank()) {
-            text = cause.getClass().getSimpleName();
-        } else if (cause instanceof java.nio.file.NoSuchFileException) {
-            text = "file not found: " + text;
-        } else if (cause instanceof IOException && !(cause.getClass().getName().startsWith("dev.rnn4j"))) {
-            text = cause.getClass().getSimpleName() + ": " + text;
+            return cause.getClass().getSimpleName() + " (run with --debug for where it happened)";
+        }
+        if (cause instanceof IOException && !cause.getClass().getName().startsWith("dev.rnn4j")
+                && cause.getClass() != IOException.class) {
+            return IoErrors.cause(cause);
         }
         return text;
     }

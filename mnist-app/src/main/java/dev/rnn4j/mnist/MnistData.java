@@ -27,9 +27,9 @@ final class MnistData {
     private MnistData(MnistDataset dataset, int classes) {
         this.dataset = dataset;
         this.classes = classes;
-        this.xTrain = images(dataset.train());
+        this.xTrain = dataset.hasTrain() ? images(dataset.train()) : null;
         this.xTest = images(dataset.test());
-        this.yTrain = Categorical.toCategorical(dataset.train().labels(), classes);
+        this.yTrain = dataset.hasTrain() ? Categorical.toCategorical(dataset.train().labels(), classes) : null;
         this.yTest = Categorical.toCategorical(dataset.test().labels(), classes);
     }
 
@@ -54,6 +54,25 @@ final class MnistData {
             return new MnistData(dataset, Math.max(2, largest + 1));
         }
         checkLabels(folder, "training", dataset.train().labels(), classes, source);
+        checkLabels(folder, "test", dataset.test().labels(), classes, source);
+        return new MnistData(dataset, classes);
+    }
+
+    /**
+     * The test files only, for a trained model's commands: {@link #xTrain} and {@link #yTrain} are null.
+     *
+     * @param dataDir an explicit folder, or null for MNIST_DIR, the cache, or a fetch
+     * @param mirrors HTTP mirrors for the fallback
+     * @param log     where to say what is fetched
+     * @param classes the number of classes
+     * @param source  where {@code classes} comes from, for the error when a label does not fit
+     * @return the arrays of the test split
+     * @throws IOException when the data cannot be had or read
+     */
+    static MnistData loadTest(Path dataDir, List<URI> mirrors, PrintStream log, int classes, String source)
+            throws IOException {
+        Path folder = MnistFetcher.builder().dataDir(dataDir).mirrors(mirrors).log(log).build().resolve();
+        MnistDataset dataset = MnistDataset.loadTest(folder, IdxReader.MAX_CLASSES);
         checkLabels(folder, "test", dataset.test().labels(), classes, source);
         return new MnistData(dataset, classes);
     }

@@ -1,5 +1,7 @@
 package dev.rnn4j.mnist;
 
+import dev.rnn4j.core.layers.AbstractLayer;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import picocli.CommandLine.Option;
@@ -27,14 +29,23 @@ final class ModelOptions {
         return NotebookModel.Cell.fromOption(cell);
     }
 
-    /** Checks every value, naming the option and the value found. */
+    /** Checks every value, naming the option and the value found, before any data is read. */
     void validate() {
-        cell();
+        NotebookModel.Cell recurrent = cell();
         if (layers < 1) {
             throw new IllegalArgumentException("--layers: expected at least 1, found " + layers);
         }
         if (units < 1) {
             throw new IllegalArgumentException("--units: expected at least 1, found " + units);
+        }
+        long recurrentValues = (long) units * recurrent.gates() * units;
+        if (recurrentValues > AbstractLayer.MAX_WEIGHT_VALUES) {
+            long most = (long) Math.sqrt((double) AbstractLayer.MAX_WEIGHT_VALUES / recurrent.gates());
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "--units %d: the recurrent_kernel of a"
+                    + " %s cell (%d x %d) would hold %,d values, above the %,d one weight can hold; expected at"
+                    + " most %,d units with --cell %s", units, recurrent.option(), units,
+                    (long) recurrent.gates() * units, recurrentValues, AbstractLayer.MAX_WEIGHT_VALUES, most,
+                    recurrent.option()));
         }
         if (!(dropout >= 0 && dropout < 1)) {
             throw new IllegalArgumentException("--dropout: expected a rate in [0, 1), found " + dropout);

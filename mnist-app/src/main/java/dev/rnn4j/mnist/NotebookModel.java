@@ -41,6 +41,15 @@ final class NotebookModel {
             throw new IllegalArgumentException("--cell: expected simple, lstm or gru, found '" + name + "'");
         }
 
+        /** @return the gates of one unit: the columns of the recurrent kernel are {@code gates * units} */
+        int gates() {
+            return switch (this) {
+                case SIMPLE -> 1;
+                case LSTM -> 4;
+                case GRU -> 3;
+            };
+        }
+
         /** @return the name {@code --cell} takes */
         String option() {
             return name().toLowerCase(Locale.ROOT);

@@ -2,6 +2,7 @@ package dev.rnn4j.mnist;
 
 import dev.rnn4j.api.Backend;
 import dev.rnn4j.core.Sequential;
+import dev.rnn4j.core.io.IoErrors;
 import dev.rnn4j.core.io.ModelFile;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -54,8 +55,9 @@ final class PredictCommand implements Callable<Integer> {
         } else {
             int outputs = loaded.outputShape().last();
             MnistData mnist = data.classes != null
-                    ? MnistData.load(data.dataDir, data.mirrors, System.out, data.classes)
-                    : MnistData.load(data.dataDir, data.mirrors, System.out, outputs,
+                    ? MnistData.loadTest(data.dataDir, data.mirrors, System.out, data.classes,
+                            "--classes " + data.classes)
+                    : MnistData.loadTest(data.dataDir, data.mirrors, System.out, outputs,
                             "the model's " + outputs + " outputs");
             int count = Math.toIntExact(mnist.xTest.size(0));
             if (source.index < 0 || source.index >= count) {
@@ -94,10 +96,20 @@ final class PredictCommand implements Callable<Integer> {
      * @return the PNG's gray levels scaled to [0, 1]
      */
     static float[] readPng(Path file, int rows, int cols) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new IllegalArgumentException("--image " + file + ": a folder, expected a PNG file");
+        }
         if (!Files.isRegularFile(file)) {
             throw new java.nio.file.NoSuchFileException(file.toString());
         }
-        BufferedImage image = ImageIO.read(file.toFile());
+        BufferedImage image;
+        try {
+            image = ImageIO.read(file.toFile());
+        } catch (javax.imageio.IIOException unreadable) {
+            // ImageIO names neither the file nor, for a truncated file, what is missing.
+            throw new IllegalArgumentException("--image " + file + ": not a complete PNG ("
+                    + IoErrors.cause(unreadable) + ")", unreadable);
+        }
         if (image == null) {
             throw new IllegalArgumentException(file + ": not a PNG (or any image format Java can read)");
         }

@@ -22,6 +22,9 @@ final class SummaryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (model == null) {
+            modelOptions.validate();
+        }
         Backend backend = Backends.load();
         Sequential sequential = model != null ? ModelFile.load(model, backend)
                 : NotebookModel.create(backend, 0, Shape.of(28, 28), modelOptions.cell(), modelOptions.layers,

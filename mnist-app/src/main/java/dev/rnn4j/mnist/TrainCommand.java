@@ -10,10 +10,13 @@ import dev.rnn4j.core.History;
 import dev.rnn4j.core.Sequential;
 import dev.rnn4j.core.io.AtomicFiles;
 import dev.rnn4j.core.io.Checkpoints;
+import dev.rnn4j.core.io.FileWriteException;
+import dev.rnn4j.core.io.RunFolder;
 import dev.rnn4j.core.io.ModelFile;
 import dev.rnn4j.mnist.report.Charts;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -44,6 +47,8 @@ import picocli.CommandLine.Spec;
 final class TrainCommand implements Callable<Integer> {
     /** The folder of a run's checkpoints. */
     static final String CHECKPOINTS = "checkpoints";
+    /** The run's settings, state and results. */
+    static final String RUN_JSON = "run.json";
 
     @Mixin
     CommonOptions data = new CommonOptions();
@@ -76,8 +81,13 @@ final class TrainCommand implements Callable<Integer> {
             description = "Fraction of the training data held out for validation (default: ${DEFAULT-VALUE}).")
     double validationSplit;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Run folder (default: runs/<timestamp>).")
+    @Option(names = "--out", paramLabel = "DIR", description = "Run folder (default: runs/<timestamp>); a new or"
+            + " empty folder unless --overwrite.")
     Path out;
+
+    @Option(names = "--overwrite", description = "Replace the run in --out: its outputs and checkpoints are deleted"
+            + " first (files that a run does not write are never deleted).")
+    boolean overwrite;
 
     @Option(names = "--keep-checkpoints", defaultValue = "2", paramLabel = "K",
             description = "Checkpoints kept in <run>/checkpoints, written after every epoch and on Ctrl-C;"
@@ -99,6 +109,10 @@ final class TrainCommand implements Callable<Integer> {
     private static final List<String> RUN_SETTINGS = List.of("--batch-size", "--cell", "--layers", "--units",
             "--dropout", "--learning-rate", "--seed", "--validation-split", "--classes", "--out");
 
+    /** What a run writes into its folder: all {@code --overwrite} deletes, and all it deletes. */
+    static final List<String> OUTPUTS = List.of("model.zip", "history.csv", "history.json", RUN_JSON, "model.png",
+            "loss.png", "accuracy.png", "confusion_matrix.png", CHECKPOINTS);
+
     @Override
     public Integer call() throws IOException {
         PrintStream console = System.out;
@@ -106,6 +120,14 @@ final class TrainCommand implements Callable<Integer> {
         if (resume != null) {
             return resumeRun(console);
         }
+        Path runFolder = out != null ? out : newDefaultFolder();
+        try (RunFolder folder = lock(runFolder, "--out")) {
+            prepareNewRun(folder, console);
+            return startRun(console, runFolder);
+        }
+    }
+
+    private int startRun(PrintStream console, Path runFolder) throws IOException {
         NotebookModel.Cell recurrentCell = modelOptions.cell();
         Backend backend = Backends.load();
         console.println(backend.describe());
@@ -136,11 +158,70 @@ final class TrainCommand implements Callable<Integer> {
                 modelOptions.units, modelOptions.dropout, data.classes, learningRate);
         console.print(model.summary());
 
-        Path runFolder = out != null ? out : Path.of("runs",
-                LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        Files.createDirectories(runFolder);
+        writeRunJson(runFolder, "running", backend, usedSeed, Map.of());
         Charts.writeModelDiagram(NotebookModel.diagram(model), runFolder.resolve("model.png"));
         return train(console, backend, mnist, model, runFolder, usedSeed, null, List.of(), 0.0, 0.0);
+    }
+
+    /** @return {@code runs/<timestamp>}, with {@code -2}, {@code -3}, ... when a run of the same second has it */
+    private static Path newDefaultFolder() {
+        Path base = Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Path folder = base;
+        for (int suffix = 2; Files.exists(folder); suffix++) {
+            folder = Path.of(base + "-" + suffix);
+        }
+        return folder;
+    }
+
+    /** Takes the run folder's lock for the whole run; a second writer fails at once, naming the holder. */
+    private static RunFolder lock(Path runFolder, String option) throws IOException {
+        if (Files.exists(runFolder) && !Files.isDirectory(runFolder)) {
+            throw new IllegalArgumentException(option + " " + runFolder + ": a file of that name is in the way;"
+                    + " expected a run folder");
+        }
+        RunFolder folder;
+        try {
+            folder = RunFolder.lock(runFolder);
+        } catch (RunFolder.LockedException locked) {
+            throw new IllegalArgumentException(option + " " + runFolder + ": another run (process "
+                    + (locked.holder() > 0 ? locked.holder() : "unknown") + ") is writing to this folder; wait for"
+                    + " it to end, or choose another " + (option.equals("--out") ? "--out" : "run"));
+        }
+        try {
+            folder.removeLeftovers(CHECKPOINTS);
+        } catch (IOException | RuntimeException failure) {
+            folder.close();
+            throw failure;
+        }
+        return folder;
+    }
+
+    /** A new run's folder: empty, or an earlier run's that {@code --overwrite} clears first. */
+    private void prepareNewRun(RunFolder folder, PrintStream console) throws IOException {
+        List<String> present = folder.entries();
+        if (present.isEmpty()) {
+            return;
+        }
+        Path runFolder = folder.path();
+        List<String> foreign = present.stream().filter(name -> !OUTPUTS.contains(name)).toList();
+        if (!foreign.isEmpty()) {
+            throw new IllegalArgumentException("--out " + runFolder + ": the folder holds files that a run does not"
+                    + " write (" + listed(foreign) + "); rnn4j never deletes them: choose a new or empty folder");
+        }
+        if (!overwrite) {
+            boolean resumable = Checkpoints.latest(runFolder.resolve(CHECKPOINTS)).isPresent()
+                    && !"finished".equals(readRunJson(runFolder).get("status"));
+            throw new IllegalArgumentException("--out " + runFolder + ": the folder holds a run already ("
+                    + listed(present) + "); " + (resumable ? "continue it with --resume " + runFolder + ", " : "")
+                    + "replace it with --overwrite, or choose another --out");
+        }
+        folder.clear(present);
+        console.println("--overwrite: deleted the earlier run in " + runFolder + " (" + listed(present) + ")");
+    }
+
+    private static String listed(List<String> names) {
+        return names.size() <= 6 ? String.join(", ", names)
+                : String.join(", ", names.subList(0, 6)) + " and " + (names.size() - 6) + " more";
     }
 
     /** {@code --resume}: the latest checkpoint of the run, the run's settings, then training as usual. */
@@ -152,13 +233,20 @@ final class TrainCommand implements Callable<Integer> {
                         + " --mirror may be given)");
             }
         }
-        if (!Files.isDirectory(resume)) {
-            throw new java.nio.file.NoSuchFileException(resume.toString(), null, "--resume: no run folder here");
+        if (!Files.exists(resume)) {
+            throw new IllegalArgumentException("--resume " + resume + ": no such run folder");
         }
+        try (RunFolder held = lock(resume, "--resume")) {
+            return resumeLocked(console);
+        }
+    }
+
+    private int resumeLocked(PrintStream console) throws IOException {
         Path folder = resume.resolve(CHECKPOINTS);
         Path latest = Checkpoints.latest(folder).orElseThrow(() -> new IllegalArgumentException("--resume " + resume
                 + ": no checkpoint in " + folder + "; nothing to resume (a run writes one after every epoch unless"
                 + " --keep-checkpoints 0)"));
+        Map<String, Object> run = readRunJson(resume);
         Backend backend = Backends.load();
         console.println(backend.describe());
         Checkpoints.Restored restored = Checkpoints.restore(latest, backend);
@@ -167,22 +255,84 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException(latest + ": no mnist-app settings in its trainer.json (was it written"
                     + " by another program?); resume it from Java with Checkpoints.restore");
         }
+        checkSameRun(latest, map, run, restored.model(), backend);
         boolean epochsGiven = spec != null && spec.commandLine().getParseResult().hasMatchedOption("--epochs");
         applySettings(map, epochsGiven);
         if (data.dataDir == null && map.get("data_dir") instanceof String dataDir) {
             data.dataDir = Path.of(dataDir);
         }
         FitState state = restored.state();
-        console.println("Resuming " + resume + " from epoch " + (state.epoch() + 1) + "/" + epochs
-                + (state.midEpoch() ? ", step " + (state.step() + 1) + "/" + state.stepsPerEpoch() : "")
-                + " (" + latest.getFileName() + ")");
+        if (!state.midEpoch() && state.epoch() >= epochs) {
+            if (epochs < state.epoch()) {
+                throw new IllegalArgumentException("--epochs " + epochs + ": " + resume + " has trained "
+                        + state.epoch() + " epochs already (" + latest.getFileName() + "); to train on, give more");
+            }
+            if ("finished".equals(run.get("status")) && Files.exists(resume.resolve("model.zip"))) {
+                console.println("Nothing to resume: " + resume + " finished all " + state.epoch() + " epochs and wrote"
+                        + " its outputs; to train on, add --epochs N with N above " + state.epoch());
+                return 0;
+            }
+            console.println("Resuming " + resume + ": all " + state.epoch() + " epochs are trained ("
+                    + latest.getFileName() + "); writing the outputs again");
+        } else {
+            console.println("Resuming " + resume + " from epoch " + (state.epoch() + 1) + "/" + epochs
+                    + (state.midEpoch() ? ", step " + (state.step() + 1) + "/" + state.stepsPerEpoch() : "")
+                    + " (" + latest.getFileName() + ")");
+        }
         MnistData mnist = MnistData.load(data.dataDir, data.mirrors, console, data.classes,
                 "the resumed run's " + data.classes + " classes");
         long usedSeed = restored.model().seed();
         console.println("seed: " + usedSeed);
+        writeRunJson(resume, "running", backend, usedSeed, Map.of());
         return train(console, backend, mnist, restored.model(), resume, usedSeed, state,
                 doubles(restored.metadata().get("epoch_seconds")), number(restored.metadata().get("train_seconds")),
                 number(restored.metadata().get("epoch_in_progress_seconds")));
+    }
+
+    /**
+     * A checkpoint resumes only the run its folder describes: its settings are those of the folder's run.json, and its
+     * model is the one those settings build.
+     */
+    private static void checkSameRun(Path checkpoint, Map<?, ?> settings, Map<String, Object> run,
+            Sequential model, Backend backend) {
+        List<String> differences = new ArrayList<>();
+        if (!run.isEmpty()) {
+            if (run.get("seed") != null && !comparable(run.get("seed")).equals(comparable(model.seed()))) {
+                differences.add("seed " + model.seed() + " in the checkpoint, " + run.get("seed") + " in " + RUN_JSON);
+            }
+            for (String key : COMPARED_SETTINGS) {
+                Object inCheckpoint = settings.get(key);
+                Object inRun = run.get(key);
+                if (!java.util.Objects.equals(comparable(inCheckpoint), comparable(inRun))) {
+                    differences.add(key + " " + inCheckpoint + " in the checkpoint, " + inRun + " in " + RUN_JSON);
+                }
+            }
+        }
+        if (differences.isEmpty()) {
+            ModelOptions described = new ModelOptions();
+            described.restoreFrom(settings, TrainCommand::number);
+            Sequential expected = NotebookModel.create(backend, model.seed(), model.inputShape(), described.cell(),
+                    described.layers, described.units, described.dropout, model.outputShape().last(),
+                    number(settings.get("learning_rate")));
+            if (!expected.summary().equals(model.summary())) {
+                differences.add("its model is not the one its settings describe (cell " + described.cell().option()
+                        + ", " + described.layers + " layers of " + described.units + " units)");
+            }
+        }
+        if (!differences.isEmpty()) {
+            throw new IllegalArgumentException("--resume " + checkpoint.getParent().getParent() + ": the latest"
+                    + " checkpoint, " + checkpoint.getFileName() + ", is not of this run: " + String.join("; ",
+                    differences) + ". Start the run again with --out " + checkpoint.getParent().getParent()
+                    + " --overwrite");
+        }
+    }
+
+    /** The settings a checkpoint and its run folder's run.json must agree on. */
+    private static final List<String> COMPARED_SETTINGS = List.of("cell", "layers", "units", "dropout", "batch_size",
+            "learning_rate", "validation_split", "classes");
+
+    private static Object comparable(Object value) {
+        return value instanceof Number number ? (Object) number.doubleValue() : value;
     }
 
     private void applySettings(Map<?, ?> settings, boolean epochsGiven) {
@@ -267,6 +417,12 @@ final class TrainCommand implements Callable<Integer> {
             options.stopSignal(() -> (interrupt != null && interrupt.requested()) || stopRequest.getAsBoolean());
             history = model.fit(mnist.xTrain, mnist.yTrain, options);
             stopStatus = interrupt != null ? interrupt.exitStatus() : InterruptSignal.EXIT_INTERRUPTED;
+        } catch (UncheckedIOException failure) {
+            // A checkpoint could not be written: training stopped there; the ones written before are intact.
+            Path last = checkpoints == null ? null : checkpoints.lastWritten();
+            throw new IOException(failure.getMessage() + "; training stopped" + (last == null
+                    ? " before any checkpoint was written" : ", and " + last + " is intact: --resume " + runFolder
+                            + " continues from it"), failure.getCause());
         }
         if (stoppedAt[0] != null) {
             FitState state = stoppedAt[0];
@@ -275,6 +431,7 @@ final class TrainCommand implements Callable<Integer> {
             console.println(checkpoints == null ? "Interrupted " + where + " (no checkpoint: --keep-checkpoints 0)"
                     : "Interrupted " + where + ": checkpoint written to " + checkpoints.lastWritten()
                     + "; resume with: java -jar mnist-app/target/mnist-app.jar train --resume " + runFolder);
+            writeRunJson(runFolder, "interrupted", backend, usedSeed, Map.of());
             return stopStatus;
         }
         double trainSeconds = earlierTrainSeconds + (System.nanoTime() - start) / 1e9;
@@ -283,13 +440,28 @@ final class TrainCommand implements Callable<Integer> {
         Map<String, Double> scores = model.evaluateOutputs(testOutputs, mnist.yTest, batchSize);
         console.printf(Locale.ROOT, "%nTest accuracy: %.1f%%%n", 100.0 * scores.get("accuracy"));
 
-        ModelFile.save(model, runFolder.resolve("model.zip"));
-        writeHistory(history, epochSeconds, runFolder);
-        Charts.writeHistoryCurves(history.asMap(), runFolder.resolve("loss.png"), runFolder.resolve("accuracy.png"));
-        int[][] confusion = confusion(testOutputs, mnist);
-        List<String> classNames = IntStream.range(0, data.classes).mapToObj(Integer::toString).toList();
-        Charts.writeConfusionMatrix(confusion, classNames, runFolder.resolve("confusion_matrix.png"));
-        writeSummary(runFolder, usedSeed, scores, trainSeconds, epochSeconds, backend);
+        try {
+            ModelFile.save(model, runFolder.resolve("model.zip"));
+            writeHistory(history, epochSeconds, runFolder);
+            Charts.writeHistoryCurves(history.asMap(), runFolder.resolve("loss.png"),
+                    runFolder.resolve("accuracy.png"));
+            int[][] confusion = confusion(testOutputs, mnist);
+            List<String> classNames = IntStream.range(0, data.classes).mapToObj(Integer::toString).toList();
+            Charts.writeConfusionMatrix(confusion, classNames, runFolder.resolve("confusion_matrix.png"));
+            Map<String, Object> results = new LinkedHashMap<>();
+            results.put("test_loss", scores.get("loss"));
+            results.put("test_accuracy", scores.get("accuracy"));
+            results.put("train_seconds", trainSeconds);
+            results.put("epoch_seconds", epochSeconds);
+            writeRunJson(runFolder, "finished", backend, usedSeed, results);
+        } catch (FileWriteException failure) {
+            Path last = checkpoints == null ? null : checkpoints.lastWritten();
+            throw new IOException(failure.getMessage() + "; " + (last == null
+                    ? "no checkpoint holds the trained weights (--keep-checkpoints 0)"
+                    : "the weights of epoch " + epochs + " are safe in " + last + ", and --resume " + runFolder
+                            + " writes the outputs again" + (failure.outOfSpace() ? " once there is room" : "")),
+                    failure);
+        }
         console.printf(Locale.ROOT, "Test loss: %.4f, training time: %.1f s (%.2f s per epoch), run folder: %s%n",
                 scores.get("loss"), trainSeconds, epochs == 0 ? 0.0 : trainSeconds / epochs, runFolder);
         return 0;
@@ -311,6 +483,16 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private void validate() {
+        if (out != null && out.toString().isEmpty()) {
+            throw new IllegalArgumentException("--out: expected a folder, found an empty path");
+        }
+        if (resume != null && resume.toString().isEmpty()) {
+            throw new IllegalArgumentException("--resume: expected a run folder, found an empty path");
+        }
+        if (overwrite && resume != null) {
+            throw new IllegalArgumentException("--overwrite cannot be used with --resume: one replaces a run, the"
+                    + " other continues it");
+        }
         if (epochs < 0) {
             throw new IllegalArgumentException("--epochs: expected at least 0, found " + epochs);
         }
@@ -366,21 +548,42 @@ final class TrainCommand implements Callable<Integer> {
         AtomicFiles.writeString(folder.resolve("history.json"), new GsonBuilder().setPrettyPrinting().create().toJson(json));
     }
 
-    private void writeSummary(Path folder, long usedSeed, Map<String, Double> scores, double trainSeconds,
-            List<Double> epochSeconds, Backend backend) throws IOException {
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("backend", backend.describe());
-        summary.put("seed", usedSeed);
-        summary.put("epochs", epochs);
-        summary.put("batch_size", batchSize);
-        modelOptions.putInto(summary);
-        summary.put("learning_rate", learningRate);
-        summary.put("validation_split", validationSplit);
-        summary.put("test_loss", scores.get("loss"));
-        summary.put("test_accuracy", scores.get("accuracy"));
-        summary.put("train_seconds", trainSeconds);
-        summary.put("epoch_seconds", epochSeconds);
-        AtomicFiles.writeString(folder.resolve("run.json"), new GsonBuilder().setPrettyPrinting().create().toJson(summary));
+    /**
+     * Writes {@code run.json}: the run's settings and state ({@code running}, {@code interrupted}, {@code finished}),
+     * and its results once finished. {@code --resume} checks a checkpoint against it.
+     */
+    private void writeRunJson(Path folder, String status, Backend backend, long usedSeed, Map<String, Object> results)
+            throws IOException {
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("status", status);
+        run.put("backend", backend.describe());
+        run.put("seed", usedSeed);
+        run.putAll(settings());
+        run.putAll(results);
+        AtomicFiles.writeString(folder.resolve(RUN_JSON), new GsonBuilder().setPrettyPrinting().create().toJson(run));
+    }
+
+    /**
+     * @param folder a run folder
+     * @return its {@code run.json}, or an empty map where there is none (a run of an earlier version of rnn4j)
+     * @throws IOException when it cannot be read, or is not a JSON object
+     */
+    static Map<String, Object> readRunJson(Path folder) throws IOException {
+        Path file = folder.resolve(RUN_JSON);
+        if (!Files.isRegularFile(file)) {
+            return Map.of();
+        }
+        try {
+            Map<String, Object> run = new com.google.gson.Gson().fromJson(Files.readString(file),
+                    new com.google.gson.reflect.TypeToken<Map<String, Object>>() { }.getType());
+            if (run == null) {
+                throw new com.google.gson.JsonParseException("empty");
+            }
+            return run;
+        } catch (com.google.gson.JsonParseException | IllegalStateException malformed) {
+            throw new IOException(file + ": not the JSON object train writes (" + malformed.getMessage()
+                    + "); start the run again with --overwrite", malformed);
+        }
     }
 
     private static String shape(INDArray array) {

@@ -1,6 +1,7 @@
 package dev.rnn4j.mnist.data;
 
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
@@ -74,13 +75,7 @@ public final class MnistDataset {
      * @throws IOException if a file cannot be read
      */
     public static MnistDataset load(Path dir, int classes) throws IOException {
-        Objects.requireNonNull(dir, "dir");
-        if (!Files.exists(dir)) {
-            throw new NoSuchFileException(dir.toString(), null, "data directory does not exist");
-        }
-        if (!Files.isDirectory(dir)) {
-            throw new NotDirectoryException(dir.toString());
-        }
+        checkDirectory(dir);
         // Find all four before reading any, so a missing file is reported at once.
         Path trainImages = locate(dir, TRAIN_IMAGES);
         Path trainLabels = locate(dir, TRAIN_LABELS);
@@ -97,6 +92,34 @@ public final class MnistDataset {
     }
 
     /**
+     * Loads only the two test files from a directory, for commands that use a trained model
+     * ({@code evaluate}, {@code predict}): the training files need not be there.
+     *
+     * @param dir the directory holding the files
+     * @param classes the number of classes, 1..256
+     * @return the data set, without a training split
+     * @throws NoSuchFileException if the directory or one of the two files does not exist
+     * @throws IdxFormatException if a file is malformed or a label is outside {@code 0..classes-1}
+     * @throws IOException if a file cannot be read
+     */
+    public static MnistDataset loadTest(Path dir, int classes) throws IOException {
+        checkDirectory(dir);
+        Path testImages = locate(dir, TEST_IMAGES);
+        Path testLabels = locate(dir, TEST_LABELS);
+        return new MnistDataset(null, loadSplit("test", testImages, testLabels, classes), classes);
+    }
+
+    private static void checkDirectory(Path dir) throws IOException {
+        Objects.requireNonNull(dir, "dir");
+        if (!Files.exists(dir)) {
+            throw new NoSuchFileException(dir.toString(), null, "data directory does not exist");
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new NotDirectoryException(dir.toString());
+        }
+    }
+
+    /**
      * Finds a file of the data set in a directory: {@code dir/name} if it is a regular file, else
      * {@code dir/name.gz}.
      *
@@ -104,8 +127,9 @@ public final class MnistDataset {
      * @param name the uncompressed file name, such as {@value #TRAIN_IMAGES}
      * @return the file found
      * @throws NoSuchFileException if neither exists; the message names the file and the directory
+     * @throws FileSystemException if a folder stands where the file should be
      */
-    public static Path locate(Path dir, String name) throws NoSuchFileException {
+    public static Path locate(Path dir, String name) throws FileSystemException {
         Objects.requireNonNull(dir, "dir");
         Objects.requireNonNull(name, "name");
         Path raw = dir.resolve(name);
@@ -115,6 +139,12 @@ public final class MnistDataset {
         Path compressed = dir.resolve(name + GZIP_SUFFIX);
         if (Files.isRegularFile(compressed)) {
             return compressed;
+        }
+        for (Path candidate : List.of(raw, compressed)) {
+            if (Files.isDirectory(candidate)) {
+                throw new FileSystemException(candidate.toString(), null, "a folder, expected the IDX file " + name
+                        + " (raw or " + GZIP_SUFFIX + ")");
+            }
         }
         throw new NoSuchFileException(name, null, "not found in directory " + dir.toAbsolutePath()
                 + " (looked for " + name + " and " + name + GZIP_SUFFIX + ")");
@@ -147,9 +177,18 @@ public final class MnistDataset {
      * Returns the training split.
      *
      * @return the 60,000 training examples for MNIST
+     * @throws IllegalStateException for a data set of {@link #loadTest}, which has none
      */
     public MnistSplit train() {
+        if (train == null) {
+            throw new IllegalStateException("this data set holds the test files only (MnistDataset.loadTest)");
+        }
         return train;
+    }
+
+    /** @return whether the training split was loaded (not for {@link #loadTest}) */
+    public boolean hasTrain() {
+        return train != null;
     }
 
     /**
@@ -176,7 +215,7 @@ public final class MnistDataset {
      * @return 28 for MNIST
      */
     public int rows() {
-        return train.rows();
+        return test.rows();
     }
 
     /**
@@ -185,7 +224,7 @@ public final class MnistDataset {
      * @return 28 for MNIST
      */
     public int cols() {
-        return train.cols();
+        return test.cols();
     }
 
     /**

@@ -133,6 +133,9 @@ public abstract class AbstractLayer implements Layer {
         return context.dataType();
     }
 
+    /** The most values one weight can hold: its initial values are made in one Java array. */
+    public static final long MAX_WEIGHT_VALUES = Integer.MAX_VALUE - 8;
+
     /**
      * Creates a weight and its gradient, as Keras's {@code add_weight}.
      *
@@ -140,12 +143,19 @@ public abstract class AbstractLayer implements Layer {
      * @param shape       its shape
      * @param initializer where its initial values come from
      * @return the value array
+     * @throws IllegalArgumentException when the shape holds more than {@link #MAX_WEIGHT_VALUES} values
      */
     protected final INDArray addWeight(String name, int[] shape, Initializer initializer) {
         if (parameters.containsKey(name)) {
             throw new IllegalStateException(label() + ": parameter " + name + " added twice");
         }
         long[] longShape = Arrays.stream(shape).asLongStream().toArray();
+        long count = Arrays.stream(longShape).reduce(1, Math::multiplyExact);
+        if (count > MAX_WEIGHT_VALUES) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "%s: parameter %s of shape %s"
+                    + " would hold %,d values, above the %,d one weight can hold", label(), name,
+                    Arrays.toString(shape), count, MAX_WEIGHT_VALUES));
+        }
         double[] values = initializer.initialize(shape, context.random());
         INDArray value = Nd4j.create(values, longShape, 'c').castTo(context.dataType());
         if (value.dataType() == DataType.DOUBLE) {

@@ -105,6 +105,9 @@ final class TrainCommand implements Callable<Integer> {
     /** A second source of stop requests besides Ctrl-C, checked after every step; for tests. */
     BooleanSupplier stopRequest = () -> false;
 
+    /** Runs after training, before the outputs are written; for tests (a disk that fills up there). */
+    Runnable beforeOutputs = () -> { };
+
     /** The options that define a run: a resumed run keeps its own. */
     private static final List<String> RUN_SETTINGS = List.of("--batch-size", "--cell", "--layers", "--units",
             "--dropout", "--learning-rate", "--seed", "--validation-split", "--classes", "--out");
@@ -198,7 +201,9 @@ final class TrainCommand implements Callable<Integer> {
 
     /** A new run's folder: empty, or an earlier run's that {@code --overwrite} clears first. */
     private void prepareNewRun(RunFolder folder, PrintStream console) throws IOException {
-        List<String> present = folder.entries();
+        // An empty folder left (a checkpoints folder whose leftovers were removed) holds nothing of a run.
+        List<String> present = folder.entries().stream().filter(name -> !isEmptyFolder(folder.path().resolve(name)))
+                .toList();
         if (present.isEmpty()) {
             return;
         }
@@ -219,9 +224,21 @@ final class TrainCommand implements Callable<Integer> {
         console.println("--overwrite: deleted the earlier run in " + runFolder + " (" + listed(present) + ")");
     }
 
+    private static boolean isEmptyFolder(Path path) throws UncheckedIOException {
+        if (!Files.isDirectory(path)) {
+            return false;
+        }
+        try (java.util.stream.Stream<Path> entries = Files.list(path)) {
+            return entries.findAny().isEmpty();
+        } catch (IOException unreadable) {
+            throw new UncheckedIOException(unreadable);
+        }
+    }
+
     private static String listed(List<String> names) {
-        return names.size() <= 6 ? String.join(", ", names)
-                : String.join(", ", names.subList(0, 6)) + " and " + (names.size() - 6) + " more";
+        return names.size() <= OUTPUTS.size() ? String.join(", ", names)
+                : String.join(", ", names.subList(0, OUTPUTS.size())) + " and " + (names.size() - OUTPUTS.size())
+                        + " more";
     }
 
     /** {@code --resume}: the latest checkpoint of the run, the run's settings, then training as usual. */
@@ -298,13 +315,15 @@ final class TrainCommand implements Callable<Integer> {
         List<String> differences = new ArrayList<>();
         if (!run.isEmpty()) {
             if (run.get("seed") != null && !comparable(run.get("seed")).equals(comparable(model.seed()))) {
-                differences.add("seed " + model.seed() + " in the checkpoint, " + run.get("seed") + " in " + RUN_JSON);
+                differences.add("seed " + model.seed() + " in the checkpoint, " + plain(run.get("seed")) + " in "
+                        + RUN_JSON);
             }
             for (String key : COMPARED_SETTINGS) {
                 Object inCheckpoint = settings.get(key);
                 Object inRun = run.get(key);
                 if (!java.util.Objects.equals(comparable(inCheckpoint), comparable(inRun))) {
-                    differences.add(key + " " + inCheckpoint + " in the checkpoint, " + inRun + " in " + RUN_JSON);
+                    differences.add(key + " " + plain(inCheckpoint) + " in the checkpoint, " + plain(inRun) + " in "
+                            + RUN_JSON);
                 }
             }
         }
@@ -330,6 +349,15 @@ final class TrainCommand implements Callable<Integer> {
     /** The settings a checkpoint and its run folder's run.json must agree on. */
     private static final List<String> COMPARED_SETTINGS = List.of("cell", "layers", "units", "dropout", "batch_size",
             "learning_rate", "validation_split", "classes");
+
+    /** @return a setting as the user typed it: 6, not the 6.0 JSON reading makes of it */
+    private static String plain(Object value) {
+        if (value instanceof Number number && number.doubleValue() == Math.rint(number.doubleValue())
+                && Math.abs(number.doubleValue()) < 1e15) {
+            return Long.toString(number.longValue());
+        }
+        return String.valueOf(value);
+    }
 
     private static Object comparable(Object value) {
         return value instanceof Number number ? (Object) number.doubleValue() : value;
@@ -440,6 +468,7 @@ final class TrainCommand implements Callable<Integer> {
         Map<String, Double> scores = model.evaluateOutputs(testOutputs, mnist.yTest, batchSize);
         console.printf(Locale.ROOT, "%nTest accuracy: %.1f%%%n", 100.0 * scores.get("accuracy"));
 
+        beforeOutputs.run();
         try {
             ModelFile.save(model, runFolder.resolve("model.zip"));
             writeHistory(history, epochSeconds, runFolder);

@@ -25,6 +25,35 @@ final class AppRun {
         return run(CommandLine.defaultFactory(), args);
     }
 
+    /**
+     * Runs the app with {@code train}'s test hooks set.
+     *
+     * @param setup sets a {@link TrainCommand}'s hooks ({@code stopRequest}, {@code beforeOutputs})
+     */
+    static Result runTrain(java.util.function.Consumer<TrainCommand> setup, String... args) {
+        return run(new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> type) throws Exception {
+                K command = CommandLine.defaultFactory().create(type);
+                if (command instanceof TrainCommand train) {
+                    setup.accept(train);
+                }
+                return command;
+            }
+        }, args);
+    }
+
+    /** Runs {@code train} with a stop request (what Ctrl-C sets) checked after every step. */
+    static Result runStopping(java.util.function.BooleanSupplier stopRequest, String... args) {
+        return runTrain(train -> train.stopRequest = stopRequest, args);
+    }
+
+    /** Runs {@code train}, asking it to stop at the {@code checks}-th check of the stop request. */
+    static Result runStoppingAfter(int checks, String... args) {
+        int[] seen = {0};
+        return runStopping(() -> ++seen[0] >= checks, args);
+    }
+
     /** @param factory makes the commands (a test's factory can set a command's test hooks) */
     static Result run(CommandLine.IFactory factory, String... args) {
         PrintStream originalOut = System.out;

@@ -15,7 +15,6 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code train} with checkpoints, a stop request (what Ctrl-C sets) and {@code --resume}, on a tiny data set in MNIST's
@@ -40,17 +39,7 @@ class TrainResumeTest {
     }
 
     private static Result run(BooleanSupplier stopRequest, String... args) {
-        CommandLine.IFactory factory = new CommandLine.IFactory() {
-            @Override
-            public <K> K create(Class<K> type) throws Exception {
-                K command = CommandLine.defaultFactory().create(type);
-                if (command instanceof TrainCommand train) {
-                    train.stopRequest = stopRequest;
-                }
-                return command;
-            }
-        };
-        return AppRun.run(factory, args);
+        return AppRun.runStopping(stopRequest, args);
     }
 
     private static String[] args(String... more) {

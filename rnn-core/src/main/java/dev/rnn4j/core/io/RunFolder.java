@@ -85,7 +85,7 @@ public final class RunFolder implements AutoCloseable {
             channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
         } catch (IOException failure) {
-            throw new FileWriteException(lockFile, failure);
+            throw new FileWriteException(folder, failure);
         }
         try {
             FileLock lock;
@@ -103,7 +103,7 @@ public final class RunFolder implements AutoCloseable {
         } catch (IOException | RuntimeException | Error failure) {
             channel.close();
             if (failure instanceof IOException io && !(failure instanceof LockedException)) {
-                throw new FileWriteException(lockFile, io);
+                throw new FileWriteException(folder, io);
             }
             throw failure;
         }

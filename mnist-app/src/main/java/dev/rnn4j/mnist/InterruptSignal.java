@@ -80,12 +80,14 @@ final class InterruptSignal implements AutoCloseable {
         return interrupt;
     }
 
-    private void onSignal(Kind kind) {
-        if (received.compareAndSet(null, kind)) {
+    private synchronized void onSignal(Kind kind) {
+        if (received.get() == null) {
+            // Said before training can see the request, so that this line comes before the checkpoint's.
             console.println();
             console.println(kind.spoken + ": stopping after the current step and writing a checkpoint"
                     + " (" + (kind == Kind.INT ? "press Ctrl-C" : "signal") + " again to quit at once)");
             console.flush();
+            received.set(kind);
             return;
         }
         console.println();

@@ -279,11 +279,12 @@ final class TrainCommand implements Callable<Integer> {
             data.dataDir = Path.of(dataDir);
         }
         FitState state = restored.state();
-        if (!state.midEpoch() && state.epoch() >= epochs) {
-            if (epochs < state.epoch()) {
-                throw new IllegalArgumentException("--epochs " + epochs + ": " + resume + " has trained "
-                        + state.epoch() + " epochs already (" + latest.getFileName() + "); to train on, give more");
-            }
+        if (epochs < state.epoch() || (state.midEpoch() && epochs == state.epoch())) {
+            throw new IllegalArgumentException("--epochs " + epochs + ": " + resume + " has trained " + state.epoch()
+                    + " epochs already" + (state.midEpoch() ? " and stopped in epoch " + (state.epoch() + 1) : "")
+                    + " (" + latest.getFileName() + "); to train on, give more");
+        }
+        if (!state.midEpoch() && state.epoch() == epochs) {
             if ("finished".equals(run.get("status")) && Files.exists(resume.resolve("model.zip"))) {
                 console.println("Nothing to resume: " + resume + " finished all " + state.epoch() + " epochs and wrote"
                         + " its outputs; to train on, add --epochs N with N above " + state.epoch());

@@ -73,6 +73,15 @@ final class AppRun {
         return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    /** Writes 24 training and 10 test images of 6x5 random pixels, labels 0..9, in MNIST's files. */
+    static void writeTinyMnist(Path dir) throws IOException {
+        Random random = new Random(1);
+        writeSplit(dir, random, dev.rnn4j.mnist.data.MnistDataset.TRAIN_IMAGES,
+                dev.rnn4j.mnist.data.MnistDataset.TRAIN_LABELS, 24, 6, 5, i -> i % 10);
+        writeSplit(dir, random, dev.rnn4j.mnist.data.MnistDataset.TEST_IMAGES,
+                dev.rnn4j.mnist.data.MnistDataset.TEST_LABELS, 10, 6, 5, i -> i % 10);
+    }
+
     /**
      * Writes {@code count} random images of {@code rows x cols} pixels and their labels in MNIST's files.
      *

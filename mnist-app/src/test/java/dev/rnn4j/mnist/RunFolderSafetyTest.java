@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -37,9 +36,7 @@ class RunFolderSafetyTest {
     /** 24 training and 10 test images of 6x5 pixels, labels 0..9. */
     @BeforeAll
     static void writeData() throws IOException {
-        Random random = new Random(1);
-        AppRun.writeSplit(data, random, MnistDataset.TRAIN_IMAGES, MnistDataset.TRAIN_LABELS, 24, 6, 5, i -> i % 10);
-        AppRun.writeSplit(data, random, MnistDataset.TEST_IMAGES, MnistDataset.TEST_LABELS, 10, 6, 5, i -> i % 10);
+        AppRun.writeTinyMnist(data);
     }
 
     /** @param more options, each given replacing its default (a flag alone is added) */

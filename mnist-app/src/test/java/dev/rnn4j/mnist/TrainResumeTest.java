@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.rnn4j.mnist.AppRun.Result;
-import dev.rnn4j.mnist.data.MnistDataset;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,9 +31,7 @@ class TrainResumeTest {
     /** 24 training and 10 test images of 6x5 pixels, labels 0..9. */
     @BeforeAll
     static void writeData() throws IOException {
-        Random random = new Random(1);
-        AppRun.writeSplit(data, random, MnistDataset.TRAIN_IMAGES, MnistDataset.TRAIN_LABELS, 24, 6, 5, i -> i % 10);
-        AppRun.writeSplit(data, random, MnistDataset.TEST_IMAGES, MnistDataset.TEST_LABELS, 10, 6, 5, i -> i % 10);
+        AppRun.writeTinyMnist(data);
     }
 
     private static Result run(BooleanSupplier stopRequest, String... args) {

@@ -39,8 +39,8 @@ import picocli.CommandLine.Spec;
 /**
  * The notebook's cells in order: data, labels, model summary, fit, evaluate; then the run folder. After every epoch a
  * checkpoint goes into {@code <run>/checkpoints} (docs/checkpoints.md); Ctrl-C or SIGTERM finishes the step in
- * progress, writes a checkpoint and exits with status 130 or 143; {@code --resume <run>} continues from the latest checkpoint, bit for bit as if
- * the run had not stopped.
+ * progress, writes a checkpoint and exits with status 130 or 143; {@code --resume <run>} continues from the latest
+ * checkpoint, bit for bit as if the run had not stopped. The run holds its folder ({@link RunFolder}) while it runs.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train the notebook's model on MNIST and write the model, history and pictures.")
@@ -575,7 +575,8 @@ final class TrainCommand implements Callable<Integer> {
         AtomicFiles.writeString(folder.resolve("history.csv"), csv.toString());
         Map<String, Object> json = new LinkedHashMap<>(series);
         json.put("seconds", epochSeconds);
-        AtomicFiles.writeString(folder.resolve("history.json"), new GsonBuilder().setPrettyPrinting().create().toJson(json));
+        AtomicFiles.writeString(folder.resolve("history.json"),
+                new GsonBuilder().setPrettyPrinting().create().toJson(json));
     }
 
     /**

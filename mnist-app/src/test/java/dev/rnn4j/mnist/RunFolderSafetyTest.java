@@ -111,7 +111,8 @@ class RunFolderSafetyTest {
     @Test
     void badRunFoldersAreRefusedBeforeAnyDataIsLoaded() throws IOException {
         Result empty = AppRun.run(train(Path.of("")));
-        assertThat(empty.err()).isEqualTo("error: --out: expected a folder, found an empty path" + System.lineSeparator());
+        assertThat(empty.err()).isEqualTo("error: --out: expected a folder, found an empty path"
+                + System.lineSeparator());
         Path file = Files.writeString(runs.resolve("a-file"), "x");
         Result aFile = AppRun.run(train(file));
         assertThat(aFile.status()).isEqualTo(2);

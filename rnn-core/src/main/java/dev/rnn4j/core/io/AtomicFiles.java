@@ -73,7 +73,8 @@ public final class AtomicFiles {
         Path absolute = target.toAbsolutePath().normalize();
         Path folder = absolute.getParent();
         if (folder == null || absolute.getFileName() == null) {
-            throw new IllegalArgumentException("cannot write " + target + ": expected a file path, found a root folder");
+            throw new IllegalArgumentException("cannot write " + target
+                    + ": expected a file path, found a root folder");
         }
         if (Files.isDirectory(absolute, LinkOption.NOFOLLOW_LINKS)) {
             throw new FileWriteException(target, new FileSystemException(absolute.toString(), null,
@@ -150,7 +151,8 @@ public final class AtomicFiles {
         int removed = 0;
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
             for (Path entry : entries) {
-                if (isLeftover(entry.getFileName().toString()) && Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
+                if (isLeftover(entry.getFileName().toString())
+                        && Files.isRegularFile(entry, LinkOption.NOFOLLOW_LINKS)) {
                     Files.delete(entry);
                     removed++;
                 }

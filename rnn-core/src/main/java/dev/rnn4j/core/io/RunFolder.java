@@ -98,7 +98,8 @@ public final class RunFolder implements AutoCloseable {
                 throw new LockedException(folder, holder(channel));
             }
             channel.truncate(0);
-            channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
+            byte[] pid = (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII);
+            channel.write(ByteBuffer.wrap(pid), 0);
             return new RunFolder(folder, channel, lock);
         } catch (IOException | RuntimeException | Error failure) {
             channel.close();

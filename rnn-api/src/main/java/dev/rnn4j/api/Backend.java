@@ -89,6 +89,56 @@ public interface Backend {
     }
 
     /**
+     * How this backend runs the time loop of a recurrent layer over batches of {@code rows} samples and {@code steps}
+     * timesteps: the parts the batch is cut into and the pieces of the backward pass's weight-gradient work. The
+     * default is one part and one piece.
+     *
+     * @param rows  the batch size, at least 1
+     * @param steps the timesteps, at least 1
+     * @return the plan, which the layer keeps for that batch size
+     */
+    default RecurrencePlan planRecurrence(int rows, int steps) {
+        return RecurrencePlan.single(rows, steps);
+    }
+
+    /**
+     * Runs a recurrent layer's forward pass: {@code work.run(part, step)} for every part of the plan and every step in
+     * order, a part's steps one after another (never two at a time), different parts possibly side by side. The default
+     * runs the parts one after another.
+     *
+     * @param plan  the plan from {@link #planRecurrence}
+     * @param steps the steps of every part
+     * @param work  the work of one step of one part
+     */
+    default void runRecurrence(RecurrencePlan plan, int steps, RecurrencePlan.StepWork work) {
+        for (int p = 0; p < plan.parts(); p++) {
+            for (int t = 0; t < steps; t++) {
+                work.run(p, t);
+            }
+        }
+    }
+
+    /**
+     * Runs a recurrent layer's backward pass: for each part its chain (backpropagation through time) and its pieces in
+     * order, piece {@code j} once the chain has reported {@code plan.pieceNeed(j)} steps done. Pieces of a part run
+     * one after another but not necessarily on the thread of its chain. The default runs each part's chain, then its
+     * pieces, part after part.
+     *
+     * @param plan  the plan from {@link #planRecurrence}
+     * @param chain the chain of a part
+     * @param piece a piece of a part
+     */
+    default void runRecurrenceBackward(RecurrencePlan plan, RecurrencePlan.ChainWork chain,
+            RecurrencePlan.PieceWork piece) {
+        for (int p = 0; p < plan.parts(); p++) {
+            chain.run(p, reached -> { });
+            for (int j = 0; j < plan.pieces(); j++) {
+                piece.run(p, j);
+            }
+        }
+    }
+
+    /**
      * The first row of part {@code part} when {@code rows} rows are cut into {@code parts} near-equal contiguous parts;
      * part {@code i} covers {@code [partStart(rows, parts, i), partStart(rows, parts, i + 1))}.
      *

@@ -3,6 +3,7 @@ package dev.rnn4j.backend.cpu;
 import dev.rnn4j.api.ActivationFunction;
 import dev.rnn4j.api.Backend;
 import dev.rnn4j.api.PreparedMatrix;
+import dev.rnn4j.api.RecurrencePlan;
 import java.nio.FloatBuffer;
 import java.util.function.IntConsumer;
 import org.bytedeco.javacpp.FloatPointer;
@@ -495,6 +496,47 @@ public final class Nd4jCpuBackend implements Backend {
     public int parallelism() {
         ensureReady();
         return threads;
+    }
+
+    /** The fewest samples a part of a recurrent batch gets; smaller batches run in fewer parts. */
+    static final int MIN_PART_ROWS = 16;
+    /** The fewest samples a part gets when a batch is cut into more parts than threads. */
+    static final int CHAIN_ROWS = 64;
+    /** The inner dimension a piece of the backward pass's weight-gradient products aims at. */
+    static final int PIECE_ROWS = 256;
+
+    /**
+     * One part per thread (at least {@value #MIN_PART_ROWS} samples each), or twice as many where each still gets
+     * {@value #CHAIN_ROWS} samples (large batches, as in inference), so that a thread ahead can take steps of a part
+     * behind ({@link Chains}); backward pieces of enough steps for {@value #PIECE_ROWS} rows of the weight gradients'
+     * inner dimension (4 steps for parts of 64; pieces of 2, 4 and 7 steps measured alike), which a thread done with
+     * its own part early takes from the other ({@link ChainsThenPieces}).
+     */
+    @Override
+    public RecurrencePlan planRecurrence(int rows, int steps) {
+        ensureReady();
+        int parts = threads > 1 && rows / (2 * threads) >= CHAIN_ROWS ? 2 * threads
+                : Math.max(1, Math.min(threads, rows / MIN_PART_ROWS));
+        if (parts == 1) {
+            return RecurrencePlan.single(rows, steps);
+        }
+        int partRows = rows / parts;
+        return RecurrencePlan.even(rows, steps, parts, Math.max(1, (PIECE_ROWS + partRows - 1) / partRows));
+    }
+
+    /** The parts as chains of steps on the team's threads, shared out while they run ({@link Chains}). */
+    @Override
+    public void runRecurrence(RecurrencePlan plan, int steps, RecurrencePlan.StepWork work) {
+        ensureReady();
+        Chains.run(this, threads, plan.parts(), steps, work::run);
+    }
+
+    /** Each part's chain on its thread, pieces on whichever thread is free ({@link ChainsThenPieces}). */
+    @Override
+    public void runRecurrenceBackward(RecurrencePlan plan, RecurrencePlan.ChainWork chain,
+            RecurrencePlan.PieceWork piece) {
+        ensureReady();
+        ChainsThenPieces.run(this, threads, plan.parts(), plan.pieceNeeds(), chain::run, piece::run);
     }
 
     /** Flushes denormals to zero on the calling thread while {@code work} runs ({@link FlushDenormals}). */

@@ -182,6 +182,7 @@ public final class LayerRegistry {
                 .useBias(optionalBoolean(config, "use_bias", true))
                 .returnSequences(optionalBoolean(config, "return_sequences", false))
                 .dropout(optionalDouble(config, "dropout", 0.0))
+                .recurrentDropout(optionalDouble(config, "recurrent_dropout", 0.0))
                 .build());
         builtIns.put("LSTM", config -> LSTM.builder(requiredInt(config, "units"))
                 .activation(activation(config, "activation", ActivationFunction.TANH))

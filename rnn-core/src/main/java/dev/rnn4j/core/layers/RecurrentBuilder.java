@@ -17,6 +17,7 @@ public abstract class RecurrentBuilder<B extends RecurrentBuilder<B>> {
     boolean useBias = true;
     boolean returnSequences;
     double dropout;
+    double recurrentDropout;
     Initializer kernelInitializer = Initializers.glorotUniform();
     Initializer recurrentInitializer = Initializers.orthogonal();
     Initializer biasInitializer = Initializers.zeros();
@@ -65,6 +66,16 @@ public abstract class RecurrentBuilder<B extends RecurrentBuilder<B>> {
     }
 
     /**
+     * @param recurrentDropout the dropout rate on the state where it enters the recurrent product, in [0, 1)
+     *                         (default 0)
+     * @return this
+     */
+    public B recurrentDropout(double recurrentDropout) {
+        this.recurrentDropout = recurrentDropout;
+        return self();
+    }
+
+    /**
      * @param initializer the kernel initializer (default Glorot-uniform)
      * @return this
      */
@@ -102,6 +113,7 @@ public abstract class RecurrentBuilder<B extends RecurrentBuilder<B>> {
             throw new IllegalArgumentException(layerType + " units: expected at least 1, found " + units);
         }
         checkRate(layerType, "dropout", dropout);
+        checkRate(layerType, "recurrent_dropout", recurrentDropout);
         checkElementwise(layerType, "activation", activation);
         Objects.requireNonNull(kernelInitializer, "kernelInitializer is null");
         Objects.requireNonNull(recurrentInitializer, "recurrentInitializer is null");
@@ -123,13 +135,12 @@ public abstract class RecurrentBuilder<B extends RecurrentBuilder<B>> {
     }
 
     /**
-     * The settings of gated layers (LSTM, GRU): the gates' activation and the dropout on the recurrent state.
+     * The settings of gated layers (LSTM, GRU): the gates' activation.
      *
      * @param <B> the concrete builder
      */
     public abstract static class Gated<B extends Gated<B>> extends RecurrentBuilder<B> {
         ActivationFunction recurrentActivation = ActivationFunction.SIGMOID;
-        double recurrentDropout;
 
         Gated(int units) {
             super(units);
@@ -144,19 +155,9 @@ public abstract class RecurrentBuilder<B extends RecurrentBuilder<B>> {
             return self();
         }
 
-        /**
-         * @param recurrentDropout the dropout rate on the recurrent state in [0, 1) (default 0)
-         * @return this
-         */
-        public B recurrentDropout(double recurrentDropout) {
-            this.recurrentDropout = recurrentDropout;
-            return self();
-        }
-
         @Override
         void check(String layerType) {
             super.check(layerType);
-            checkRate(layerType, "recurrent_dropout", recurrentDropout);
             checkElementwise(layerType, "recurrent_activation", recurrentActivation);
         }
     }

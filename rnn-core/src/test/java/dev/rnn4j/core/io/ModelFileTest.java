@@ -140,7 +140,8 @@ class ModelFileTest {
         assertThat(config.get("seed").getAsLong()).isEqualTo(1234567890123L);
         JsonArray layers = config.getAsJsonArray("layers");
         assertThat(layers.toString()).isEqualTo("[{\"class_name\":\"SimpleRNN\",\"name\":\"simple_rnn\",\"config\":"
-                + "{\"units\":256,\"activation\":\"tanh\",\"use_bias\":true,\"return_sequences\":false,\"dropout\":0.2}},"
+                + "{\"units\":256,\"activation\":\"tanh\",\"use_bias\":true,\"dropout\":0.2,\"recurrent_dropout\":0.0,"
+                + "\"return_sequences\":false}},"
                 + "{\"class_name\":\"Dense\",\"name\":\"dense\",\"config\":"
                 + "{\"units\":10,\"activation\":\"linear\",\"use_bias\":true}},"
                 + "{\"class_name\":\"Activation\",\"name\":\"activation\",\"config\":{\"activation\":\"softmax\"}}]");

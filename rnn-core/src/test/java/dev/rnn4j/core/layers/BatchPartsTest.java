@@ -54,7 +54,7 @@ class BatchPartsTest {
 
         assertSameResults(split, whole, BATCH);
         assertThat(splitCalls.get())
-                .as("runParts calls with %d parts (forward and backward of each layer, then predict's forward)", threads)
+                .as("passes in %d parts (forward and backward of each layer, then predict's forward)", threads)
                 .isEqualTo(stacked ? 6 : 3);
     }
 
@@ -172,11 +172,12 @@ class BatchPartsTest {
         };
     }
 
-    /** The backend, counting calls of runParts that cut work in {@code parts}. */
+    /** The backend, counting the recurrent passes it runs in {@code parts} parts. */
     private static Backend counting(Backend backend, AtomicInteger splitCalls, int parts) {
         return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
                 (proxy, method, arguments) -> {
-                    if (method.getName().equals("runParts") && (int) arguments[0] == parts) {
+                    if (method.getName().startsWith("runRecurrence")
+                            && ((dev.rnn4j.api.RecurrencePlan) arguments[0]).parts() == parts) {
                         splitCalls.incrementAndGet();
                     }
                     try {

@@ -1,10 +1,9 @@
-package dev.rnn4j.core.layers;
+package dev.rnn4j.backend.cpu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rnn4j.api.Backend;
-import dev.rnn4j.backend.cpu.Nd4jCpuBackend;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicIntegerArray;

@@ -1,4 +1,4 @@
-package dev.rnn4j.core.layers;
+package dev.rnn4j.backend.cpu;
 
 import dev.rnn4j.api.Backend;
 import java.util.concurrent.atomic.AtomicInteger;

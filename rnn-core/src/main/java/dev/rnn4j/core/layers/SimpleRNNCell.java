@@ -1,0 +1,68 @@
+package dev.rnn4j.core.layers;
+
+import dev.rnn4j.api.ActivationFunction;
+import dev.rnn4j.api.Initializer;
+import java.util.Map;
+
+/**
+ * Keras's {@code SimpleRNNCell}: {@code h_t = activation(x_t · kernel + h'_{t-1} · recurrent_kernel + bias)}.
+ * Parameters {@code kernel [features, units]}, {@code recurrent_kernel [units, units]}, {@code bias [units]}. Backward
+ * takes the activation's derivative from the stored state.
+ */
+public final class SimpleRNNCell extends RecurrentCell {
+    private final ActivationFunction activation;
+    private final boolean useBias;
+    private final Initializer kernelInitializer;
+    private final Initializer recurrentInitializer;
+    private final Initializer biasInitializer;
+
+    /**
+     * Keras's defaults: tanh, bias, no dropout.
+     *
+     * @param units the size of the state, at least 1
+     */
+    public SimpleRNNCell(int units) {
+        this(SimpleRNN.builder(units));
+    }
+
+    SimpleRNNCell(RecurrentBuilder<?> settings) {
+        super(settings.units, settings.dropout, settings.recurrentDropout);
+        settings.check("SimpleRNN");
+        this.activation = settings.activation;
+        this.useBias = settings.useBias;
+        this.kernelInitializer = settings.kernelInitializer;
+        this.recurrentInitializer = settings.recurrentInitializer;
+        this.biasInitializer = settings.biasInitializer;
+    }
+
+    @Override
+    public void declareWeights(Weights weights) {
+        weights.kernel(kernelInitializer);
+        weights.recurrentKernel(recurrentInitializer);
+        if (useBias) {
+            weights.bias(biasInitializer);
+        }
+    }
+
+    @Override
+    public void forward(CellStep step) {
+        step.backend().activation(activation, step.projection(0), step.newState(0));
+    }
+
+    @Override
+    public void backward(CellStep step) {
+        step.backend().activationBackward(activation, step.newState(0), step.stateGradient(0),
+                step.projectionGradient(0));
+    }
+
+    @Override
+    public Map<String, Object> config() {
+        Map<String, Object> config = new java.util.LinkedHashMap<>();
+        config.put("units", units);
+        config.put("activation", activation.kerasName());
+        config.put("use_bias", useBias);
+        config.put("dropout", dropout);
+        config.put("recurrent_dropout", recurrentDropout);
+        return config;
+    }
+}

@@ -1,5 +1,6 @@
 package dev.rnn4j.api;
 
+import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -10,6 +11,15 @@ public interface Loss {
 
     /** @return Keras's name, for example {@code categorical_crossentropy} */
     String name();
+
+    /**
+     * The constructor arguments under Keras's names, saved with a compiled model so that the loss can be rebuilt.
+     *
+     * @return the arguments; empty (the default) for a loss that takes none
+     */
+    default Map<String, Object> config() {
+        return Map.of();
+    }
 
     /**
      * @param predictions the model's output

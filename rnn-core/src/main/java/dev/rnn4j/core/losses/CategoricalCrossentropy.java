@@ -4,6 +4,7 @@ import dev.rnn4j.api.ActivationFunction;
 import dev.rnn4j.api.Loss;
 import dev.rnn4j.core.Values;
 import java.util.Arrays;
+import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -16,6 +17,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class CategoricalCrossentropy implements Loss {
     /** Keras's {@code epsilon()}. */
     public static final double EPSILON = 1e-7;
+
+    /**
+     * Rebuilds the loss from its {@link #config()}, as Keras's {@code from_config}. It takes no arguments: the config is
+     * empty, and other keys are ignored.
+     *
+     * @param config the config, as read back from JSON
+     * @return a new loss
+     */
+    public static CategoricalCrossentropy fromConfig(Map<String, Object> config) {
+        return new CategoricalCrossentropy();
+    }
 
     @Override
     public String name() {

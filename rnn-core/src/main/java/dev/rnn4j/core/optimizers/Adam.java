@@ -2,6 +2,7 @@ package dev.rnn4j.core.optimizers;
 
 import dev.rnn4j.api.Backend;
 import dev.rnn4j.api.Parameter;
+import dev.rnn4j.core.ConfigValues;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -139,6 +140,23 @@ public final class Adam extends AbstractOptimizer {
         config.put("epsilon", epsilon);
         config.put("amsgrad", amsgrad);
         return config;
+    }
+
+    /**
+     * Rebuilds an Adam from its {@link #config()}, as Keras's {@code from_config}; missing keys take Keras's defaults
+     * ({@code learning_rate} 0.001, {@code beta_1} 0.9, {@code beta_2} 0.999, {@code epsilon} 1e-7, {@code amsgrad}
+     * false), unknown keys are ignored.
+     *
+     * @param config the config, as read back from JSON
+     * @return a new Adam
+     * @throws IllegalArgumentException naming the key for a bad value
+     */
+    public static Adam fromConfig(Map<String, Object> config) {
+        return new Adam(ConfigValues.optionalDouble(config, "learning_rate", 0.001),
+                ConfigValues.optionalDouble(config, "beta_1", 0.9),
+                ConfigValues.optionalDouble(config, "beta_2", 0.999),
+                ConfigValues.optionalDouble(config, "epsilon", 1e-7),
+                ConfigValues.optionalBoolean(config, "amsgrad", false));
     }
 
     /** The state of one parameter, and a scratch array of its shape. */

@@ -2,6 +2,7 @@ package dev.rnn4j.core.optimizers;
 
 import dev.rnn4j.api.Backend;
 import dev.rnn4j.api.Parameter;
+import dev.rnn4j.core.ConfigValues;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -154,6 +155,23 @@ public final class RMSprop extends AbstractOptimizer {
         config.put("epsilon", epsilon);
         config.put("centered", centered);
         return config;
+    }
+
+    /**
+     * Rebuilds an RMSprop from its {@link #config()}, as Keras's {@code from_config}; missing keys take Keras's
+     * defaults ({@code learning_rate} 0.001, {@code rho} 0.9, {@code momentum} 0.0, {@code epsilon} 1e-7,
+     * {@code centered} false), unknown keys are ignored.
+     *
+     * @param config the config, as read back from JSON
+     * @return a new RMSprop
+     * @throws IllegalArgumentException naming the key for a bad value
+     */
+    public static RMSprop fromConfig(Map<String, Object> config) {
+        return new RMSprop(ConfigValues.optionalDouble(config, "learning_rate", 0.001),
+                ConfigValues.optionalDouble(config, "rho", 0.9),
+                ConfigValues.optionalDouble(config, "momentum", 0.0),
+                ConfigValues.optionalDouble(config, "epsilon", 1e-7),
+                ConfigValues.optionalBoolean(config, "centered", false));
     }
 
     /** The state of one parameter, and scratch arrays of its shape. */

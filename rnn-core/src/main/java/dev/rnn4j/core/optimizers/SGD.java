@@ -2,6 +2,7 @@ package dev.rnn4j.core.optimizers;
 
 import dev.rnn4j.api.Backend;
 import dev.rnn4j.api.Parameter;
+import dev.rnn4j.core.ConfigValues;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -103,5 +104,19 @@ public final class SGD extends AbstractOptimizer {
         config.put("momentum", momentum);
         config.put("nesterov", nesterov);
         return config;
+    }
+
+    /**
+     * Rebuilds an SGD from its {@link #config()}, as Keras's {@code from_config}; missing keys take Keras's defaults
+     * ({@code learning_rate} 0.01, {@code momentum} 0.0, {@code nesterov} false), unknown keys are ignored.
+     *
+     * @param config the config, as read back from JSON
+     * @return a new SGD
+     * @throws IllegalArgumentException naming the key for a bad value
+     */
+    public static SGD fromConfig(Map<String, Object> config) {
+        return new SGD(ConfigValues.optionalDouble(config, "learning_rate", 0.01),
+                ConfigValues.optionalDouble(config, "momentum", 0.0),
+                ConfigValues.optionalBoolean(config, "nesterov", false));
     }
 }

@@ -15,10 +15,6 @@ import dev.rnn4j.api.Optimizer;
 import dev.rnn4j.api.Parameter;
 import dev.rnn4j.api.Shape;
 import dev.rnn4j.core.Sequential;
-import dev.rnn4j.core.losses.CategoricalCrossentropy;
-import dev.rnn4j.core.optimizers.Adam;
-import dev.rnn4j.core.optimizers.RMSprop;
-import dev.rnn4j.core.optimizers.SGD;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -56,7 +52,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * system can), so an existing model is never lost or half-written; on failure the temporary file is deleted.
  *
  * <p>Loading rebuilds the layers through {@link LayerRegistry}, builds the model with the saved input shape and seed,
- * copies the weights in (checking each one's shape) and compiles it again when the file has a {@code compile} section.
+ * copies the weights in (checking each one's shape) and compiles it again when the file has a {@code compile} section,
+ * the loss and optimizer rebuilt through {@link Registry#LOSSES} and {@link Registry#OPTIMIZERS}.
  * Weight entries under {@code weights/} that belong to no parameter are rejected (they mean the config and the weights
  * disagree); other extra entries are ignored. Before building, it refuses layers that declare more float32 weights
  * than the file could hold (1032 times its size, deflate's best ratio), so a forged config cannot make it allocate
@@ -265,17 +262,27 @@ public final class ModelFile {
         Optimizer optimizer = model.optimizer();
         if (loss != null && optimizer != null) {
             JsonObject compile = new JsonObject();
-            compile.addProperty("loss", loss.name());
-            JsonObject optimizerEntry = new JsonObject();
-            optimizerEntry.addProperty("class_name", optimizer.name());
-            optimizerEntry.add("config", GSON.toJsonTree(optimizer.config()));
-            compile.add("optimizer", optimizerEntry);
+            Map<String, Object> lossConfig = loss.config();
+            if (lossConfig == null || lossConfig.isEmpty()) {
+                // A plain name, as Keras writes a loss without arguments and as older rnn4j versions read it.
+                compile.addProperty("loss", loss.name());
+            } else {
+                compile.add("loss", namedConfig(loss.name(), lossConfig));
+            }
+            compile.add("optimizer", namedConfig(optimizer.name(), optimizer.config()));
             JsonArray metrics = new JsonArray();
             model.metrics().forEach(metrics::add);
             compile.add("metrics", metrics);
             config.add("compile", compile);
         }
         return config;
+    }
+
+    private static JsonObject namedConfig(String className, Map<String, Object> config) {
+        JsonObject entry = new JsonObject();
+        entry.addProperty("class_name", className);
+        entry.add("config", GSON.toJsonTree(config));
+        return entry;
     }
 
     // ------------------------------------------------------------------------------------------------------ load
@@ -646,43 +653,8 @@ public final class ModelFile {
         }
 
         private void compile(Sequential model, JsonObject compile) throws ModelFileException {
-            String lossName = string(compile, "loss", "compile.loss");
-            Loss loss = switch (lossName) {
-                case "categorical_crossentropy" -> new CategoricalCrossentropy();
-                default -> throw configError("compile.loss: unknown loss '" + lossName
-                        + "'; known losses: categorical_crossentropy");
-            };
-            JsonObject optimizerSpec = object(compile, "optimizer", "compile.optimizer");
-            String optimizerName = string(optimizerSpec, "class_name", "compile.optimizer.class_name");
-            Map<String, Object> optimizerConfig = optimizerSpec.has("config")
-                    && !optimizerSpec.get("config").isJsonNull()
-                    ? toMap(object(optimizerSpec, "config", "compile.optimizer.config")) : Map.of();
-            Optimizer optimizer;
-            try {
-                optimizer = switch (optimizerName) {
-                    case "SGD" -> new SGD(LayerRegistry.optionalDouble(optimizerConfig, "learning_rate", 0.01),
-                            LayerRegistry.optionalDouble(optimizerConfig, "momentum", 0.0),
-                            LayerRegistry.optionalBoolean(optimizerConfig, "nesterov", false));
-                    case "Adam" -> new Adam(LayerRegistry.optionalDouble(optimizerConfig, "learning_rate", 0.001),
-                            LayerRegistry.optionalDouble(optimizerConfig, "beta_1", 0.9),
-                            LayerRegistry.optionalDouble(optimizerConfig, "beta_2", 0.999),
-                            LayerRegistry.optionalDouble(optimizerConfig, "epsilon", 1e-7),
-                            LayerRegistry.optionalBoolean(optimizerConfig, "amsgrad", false));
-                    case "RMSprop" -> new RMSprop(
-                            LayerRegistry.optionalDouble(optimizerConfig, "learning_rate", 0.001),
-                            LayerRegistry.optionalDouble(optimizerConfig, "rho", 0.9),
-                            LayerRegistry.optionalDouble(optimizerConfig, "momentum", 0.0),
-                            LayerRegistry.optionalDouble(optimizerConfig, "epsilon", 1e-7),
-                            LayerRegistry.optionalBoolean(optimizerConfig, "centered", false));
-                    default -> null;
-                };
-            } catch (RuntimeException e) {
-                throw configError("compile.optimizer.config: " + e.getMessage(), e);
-            }
-            if (optimizer == null) {
-                throw configError("compile.optimizer.class_name: unknown optimizer '" + optimizerName
-                        + "'; known optimizers: SGD, Adam, RMSprop");
-            }
+            Loss loss = create(compile, "loss", Registry.LOSSES);
+            Optimizer optimizer = create(compile, "optimizer", Registry.OPTIMIZERS);
             List<String> metrics = new ArrayList<>();
             if (compile.has("metrics") && !compile.get("metrics").isJsonNull()) {
                 JsonArray array = array(compile, "metrics");
@@ -699,6 +671,39 @@ public final class ModelFile {
                 model.compile(loss, optimizer, metrics.toArray(String[]::new));
             } catch (RuntimeException e) {
                 throw configError("compile.metrics: " + e.getMessage(), e);
+            }
+        }
+
+        /**
+         * Rebuilds a loss or optimizer through its registry from {@code compile.<key>}: a name, or an object
+         * {@code {class_name, config}} (a missing or null config is empty).
+         */
+        private <T> T create(JsonObject compile, String key, Registry<T> registry) throws ModelFileException {
+            String where = "compile." + key;
+            JsonElement element = compile.get(key);
+            String name;
+            String nameWhere = where;
+            Map<String, Object> config = Map.of();
+            if (element != null && element.isJsonObject()) {
+                JsonObject spec = element.getAsJsonObject();
+                nameWhere = where + ".class_name";
+                name = string(spec, "class_name", nameWhere);
+                if (spec.has("config") && !spec.get("config").isJsonNull()) {
+                    config = toMap(object(spec, "config", where + ".config"));
+                }
+            } else if (element != null && element.isJsonPrimitive() && element.getAsJsonPrimitive().isString()) {
+                name = element.getAsString();
+            } else {
+                throw configError(where + ": expected a name or an object {class_name, config}, found "
+                        + abbreviate(element));
+            }
+            if (!registry.isKnown(name)) {
+                throw configError(nameWhere + ": " + registry.unknown(name));
+            }
+            try {
+                return registry.create(name, config);
+            } catch (RuntimeException e) {
+                throw configError(where + ".config: " + e.getMessage(), e);
             }
         }
 

@@ -18,7 +18,7 @@ public final class ConfigValues {
      * @return the number under {@code key}, or {@code defaultValue}
      * @throws IllegalArgumentException when the value is not a number
      */
-    public static double optionalDouble(Map<String, ?> config, String key, double defaultValue) {
+    public static double optionalDouble(Map<?, ?> config, String key, double defaultValue) {
         Object value = config.get(key);
         if (value == null && !config.containsKey(key)) {
             return defaultValue;
@@ -36,7 +36,7 @@ public final class ConfigValues {
      * @return the boolean under {@code key}, or {@code defaultValue}
      * @throws IllegalArgumentException when the value is not {@code true} or {@code false}
      */
-    public static boolean optionalBoolean(Map<String, ?> config, String key, boolean defaultValue) {
+    public static boolean optionalBoolean(Map<?, ?> config, String key, boolean defaultValue) {
         Object value = config.get(key);
         if (value == null && !config.containsKey(key)) {
             return defaultValue;

@@ -1,9 +1,15 @@
 package dev.rnn4j.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import com.google.gson.Gson;
+import dev.rnn4j.api.Initializer;
 import dev.rnn4j.core.initializers.Initializers;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -48,5 +54,82 @@ class InitializersTest {
         }
         assertThat(max).isLessThanOrEqualTo(limit).isGreaterThan(limit * 0.99);
         assertThat(Initializers.glorotUniform().initialize(new int[] {28, 256}, new Random(3))).containsExactly(values);
+    }
+
+    @Test
+    void everyBuiltInRoundTripsThroughItsKerasConfigInJson() {
+        Gson gson = new Gson();
+        for (Initializer initializer : List.of(Initializers.zeros(), Initializers.ones(), Initializers.constant(0.25),
+                Initializers.glorotUniform(), Initializers.orthogonal(), Initializers.orthogonal(2.0))) {
+            Map<String, Object> config = initializer.config();
+            Object readBack = gson.fromJson(gson.toJson(config), Map.class);
+
+            Initializer rebuilt = Initializers.fromConfig(readBack);
+
+            assertThat(rebuilt).as("%s", initializer).isEqualTo(initializer).hasSameHashCodeAs(initializer);
+            assertThat(rebuilt.config()).as("%s", initializer).isEqualTo(config);
+            assertThat(rebuilt.initialize(new int[] {4, 3}, new Random(7)))
+                    .containsExactly(initializer.initialize(new int[] {4, 3}, new Random(7)));
+        }
+    }
+
+    @Test
+    void theConfigsAreKerasSerializedForms() {
+        assertThat(Initializers.glorotUniform().config())
+                .isEqualTo(Map.of("class_name", "GlorotUniform", "config", Map.of()));
+        assertThat(Initializers.orthogonal().config())
+                .isEqualTo(Map.of("class_name", "Orthogonal", "config", Map.of("gain", 1.0)));
+        assertThat(Initializers.constant(0.5).config())
+                .isEqualTo(Map.of("class_name", "Constant", "config", Map.of("value", 0.5)));
+        assertThat(Initializers.zeros().config()).isEqualTo(Map.of("class_name", "Zeros", "config", Map.of()));
+        assertThat(Initializers.ones().config()).isEqualTo(Map.of("class_name", "Ones", "config", Map.of()));
+        Initializer lambda = (shape, random) -> new double[] {1};
+        assertThat(lambda.config()).as("a lambda cannot be saved").isNull();
+    }
+
+    @Test
+    void plainNamesGiveTheDefaults() {
+        assertThat(Initializers.fromConfig("glorot_uniform")).isEqualTo(Initializers.glorotUniform());
+        assertThat(Initializers.fromConfig("GlorotUniform")).isEqualTo(Initializers.glorotUniform());
+        assertThat(Initializers.fromConfig("orthogonal")).isEqualTo(Initializers.orthogonal(1.0));
+        assertThat(Initializers.fromConfig("zeros")).isEqualTo(Initializers.zeros());
+        assertThat(Initializers.fromConfig("ones")).isEqualTo(Initializers.ones());
+        assertThat(Initializers.fromConfig("constant")).isEqualTo(Initializers.constant(0.0));
+        assertThat(Initializers.fromConfig(Map.of("class_name", "Orthogonal"))).isEqualTo(Initializers.orthogonal());
+        Map<String, Object> kerasArguments = new LinkedHashMap<>();
+        kerasArguments.put("gain", 3);
+        kerasArguments.put("seed", null);
+        Map<String, Object> kerasForm = Map.of("module", "keras.initializers", "class_name", "Orthogonal",
+                "config", kerasArguments, "registered_name", "Orthogonal");
+        assertThat(Initializers.fromConfig(kerasForm)).as("Keras's own form").isEqualTo(Initializers.orthogonal(3.0));
+    }
+
+    @Test
+    void orthogonalGainScalesTheMatrix() {
+        double[] unit = Initializers.orthogonal().initialize(new int[] {5, 3}, new Random(4));
+        double[] doubled = Initializers.orthogonal(2.0).initialize(new int[] {5, 3}, new Random(4));
+        for (int i = 0; i < unit.length; i++) {
+            assertThat(doubled[i]).isEqualTo(2.0 * unit[i]);
+        }
+    }
+
+    @Test
+    void badConfigsNameTheProblem() {
+        assertThatThrownBy(() -> Initializers.fromConfig("he_normal")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("initializer: unknown initializer 'he_normal'; known: constant, glorot_uniform, ones,"
+                        + " orthogonal, zeros (or their class names: Constant, GlorotUniform, Ones, Orthogonal,"
+                        + " Zeros)");
+        assertThatThrownBy(() -> Initializers.fromConfig(5)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("initializer: expected a name such as 'glorot_uniform' or an object {class_name, config},"
+                        + " found 5");
+        assertThatThrownBy(() -> Initializers.fromConfig(Map.of("class_name", "Constant", "config",
+                Map.of("value", "x")))).hasMessage("Constant value: expected a number, found 'x'");
+        assertThatThrownBy(() -> Initializers.fromConfig(Map.of("class_name", "Constant", "config", List.of())))
+                .hasMessage("Constant config: expected an object, found []");
+        assertThatThrownBy(() -> Initializers.fromConfig(Map.of("class_name", "GlorotUniform", "config",
+                Map.of("seed", 42)))).hasMessage("GlorotUniform seed: expected none (rnn4j's initializers draw from"
+                        + " the model's seeded generator), found 42");
+        assertThatThrownBy(() -> Initializers.orthogonal(Double.NaN))
+                .hasMessage("Orthogonal gain: expected a finite number, found NaN");
     }
 }

@@ -323,6 +323,19 @@ public interface Backend {
      *               overlap the others
      */
     default void copyTimeMajor(INDArray source, INDArray mask, INDArray target) {
+        copyTimeMajor(source, mask, target, false);
+    }
+
+    /**
+     * {@link #copyTimeMajor(INDArray, INDArray, INDArray)}, with the steps in reverse order when asked:
+     * {@code target[t * batch + b] = source[b][steps - 1 - t] * mask[b]} (a layer with {@code go_backwards}).
+     *
+     * @param source   a {@code [batch, steps, features]} array
+     * @param mask     a {@code [batch, features]} array applied at every step, or null
+     * @param target   a {@code [steps * batch, features]} matrix, overwritten
+     * @param reversed whether the steps go in reverse order
+     */
+    default void copyTimeMajor(INDArray source, INDArray mask, INDArray target, boolean reversed) {
         long batch = source.size(0);
         long steps = source.size(1);
         long features = source.size(2);
@@ -335,7 +348,8 @@ public interface Backend {
         }
         INDArray timeMajor = Nd4j.create(source.dataType(), new long[] {steps, batch, features}, 'c');
         for (long t = 0; t < steps; t++) {
-            INDArray step = source.get(NDArrayIndex.all(), NDArrayIndex.point(t), NDArrayIndex.all());
+            INDArray step = source.get(NDArrayIndex.all(), NDArrayIndex.point(reversed ? steps - 1 - t : t),
+                    NDArrayIndex.all());
             timeMajor.get(NDArrayIndex.point(t), NDArrayIndex.all(), NDArrayIndex.all())
                     .assign(mask == null ? step : step.mul(mask));
         }
@@ -351,6 +365,19 @@ public interface Backend {
      * @param target a {@code [batch, steps, features]} array, overwritten; must not overlap the others
      */
     default void copyBatchMajor(INDArray source, INDArray mask, INDArray target) {
+        copyBatchMajor(source, mask, target, false);
+    }
+
+    /**
+     * {@link #copyBatchMajor(INDArray, INDArray, INDArray)}, with the steps in reverse order when asked:
+     * {@code target[b][steps - 1 - t] = source[t * batch + b] * mask[b]}.
+     *
+     * @param source   a {@code [steps * batch, features]} matrix
+     * @param mask     a {@code [batch, features]} array applied at every step, or null
+     * @param target   a {@code [batch, steps, features]} array, overwritten
+     * @param reversed whether the steps go in reverse order
+     */
+    default void copyBatchMajor(INDArray source, INDArray mask, INDArray target, boolean reversed) {
         long batch = target.size(0);
         long steps = target.size(1);
         long features = target.size(2);
@@ -364,8 +391,26 @@ public interface Backend {
         INDArray timeMajor = source.dup('c').reshape('c', steps, batch, features);
         for (long t = 0; t < steps; t++) {
             INDArray step = timeMajor.get(NDArrayIndex.point(t), NDArrayIndex.all(), NDArrayIndex.all());
-            target.get(NDArrayIndex.all(), NDArrayIndex.point(t), NDArrayIndex.all())
+            target.get(NDArrayIndex.all(), NDArrayIndex.point(reversed ? steps - 1 - t : t), NDArrayIndex.all())
                     .assign(mask == null ? step : step.mul(mask));
+        }
+    }
+
+    /**
+     * Copies the rows a mask drops: {@code target[r] = source[r]} for every row {@code r} with
+     * {@code keep[offset + r] == 0}; the other rows of {@code target} stay as they are. A masked timestep keeps the
+     * previous state this way, and its gradient goes past the step.
+     *
+     * @param keep   per row, 0 where the row is dropped
+     * @param offset the entry of {@code keep} for row 0
+     * @param source a 2-D array
+     * @param target a 2-D array of the same shape, not overlapping {@code source}
+     */
+    default void copyDroppedRows(float[] keep, int offset, INDArray source, INDArray target) {
+        for (int r = 0; r < target.size(0); r++) {
+            if (keep[offset + r] == 0f) {
+                target.getRow(r).assign(source.getRow(r));
+            }
         }
     }
 

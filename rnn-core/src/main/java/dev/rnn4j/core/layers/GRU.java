@@ -18,7 +18,7 @@ public final class GRU extends RNN {
     }
 
     private GRU(Builder builder) {
-        super(builder.cell(), builder.returnSequences);
+        super(builder.cell(), builder.layerOptions());
     }
 
     /**

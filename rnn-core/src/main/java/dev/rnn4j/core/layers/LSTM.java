@@ -20,7 +20,7 @@ public final class LSTM extends RNN {
     }
 
     private LSTM(Builder builder) {
-        super(builder.cell(), builder.returnSequences);
+        super(builder.cell(), builder.layerOptions());
     }
 
     /**

@@ -43,6 +43,10 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 public class RNN extends AbstractLayer {
     private final RecurrentCell cell;
     private final boolean returnSequences;
+    private final boolean returnState;
+    private final boolean goBackwards;
+    private final boolean stateful;
+    private final boolean zeroOutputForMask;
 
     /** The cell's layout, read once. */
     private final int units;
@@ -79,16 +83,37 @@ public class RNN extends AbstractLayer {
     private Run last;
     private INDArray lastInput;
     private boolean lastTraining;
+    private INDArray lastMask;
+    private List<INDArray> lastInitial;
     /** Uniform numbers for the dropout masks, drawn in one call; grown to the largest mask. */
     private double[] uniforms = new double[0];
+    /** What the next pass takes besides its input ({@link #forward(INDArray, INDArray, List, boolean)}). */
+    private INDArray pendingMask;
+    private List<INDArray> pendingInitialState;
+    private List<INDArray> pendingStateGradients;
+    /** A stateful layer's states, carried from batch to batch; null after {@link #resetStates()}. */
+    private List<INDArray> carried;
+    private int statefulBatch = -1;
 
     /**
      * @param cell            the step's math
      * @param returnSequences output every step's state 0 instead of the last
      */
     public RNN(RecurrentCell cell, boolean returnSequences) {
+        this(cell, options().returnSequences(returnSequences));
+    }
+
+    /**
+     * @param cell    the step's math
+     * @param options the layer's settings ({@link #options()})
+     */
+    public RNN(RecurrentCell cell, Options options) {
         this.cell = Objects.requireNonNull(cell, "cell is null");
-        this.returnSequences = returnSequences;
+        this.returnSequences = options.returnSequences;
+        this.returnState = options.returnState;
+        this.goBackwards = options.goBackwards;
+        this.stateful = options.stateful;
+        this.zeroOutputForMask = options.zeroOutputForMask;
         this.units = cell.units();
         this.gates = cell.gates();
         this.width = gates * units;
@@ -120,6 +145,163 @@ public class RNN extends AbstractLayer {
         return cell.dropout();
     }
 
+    /** @return whether {@link #states()} are part of the layer's results (Keras's {@code return_state}) */
+    public final boolean returnState() {
+        return returnState;
+    }
+
+    /** @return whether the steps run from the last to the first (the output sequence in that order, as Keras) */
+    public final boolean goBackwards() {
+        return goBackwards;
+    }
+
+    /** @return whether the last states of a batch are the initial states of the next */
+    public final boolean stateful() {
+        return stateful;
+    }
+
+    /** @return the sizes of the cell's states, state 0 (the output) first */
+    public final int[] stateSizes() {
+        return stateSizes.clone();
+    }
+
+    /** @return new settings with Keras's defaults, for {@link #RNN(RecurrentCell, Options)} */
+    public static Options options() {
+        return new Options();
+    }
+
+    /**
+     * The settings of the {@link RNN} layer around its cell, with Keras's defaults: the last output only, no states
+     * returned, forwards, not stateful, masked steps repeating the previous output.
+     */
+    public static final class Options {
+        boolean returnSequences;
+        boolean returnState;
+        boolean goBackwards;
+        boolean stateful;
+        boolean zeroOutputForMask;
+
+        Options() {
+        }
+
+        /**
+         * @param returnSequences output every step's state 0 (default false: the last)
+         * @return this
+         */
+        public Options returnSequences(boolean returnSequences) {
+            this.returnSequences = returnSequences;
+            return this;
+        }
+
+        /**
+         * @param returnState keep the last states for {@link RNN#states()} and take their gradients in
+         *                    {@link RNN#backward(INDArray, List, boolean)} (default false)
+         * @return this
+         */
+        public Options returnState(boolean returnState) {
+            this.returnState = returnState;
+            return this;
+        }
+
+        /**
+         * @param goBackwards run the steps from the last to the first (default false)
+         * @return this
+         */
+        public Options goBackwards(boolean goBackwards) {
+            this.goBackwards = goBackwards;
+            return this;
+        }
+
+        /**
+         * @param stateful carry the last states of a batch into the next, for batches of one size (default false)
+         * @return this
+         */
+        public Options stateful(boolean stateful) {
+            this.stateful = stateful;
+            return this;
+        }
+
+        /**
+         * @param zeroOutputForMask with sequences, output zeros at masked steps instead of the previous output
+         *                          (default false, as Keras)
+         * @return this
+         */
+        public Options zeroOutputForMask(boolean zeroOutputForMask) {
+            this.zeroOutputForMask = zeroOutputForMask;
+            return this;
+        }
+    }
+
+    /**
+     * The forward pass with a mask and initial states (Keras's {@code layer(x, mask=..., initial_state=...)}).
+     *
+     * @param input        {@code [batch, timesteps, features]}
+     * @param mask         {@code [batch, timesteps]}, nonzero where a step is used, or null: a masked step keeps the
+     *                     states, and its output repeats the previous one (zeros with {@code zeroOutputForMask})
+     * @param initialState one {@code [batch, size]} array per state (h, or h and c), or null for zeros (or, for a
+     *                     stateful layer, the states carried from the batch before)
+     * @param training     whether this is a training pass
+     * @return the output, owned by the layer
+     * @throws IllegalArgumentException naming the layer, what was expected and what was found, before any computation
+     */
+    public final INDArray forward(INDArray input, INDArray mask, List<INDArray> initialState, boolean training) {
+        pendingMask = mask;
+        pendingInitialState = initialState;
+        try {
+            return forward(input, training);
+        } finally {
+            pendingMask = null;
+            pendingInitialState = null;
+        }
+    }
+
+    /**
+     * @return the states after the last step of the last forward pass, one {@code [batch, size]} array per state (for
+     *         LSTM {@code [h, c]}), owned by the layer until its next forward pass (Keras's {@code return_state})
+     */
+    public final List<INDArray> states() {
+        if (last == null) {
+            throw new IllegalStateException(label() + ": states() called before forward");
+        }
+        return List.of(last.finalStates);
+    }
+
+    /**
+     * The backward pass with gradients of the returned states besides the output's.
+     *
+     * @param outputGradient    the gradient of the output
+     * @param stateGradients    one gradient per state, the shapes of {@link #states()}, or null for none
+     * @param needInputGradient whether to return the input gradient
+     * @return the input gradient, or null
+     */
+    public final INDArray backward(INDArray outputGradient, List<INDArray> stateGradients,
+            boolean needInputGradient) {
+        pendingStateGradients = stateGradients;
+        try {
+            return backward(outputGradient, needInputGradient);
+        } finally {
+            pendingStateGradients = null;
+        }
+    }
+
+    /**
+     * @return after a backward pass with initial states given, the gradients of the loss with respect to them, one
+     *         {@code [batch, size]} array per state, owned by the layer
+     */
+    public final List<INDArray> initialStateGradients() {
+        if (last == null || last.initialGradients == null || !last.initialGiven) {
+            throw new IllegalStateException(label() + ": initialStateGradients() needs a backward pass after a forward"
+                    + " pass with initial states");
+        }
+        return List.of(last.initialGradients);
+    }
+
+    /** Forgets the states a stateful layer carries: the next batch starts from zeros (Keras's {@code reset_states}). */
+    public final void resetStates() {
+        carried = null;
+        statefulBatch = -1;
+    }
+
     @Override
     public Shape outputShape(Shape inputShape) {
         requireRank(inputShape, 2, "[batch, timesteps, features]");
@@ -138,7 +320,7 @@ public class RNN extends AbstractLayer {
         return count[0];
     }
 
-    /** The layer's settings under Keras's names: the cell's, then {@code return_sequences}. */
+    /** The layer's settings under Keras's names: the cell's (or, for {@code RNN}, the cell), then the layer's. */
     @Override
     public Map<String, Object> config() {
         Map<String, Object> config = new LinkedHashMap<>();
@@ -151,6 +333,10 @@ public class RNN extends AbstractLayer {
             config.putAll(cell.config());
         }
         config.put("return_sequences", returnSequences);
+        config.put("return_state", returnState);
+        config.put("go_backwards", goBackwards);
+        config.put("stateful", stateful);
+        config.put("zero_output_for_mask", zeroOutputForMask);
         return config;
     }
 
@@ -263,15 +449,66 @@ public class RNN extends AbstractLayer {
     @Override
     protected INDArray forwardInternal(INDArray input, boolean training) {
         int steps = inputShape().dim(0);
+        int batch = Math.toIntExact(input.size(0));
+        INDArray mask = pendingMask;
+        List<INDArray> initial = pendingInitialState;
+        if (mask != null && (mask.rank() != 2 || mask.size(0) != batch || mask.size(1) != steps)) {
+            throw new IllegalArgumentException(label() + ": expected a mask of shape [" + batch + ", " + steps
+                    + "] (batch, timesteps), found " + Arrays.toString(mask.shape()));
+        }
+        if (stateful) {
+            if (statefulBatch >= 0 && statefulBatch != batch) {
+                throw new IllegalArgumentException(label() + ": a stateful layer carries its states from batch to"
+                        + " batch, so every batch must have the same size: expected " + statefulBatch + ", found "
+                        + batch + " (resetStates() lets the next batch have another size)");
+            }
+            statefulBatch = batch;
+            if (initial == null) {
+                initial = carried;
+            }
+        }
+        checkStates("initial state", initial, batch);
         // Inference of the last state needs no earlier steps: two blocks used in turn (a backward pass after it runs
         // the pass that keeps them first).
         boolean stream = !training && !returnSequences && steps > 1;
         lastInput = input;
         lastTraining = training;
-        return forwardWith(input, training, stream);
+        lastMask = mask;
+        lastInitial = initial;
+        INDArray output = forwardWith(input, mask, initial, training, stream);
+        if (stateful) {
+            List<INDArray> kept = new ArrayList<>();
+            for (INDArray state : last.finalStates) {
+                kept.add(state.dup());
+            }
+            carried = kept;
+        }
+        return output;
     }
 
-    private INDArray forwardWith(INDArray input, boolean training, boolean stream) {
+    /** Throws unless {@code states} is null or one {@code [batch, size]} array per state. */
+    private void checkStates(String what, List<INDArray> states, int batch) {
+        if (states == null) {
+            return;
+        }
+        if (states.size() != stateSizes.length) {
+            throw new IllegalArgumentException(label() + ": expected " + stateSizes.length + " " + what
+                    + (stateSizes.length == 1 ? "" : "s") + " (one per state of " + cell.typeName() + "), found "
+                    + states.size());
+        }
+        for (int s = 0; s < stateSizes.length; s++) {
+            INDArray state = states.get(s);
+            if (state == null || state.rank() != 2 || state.size(0) != batch || state.size(1) != stateSizes[s]
+                    || state.dataType() != dataType()) {
+                throw new IllegalArgumentException(label() + ": expected " + what + " " + s + " of shape [" + batch
+                        + ", " + stateSizes[s] + "] and type " + dataType() + ", found " + (state == null ? "null"
+                        : Arrays.toString(state.shape()) + " of type " + state.dataType()));
+            }
+        }
+    }
+
+    private INDArray forwardWith(INDArray input, INDArray mask, List<INDArray> initial, boolean training,
+            boolean stream) {
         Backend backend = backend();
         int batch = Math.toIntExact(input.size(0));
         Run run = (stream ? streamed : stored).computeIfAbsent(batch, rows -> new Run(rows, stream));
@@ -279,20 +516,24 @@ public class RNN extends AbstractLayer {
         run.inputMasked = training && cell.dropout() > 0.0;
         run.recurrentMasked = training && cell.recurrentDropout() > 0.0;
         run.training = training;
+        run.initialGiven = initial != null;
+        run.maskGiven = mask != null;
         if (run.inputMasked) {
             fillMask(run.inputMask, run.inputMaskValues, cell.dropout());
         }
         if (run.recurrentMasked) {
             fillMask(run.recurrentMask, run.recurrentMaskValues, cell.recurrentDropout());
         }
+        float[] keep = mask == null ? null : mask.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c').data()
+                .asFloat();
         backend.copy(kernel, inputKernel);
         if (inputBias != null) {
             backend.copy(inputBias.reshape(1, width), inputBiasRow);
         }
         INDArray[] inputs = run.inputViews.of(input);
         run.prepareRecurrent();
-        for (Part part : run.parts) {
-            part.startForward();
+        for (int p = 0; p < run.parts.length; p++) {
+            run.parts[p].startForward(initial, keep);
         }
         int steps = run.steps;
         backend.runRecurrence(run.plan, steps, (p, step) -> run.parts[p].forwardStep(step + 1, inputs[p]));
@@ -304,18 +545,19 @@ public class RNN extends AbstractLayer {
         Backend backend = backend();
         if (last.stream) {
             // A backward pass after a pass that kept no steps (a gradient check does this): keep them first.
-            forwardWith(lastInput, lastTraining, false);
+            forwardWith(lastInput, lastMask, lastInitial, lastTraining, false);
         }
         Run run = last;
-        Run active = run;
+        List<INDArray> given = pendingStateGradients;
+        checkStates("state gradient", given, run.plan.rows());
         INDArray[] outputGradients = run.outputGradientViews.of(outputGradient);
-        backend.runRecurrenceBackward(run.plan, (p, reached) -> active.parts[p].backwardChain(outputGradients[p],
-                reached), (p, j) -> active.parts[p].piece(j, needInputGradient));
+        backend.runRecurrenceBackward(run.plan, (p, reached) -> run.parts[p].backwardChain(outputGradients[p], given,
+                reached), (p, j) -> run.parts[p].piece(j, needInputGradient));
         int steps = run.steps;
         for (int p = 1; p < run.parts.length; p++) {
             Part part = run.parts[p];
             backend.axpy(1.0, part.inputWeightsGradient, inputWeightsGradient);
-            if (recurrentKernel != null && part.recurrentKernelGradient != null) {
+            if (recurrentKernel != null) {
                 backend.axpy(1.0, part.recurrentKernelGradient, recurrentKernelGradient);
             }
             if (recurrentBias != null) {
@@ -325,7 +567,8 @@ public class RNN extends AbstractLayer {
                 backend.axpy(1.0, part.cellWeightGradients[i], cellWeightGradients.get(i));
             }
         }
-        if (recurrentKernel != null && steps == 1 && recurrence == RecurrentCell.Recurrence.ADDED) {
+        if (recurrentKernel != null && steps == 1 && recurrence == RecurrentCell.Recurrence.ADDED
+                && !run.initialGiven) {
             // h_0 = 0 and one step: recurrent_kernel took no part
             recurrentKernelGradient.assign(0.0);
         }
@@ -434,9 +677,14 @@ public class RNN extends AbstractLayer {
         final Part[] parts;
         final PartViews inputViews;
         final PartViews outputGradientViews;
+        /** The states after the last step, and the gradients of the initial states. */
+        final INDArray[] finalStates;
+        final INDArray[] initialGradients;
         boolean inputMasked;
         boolean recurrentMasked;
         boolean training;
+        boolean initialGiven;
+        boolean maskGiven;
 
         Run(int batch, boolean stream) {
             Backend backend = backend();
@@ -455,6 +703,14 @@ public class RNN extends AbstractLayer {
             inputMaskValues = new float[batch * features];
             recurrentMask = cell.recurrentDropout() > 0.0 ? backend.zeros(dataType(), batch, units) : null;
             recurrentMaskValues = recurrentMask != null ? new float[batch * units] : null;
+            finalStates = new INDArray[stateSizes.length];
+            initialGradients = stream ? null : new INDArray[stateSizes.length];
+            for (int s = 0; s < stateSizes.length; s++) {
+                finalStates[s] = backend.zeros(dataType(), batch, stateSizes[s]);
+                if (!stream) {
+                    initialGradients[s] = backend.zeros(dataType(), batch, stateSizes[s]);
+                }
+            }
             parts = new Part[plan.parts()];
             for (int p = 0; p < parts.length; p++) {
                 parts[p] = new Part(this, p);
@@ -468,7 +724,8 @@ public class RNN extends AbstractLayer {
          * thread (a part may run on any thread); parts of equal rows share it, as a prepared matrix is only read.
          */
         void prepareRecurrent() {
-            if (recurrentKernel == null || (steps == 1 && recurrence == RecurrentCell.Recurrence.ADDED)) {
+            if (recurrentKernel == null || (steps == 1 && recurrence == RecurrentCell.Recurrence.ADDED
+                    && !initialGiven)) {
                 return;
             }
             for (int p = 0; p < parts.length; p++) {
@@ -541,6 +798,23 @@ public class RNN extends AbstractLayer {
         PreparedMatrix recurrent;
         PreparedMatrix ownRecurrent;
         PreparedMatrix recurrentTransposed;
+        /** This part's rows of the final states and of the initial states' gradients. */
+        final INDArray[] finalStates;
+        final INDArray[] initialGradients;
+        /** Pieces whose recurrent-kernel products start at step 1 (an initial state given), made on first use. */
+        INDArray[][] piecesFromFirst;
+        /** With a mask: per processing step k, row r: {@code keep[k * rows + r]}; and which steps drop a row. */
+        float[] keep;
+        boolean[] dropping;
+        /** With a mask, the same flags in the output sequence's order ({@code [r * steps + k]}). */
+        float[] keepOutput;
+        /** Per state, zeros and room for the gradient a masked step passes by, made on first use. */
+        INDArray[] zeros;
+        INDArray[] carry;
+        INDArray sequenceRows;
+        INDArray sequenceZeros;
+        private final int from;
+        private final int partIndex;
         /** The step the cell is pointed at, 1-based. */
         private int t;
 
@@ -548,7 +822,8 @@ public class RNN extends AbstractLayer {
             Backend backend = backend();
             this.run = run;
             this.steps = run.steps;
-            int from = run.plan.partStart(index);
+            this.from = run.plan.partStart(index);
+            this.partIndex = index;
             this.rows = run.plan.partStart(index + 1) - from;
             this.first = index == 0;
             int features = inputShape().dim(1);
@@ -602,6 +877,12 @@ public class RNN extends AbstractLayer {
             recurrentMask = run.recurrentMask != null ? run.rowsOf(run.recurrentMask, index) : null;
             lastState = run.rowsOf(run.lastState, index);
             sequenceOutput = run.sequenceOutput != null ? run.rowsOf(run.sequenceOutput, index) : null;
+            finalStates = new INDArray[stateSizes.length];
+            initialGradients = new INDArray[stateSizes.length];
+            for (int s = 0; s < stateSizes.length; s++) {
+                finalStates[s] = run.rowsOf(run.finalStates[s], index);
+                initialGradients[s] = stream ? null : run.rowsOf(run.initialGradients[s], index);
+            }
             if (stream) {
                 stateGradients = null;
                 sequenceGradients = null;
@@ -630,7 +911,7 @@ public class RNN extends AbstractLayer {
             inputGradients = backend.zeros(dataType(), all, features);
             pieces = new INDArray[run.plan.pieces()][];
             for (int j = 0; j < pieces.length; j++) {
-                pieces[j] = pieceViews(j);
+                pieces[j] = pieceViews(j, recurrence == RecurrentCell.Recurrence.ADDED);
             }
             inputWeightsGradient = first ? RNN.this.inputWeightsGradient
                     : backend.zeros(dataType(), inputColumns, width);
@@ -660,14 +941,14 @@ public class RNN extends AbstractLayer {
          * (from step 2 on where {@code h_0 = 0}: none at step 1) and the masked states {@code h'_{t-1}} (with
          * recurrent dropout), null when there are none. Made once.
          */
-        private INDArray[] pieceViews(int j) {
+        private INDArray[] pieceViews(int j, boolean skipFirst) {
             long top = (long) (pieceFrom(j) - 1) * rows;
             long bottom = (long) pieceTo(j) * rows;
             INDArray[] views = new INDArray[6];
             views[0] = Values.rows(joinedInputs, top, bottom);
             views[1] = Values.rows(projections, top, bottom);
             views[2] = Values.rows(inputGradients, top, bottom);
-            int firstStep = recurrence == RecurrentCell.Recurrence.ADDED ? Math.max(pieceFrom(j), 2) : pieceFrom(j);
+            int firstStep = skipFirst ? Math.max(pieceFrom(j), 2) : pieceFrom(j);
             if (recurrentKernel != null && firstStep <= pieceTo(j)) {
                 views[3] = Values.rows(stateArray, (long) (firstStep - 1) * rows, bottom);
                 views[5] = maskedStates == null ? null
@@ -678,18 +959,57 @@ public class RNN extends AbstractLayer {
             return views;
         }
 
-        /** Sets the initial states (zeros) before a forward pass. */
-        void startForward() {
+        /**
+         * Before a forward pass, on the calling thread: the initial states (given, or zeros), and with a mask this
+         * part's flags in processing order.
+         */
+        void startForward(List<INDArray> initial, float[] mask) {
+            Backend backend = backend();
             for (int s = 0; s < stateSizes.length; s++) {
-                states[s][0].assign(0.0);
+                if (initial == null) {
+                    states[s][0].assign(0.0);
+                } else {
+                    backend.copy(run.rowsOf(initial.get(s), partIndex), states[s][0]);
+                }
+            }
+            if (initial != null && pieces != null && piecesFromFirst == null) {
+                piecesFromFirst = new INDArray[pieces.length][];
+                for (int j = 0; j < pieces.length; j++) {
+                    piecesFromFirst[j] = pieceViews(j, false);
+                }
+            }
+            if (mask == null) {
+                return;
+            }
+            if (keep == null) {
+                keep = new float[steps * rows];
+                keepOutput = new float[steps * rows];
+                dropping = new boolean[steps];
+                zeros = new INDArray[stateSizes.length];
+                carry = new INDArray[stateSizes.length];
+                for (int s = 0; s < stateSizes.length; s++) {
+                    zeros[s] = backend.zeros(dataType(), rows, stateSizes[s]);
+                    carry[s] = backend.zeros(dataType(), rows, stateSizes[s]);
+                }
+            }
+            Arrays.fill(dropping, false);
+            for (int k = 0; k < steps; k++) {
+                int time = goBackwards ? steps - 1 - k : k;
+                for (int r = 0; r < rows; r++) {
+                    float flag = mask[(from + r) * steps + time] != 0f ? 1f : 0f;
+                    keep[k * rows + r] = flag;
+                    keepOutput[r * steps + k] = flag;
+                    dropping[k] |= flag == 0f;
+                }
             }
         }
+
 
         /** Step {@code t} (1-based) of the forward pass. */
         void forwardStep(int step, INDArray input) {
             Backend backend = backend();
             if (step == 1) {
-                backend.copyTimeMajor(input, run.inputMasked ? inputMask : null, inputs);
+                backend.copyTimeMajor(input, run.inputMasked ? inputMask : null, inputs, goBackwards);
                 if (!run.stream) {
                     // [x, 1] · [kernel; bias] for all steps in one product
                     backend.gemm(joinedInputs, inputWeights, projections, false, false, 1.0, 0.0);
@@ -705,8 +1025,8 @@ public class RNN extends AbstractLayer {
                 backend.multiply(previous, recurrentMask, masked);
                 previous = masked;
             }
-            if (recurrence == RecurrentCell.Recurrence.ADDED && step > 1) {
-                // h_0 = 0: nothing to add at the first step
+            if (recurrence == RecurrentCell.Recurrence.ADDED && (step > 1 || run.initialGiven)) {
+                // h_0 = 0 unless given: nothing to add at the first step
                 backend.gemm(previous, recurrent, projectionSteps[step - 1], 1.0);
             } else if (recurrence == RecurrentCell.Recurrence.SEPARATE) {
                 backend.gemm(previous, recurrent, recurrentSteps[step - 1], 0.0);
@@ -716,25 +1036,57 @@ public class RNN extends AbstractLayer {
             }
             t = step;
             cell.forward(this);
-            if (step == steps) {
-                if (returnSequences) {
-                    backend.copyBatchMajor(statesAfter, null, sequenceOutput);
-                } else {
-                    backend.copy(states[0][steps], lastState);
+            if (run.maskGiven && dropping[step - 1]) {
+                // a masked step keeps every state
+                for (int s = 0; s < stateSizes.length; s++) {
+                    backend.copyDroppedRows(keep, (step - 1) * rows, states[s][step - 1], states[s][step]);
+                }
+            }
+            if (step < steps) {
+                return;
+            }
+            if (returnSequences) {
+                backend.copyBatchMajor(statesAfter, null, sequenceOutput);
+                if (zeroOutputForMask && run.maskGiven) {
+                    if (sequenceRows == null) {
+                        sequenceRows = sequenceOutput.reshape('c', (long) rows * steps, units);
+                        sequenceZeros = backend.zeros(dataType(), (long) rows * steps, units);
+                    }
+                    backend.copyDroppedRows(keepOutput, 0, sequenceZeros, sequenceRows);
+                }
+            } else {
+                backend.copy(states[0][steps], lastState);
+            }
+            if (returnState || stateful) {
+                for (int s = 0; s < stateSizes.length; s++) {
+                    backend.copy(states[s][steps], finalStates[s]);
                 }
             }
         }
 
         /** Backpropagation through time over this part, reporting each step done. */
-        void backwardChain(INDArray outputGradient, java.util.function.IntConsumer reached) {
+        void backwardChain(INDArray outputGradient, List<INDArray> given, java.util.function.IntConsumer reached) {
             Backend backend = backend();
             if (returnSequences) {
                 backend.copyTimeMajor(outputGradient, null, sequenceGradients);
+                if (zeroOutputForMask && run.maskGiven) {
+                    // a zero output passes no gradient
+                    for (int k = 0; k < steps; k++) {
+                        if (dropping[k]) {
+                            backend.copyDroppedRows(keep, k * rows, zeros[0], stateGradients[0][k + 1]);
+                        }
+                    }
+                }
             } else {
                 backend.copy(outputGradient, stateGradients[0][steps]);
             }
             for (int s = 1; s < stateSizes.length; s++) {
                 stateGradients[s][steps].assign(0.0);
+            }
+            if (given != null) {
+                for (int s = 0; s < stateSizes.length; s++) {
+                    backend.axpy(1.0, run.rowsOf(given.get(s), partIndex), stateGradients[s][steps]);
+                }
             }
             for (INDArray gradient : cellWeightGradients) {
                 gradient.assign(0.0);
@@ -756,17 +1108,32 @@ public class RNN extends AbstractLayer {
                         stateGradients[s][step - 1].assign(0.0);
                     }
                 }
+                boolean masked = run.maskGiven && dropping[step - 1];
+                if (masked) {
+                    // the rows of a masked step pass their states' gradients by, and reach the cell as zeros
+                    for (int s = 0; s < stateSizes.length; s++) {
+                        carry[s].assign(0.0);
+                        backend.copyDroppedRows(keep, (step - 1) * rows, stateGradients[s][step], carry[s]);
+                        backend.copyDroppedRows(keep, (step - 1) * rows, zeros[s], stateGradients[s][step]);
+                    }
+                }
                 t = step;
                 cell.backward(this);
                 reached.accept(steps - step + 1);
-                boolean recurrentStep = recurrentKernel != null
-                        && (step > 1 || recurrence == RecurrentCell.Recurrence.SEPARATE);
-                if (recurrentStep && step > 1) {
+                if (recurrentKernel != null && (step > 1 || run.initialGiven)) {
                     // dh_{t-1} (+)= (dz_t · recurrent_kernel^T) * recurrent mask
                     boolean accumulate = previousHeld || cell.carriesState(0);
-                    INDArray gradient = recurrentSideSteps[step - 1];
-                    INDArray previous = stateGradients[0][step - 1];
-                    recurrentGradient(backend, gradient, previous, accumulate);
+                    recurrentGradient(backend, recurrentSideSteps[step - 1], stateGradients[0][step - 1], accumulate);
+                }
+                if (masked) {
+                    for (int s = 0; s < stateSizes.length; s++) {
+                        backend.axpy(1.0, carry[s], stateGradients[s][step - 1]);
+                    }
+                }
+            }
+            if (run.initialGiven) {
+                for (int s = 0; s < stateSizes.length; s++) {
+                    backend.copy(stateGradients[s][0], initialGradients[s]);
                 }
             }
         }
@@ -791,7 +1158,7 @@ public class RNN extends AbstractLayer {
          */
         void piece(int j, boolean needInputGradient) {
             Backend backend = backend();
-            INDArray[] views = pieces[j];
+            INDArray[] views = run.initialGiven ? piecesFromFirst[j] : pieces[j];
             double beta = j == 0 ? 0.0 : 1.0;
             backend.gemm(views[0], views[1], inputWeightsGradient, true, false, 1.0, beta);
             if (views[3] != null) {
@@ -805,7 +1172,8 @@ public class RNN extends AbstractLayer {
                     backend.sumRows(recurrents, recurrentBiasGradient);
                 }
                 if (needInputGradient) {
-                    backend.copyBatchMajor(inputGradients, run.inputMasked ? inputMask : null, inputGradientOutput);
+                    backend.copyBatchMajor(inputGradients, run.inputMasked ? inputMask : null, inputGradientOutput,
+                            goBackwards);
                 }
             }
         }

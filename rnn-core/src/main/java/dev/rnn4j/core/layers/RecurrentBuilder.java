@@ -16,6 +16,8 @@ public abstract class RecurrentBuilder<B extends RecurrentBuilder<B>> {
     ActivationFunction activation = ActivationFunction.TANH;
     boolean useBias = true;
     boolean returnSequences;
+    /** The layer's settings around the cell; {@code returnSequences} is copied in when the layer is made. */
+    final RNN.Options options = RNN.options();
     double dropout;
     double recurrentDropout;
     Initializer kernelInitializer = Initializers.glorotUniform();
@@ -54,6 +56,48 @@ public abstract class RecurrentBuilder<B extends RecurrentBuilder<B>> {
     public B returnSequences(boolean returnSequences) {
         this.returnSequences = returnSequences;
         return self();
+    }
+
+    /**
+     * @param returnState keep the last states for {@link RNN#states()} (default false)
+     * @return this
+     */
+    public B returnState(boolean returnState) {
+        options.returnState(returnState);
+        return self();
+    }
+
+    /**
+     * @param goBackwards run the steps from the last to the first, the output sequence in that order (default false)
+     * @return this
+     */
+    public B goBackwards(boolean goBackwards) {
+        options.goBackwards(goBackwards);
+        return self();
+    }
+
+    /**
+     * @param stateful carry the last states of a batch into the next, for batches of one size (default false)
+     * @return this
+     */
+    public B stateful(boolean stateful) {
+        options.stateful(stateful);
+        return self();
+    }
+
+    /**
+     * @param zeroOutputForMask with sequences, output zeros at masked steps instead of the previous output (default
+     *                          false)
+     * @return this
+     */
+    public B zeroOutputForMask(boolean zeroOutputForMask) {
+        options.zeroOutputForMask(zeroOutputForMask);
+        return self();
+    }
+
+    /** @return the layer settings, with {@code returnSequences} */
+    RNN.Options layerOptions() {
+        return options.returnSequences(returnSequences);
     }
 
     /**

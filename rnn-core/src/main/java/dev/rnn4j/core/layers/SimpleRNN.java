@@ -18,7 +18,7 @@ public final class SimpleRNN extends RNN {
     }
 
     private SimpleRNN(Builder builder) {
-        super(new SimpleRNNCell(builder), builder.returnSequences);
+        super(new SimpleRNNCell(builder), builder.layerOptions());
     }
 
     /**

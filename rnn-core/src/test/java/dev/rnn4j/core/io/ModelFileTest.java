@@ -141,7 +141,8 @@ class ModelFileTest {
         JsonArray layers = config.getAsJsonArray("layers");
         assertThat(layers.toString()).isEqualTo("[{\"class_name\":\"SimpleRNN\",\"name\":\"simple_rnn\",\"config\":"
                 + "{\"units\":256,\"activation\":\"tanh\",\"use_bias\":true,\"dropout\":0.2,\"recurrent_dropout\":0.0,"
-                + "\"return_sequences\":false}},"
+                + "\"return_sequences\":false,\"return_state\":false,\"go_backwards\":false,\"stateful\":false,"
+                + "\"zero_output_for_mask\":false}},"
                 + "{\"class_name\":\"Dense\",\"name\":\"dense\",\"config\":"
                 + "{\"units\":10,\"activation\":\"linear\",\"use_bias\":true}},"
                 + "{\"class_name\":\"Activation\",\"name\":\"activation\",\"config\":{\"activation\":\"softmax\"}}]");

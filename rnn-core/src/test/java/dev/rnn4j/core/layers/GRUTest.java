@@ -47,6 +47,7 @@ class GRUTest extends LayerContractTest<GRU> {
         variants.put("no_bias", () -> GRU.builder(2).useBias(false).build());
         variants.put("dropout_and_recurrent_dropout", () -> GRU.builder(3).dropout(0.3).recurrentDropout(0.4)
                 .returnSequences(true).build());
+        variants.put("go_backwards", () -> GRU.builder(2).goBackwards(true).build());
         return variants;
     }
 

@@ -45,6 +45,8 @@ class LSTMTest extends LayerContractTest<LSTM> {
         variants.put("no_bias", () -> LSTM.builder(2).useBias(false).build());
         variants.put("dropout_and_recurrent_dropout", () -> LSTM.builder(3).dropout(0.3).recurrentDropout(0.4)
                 .returnSequences(true).build());
+        variants.put("go_backwards_sequences", () -> LSTM.builder(2).goBackwards(true)
+                .returnSequences(true).build());
         return variants;
     }
 

@@ -40,6 +40,8 @@ class SimpleRNNTest extends LayerContractTest<SimpleRNN> {
         variants.put("relu_no_bias", () -> SimpleRNN.builder(3).activation(ActivationFunction.RELU).useBias(false)
                 .build());
         variants.put("dropout", () -> SimpleRNN.builder(3).dropout(0.3).returnSequences(true).build());
+        variants.put("recurrent_dropout_go_backwards", () -> SimpleRNN.builder(3).dropout(0.2).recurrentDropout(0.3)
+                .goBackwards(true).returnSequences(true).build());
         return variants;
     }
 

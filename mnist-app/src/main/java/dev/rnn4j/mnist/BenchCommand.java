@@ -8,7 +8,8 @@ import dev.rnn4j.api.Shape;
 import dev.rnn4j.core.FitOptions;
 import dev.rnn4j.core.Sequential;
 import dev.rnn4j.core.layers.Dense;
-import dev.rnn4j.core.layers.SimpleRNN;
+import dev.rnn4j.core.layers.RNN;
+import dev.rnn4j.core.layers.RecurrentCell;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -47,7 +48,11 @@ final class BenchCommand implements Callable<Integer> {
             + " (about 30 s in all); epoch times are scaled to a full epoch.")
     boolean quick;
 
-    @Option(names = "--units", defaultValue = "256", description = "SimpleRNN units (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--cell", defaultValue = "simple",
+            description = "Recurrent cell: simple (SimpleRNN), lstm or gru (default: ${DEFAULT-VALUE}).")
+    String cell;
+
+    @Option(names = "--units", defaultValue = "256", description = "Recurrent units (default: ${DEFAULT-VALUE}).")
     int units;
 
     @Option(names = "--batch-size", defaultValue = "128", description = "Batch size (default: ${DEFAULT-VALUE}).")
@@ -109,7 +114,8 @@ final class BenchCommand implements Callable<Integer> {
         Backend backend = Backends.load();
         MnistData mnist = MnistData.load(data.dataDir, data.mirrors, System.out, data.classes);
         Shape input = Shape.of(mnist.dataset.rows(), mnist.dataset.cols());
-        Sequential model = NotebookModel.create(backend, 1, input, units, 0.2, mnist.classes, 0.01);
+        Sequential model = NotebookModel.create(backend, 1, input, NotebookModel.Cell.fromOption(cell), 1, units, 0.2,
+                mnist.classes, 0.01);
         long flopPerBatch = trainingFlop(model, batchSize);
         int samples = Math.toIntExact(mnist.xTrain.size(0));
         int stepsPerEpoch = (samples + batchSize - 1) / batchSize;
@@ -163,6 +169,7 @@ final class BenchCommand implements Callable<Integer> {
         result.put("backend", backend.describe());
         result.put("threads", backend.parallelism());
         result.put("batch_size", batchSize);
+        result.put("cell", NotebookModel.Cell.fromOption(cell).option());
         result.put("units", units);
         result.put("steps_per_epoch", stepsPerEpoch);
         result.put("epoch_seconds_median", round(epochMedian, 3));
@@ -232,8 +239,8 @@ final class BenchCommand implements Callable<Integer> {
         if (launcher.isEmpty()) {
             throw new IllegalStateException(option + ": cannot find this JVM's launcher to start the runs");
         }
-        List<String> args = new ArrayList<>(List.of("bench", "--epochs", Integer.toString(epochs), "--units",
-                Integer.toString(units), "--batch-size", Integer.toString(batchSize)));
+        List<String> args = new ArrayList<>(List.of("bench", "--epochs", Integer.toString(epochs), "--cell", cell,
+                "--units", Integer.toString(units), "--batch-size", Integer.toString(batchSize)));
         if (data.classes != null) {
             args.addAll(List.of("--classes", data.classes.toString()));
         }
@@ -338,7 +345,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Multiply-adds of one training step, times two: the forward and backward products SimpleRNN and Dense layers
+     * Multiply-adds of one training step, times two: the forward and backward products recurrent and Dense layers
      * compute (the first layer's input gradient is not computed, and with {@code h_0 = 0} the first step has no
      * recurrent product, so neither has its weight gradient). Elementwise work is not counted.
      */
@@ -347,13 +354,16 @@ final class BenchCommand implements Callable<Integer> {
         Shape shape = model.inputShape();
         boolean first = true;
         for (Layer layer : model.layers()) {
-            if (layer instanceof SimpleRNN rnn) {
+            if (layer instanceof RNN rnn) {
                 long steps = shape.dim(0);
                 long features = shape.last();
                 long units = rnn.units();
-                long input = 2L * batch * steps * features * units;
-                // Forward, recurrent_kernel's gradient and BPTT: steps - 1 products each.
-                long recurrent = 2L * batch * (steps - 1) * units * units;
+                long width = (long) rnn.cell().gates() * units;
+                long input = 2L * batch * steps * features * width;
+                // Forward, recurrent_kernel's gradient and BPTT: steps - 1 products each (every step for a cell whose
+                // recurrent product comes apart, as GRU's).
+                long products = rnn.cell().recurrence() == RecurrentCell.Recurrence.SEPARATE ? steps : steps - 1;
+                long recurrent = 2L * batch * products * units * width;
                 flop += input + recurrent + input + recurrent + recurrent + (first ? 0 : input);
             } else if (layer instanceof Dense dense) {
                 long rows = (long) batch * (shape.rank() == 2 ? shape.dim(0) : 1);

@@ -701,7 +701,7 @@ public final class Sequential {
      * @param className a class name such as {@code SimpleRNN}
      * @return Keras's snake case: {@code simple_rnn}
      */
-    static String snakeCase(String className) {
+    public static String snakeCase(String className) {
         String intermediate = className.replaceAll("(.)([A-Z][a-z]+)", "$1_$2");
         return intermediate.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
     }

@@ -4,6 +4,7 @@ import dev.rnn4j.api.ActivationFunction;
 import dev.rnn4j.api.Layer;
 import dev.rnn4j.core.initializers.Initializers;
 import dev.rnn4j.core.layers.Activation;
+import dev.rnn4j.core.layers.Bidirectional;
 import dev.rnn4j.core.layers.Dense;
 import dev.rnn4j.core.layers.GRU;
 import dev.rnn4j.core.layers.LSTM;
@@ -222,6 +223,22 @@ public final class LayerRegistry {
                     .dropout(optionalDouble(config, "dropout", 0.0))
                     .recurrentDropout(optionalDouble(config, "recurrent_dropout", 0.0))
                     .build();
+        });
+        builtIns.put("Bidirectional", config -> {
+            if (!(config.get("layer") instanceof Map<?, ?> inner) || !(inner.get("class_name") instanceof String type)
+                    || !(inner.get("config") instanceof Map<?, ?> innerConfig)) {
+                throw new IllegalArgumentException("layer: expected {\"class_name\": ..., \"config\": {...}}, found "
+                        + describe(config.get("layer")));
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> layerConfig = (Map<String, Object>) innerConfig;
+            Object mode = config.get("merge_mode");
+            if (mode != null && !(mode instanceof String)) {
+                throw new IllegalArgumentException("merge_mode: expected a name such as 'concat', found "
+                        + describe(mode));
+            }
+            return new Bidirectional(create(type, layerConfig), config.containsKey("merge_mode")
+                    ? Bidirectional.MergeMode.fromKerasName((String) mode) : Bidirectional.MergeMode.CONCAT);
         });
         builtIns.put("Dense", config -> new Dense(requiredInt(config, "units"),
                 activation(config, "activation", ActivationFunction.LINEAR), optionalBoolean(config, "use_bias", true),

@@ -161,7 +161,10 @@ public final class ModelFile {
         for (Layer layer : model.layers()) {
             checkEntryName(path, "layer name", layer.name());
             for (Parameter parameter : layer.parameters()) {
-                checkEntryName(path, "parameter name of layer " + layer.name(), parameter.name());
+                // a wrapper's parameters are named by sub-layer: forward_lstm/kernel
+                for (String segment : parameter.name().split("/", -1)) {
+                    checkEntryName(path, "parameter name of layer " + layer.name(), segment);
+                }
             }
         }
     }

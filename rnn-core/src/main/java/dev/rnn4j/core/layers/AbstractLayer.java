@@ -167,6 +167,18 @@ public abstract class AbstractLayer implements Layer {
     }
 
     /**
+     * Adds a parameter another layer made (a wrapper's sub-layer), under the name given.
+     *
+     * @param parameter the parameter, named as this layer shows and saves it
+     */
+    protected final void addParameter(Parameter parameter) {
+        if (parameters.containsKey(parameter.name())) {
+            throw new IllegalStateException(label() + ": parameter " + parameter.name() + " added twice");
+        }
+        parameters.put(parameter.name(), parameter);
+    }
+
+    /**
      * Throws unless {@code array} is {@code [batch, ...expected]} with batch at least 1.
      *
      * @param what     what the array is, for the message

@@ -42,6 +42,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 public class RNN extends AbstractLayer {
     private final RecurrentCell cell;
+    /** The type name a copy shows ({@link #copy}); null for the class's own. */
+    private String shownType;
     private final boolean returnSequences;
     private final boolean returnState;
     private final boolean goBackwards;
@@ -123,6 +125,24 @@ public class RNN extends AbstractLayer {
             throw new IllegalArgumentException(cell.typeName() + ": expected at least one gate and state 0 of "
                     + units + " units, found " + gates + " gates and states " + Arrays.toString(stateSizes));
         }
+    }
+
+    /**
+     * @param goBackwards       the direction of the copy
+     * @param zeroOutputForMask the copy's output at masked steps
+     * @return an unbuilt layer with this one's cell (which holds settings only) and settings, in the direction given,
+     *         showing this layer's type name
+     */
+    final RNN copy(boolean goBackwards, boolean zeroOutputForMask) {
+        RNN copy = new RNN(cell, options().returnSequences(returnSequences).returnState(returnState)
+                .goBackwards(goBackwards).stateful(stateful).zeroOutputForMask(zeroOutputForMask));
+        copy.shownType = typeName();
+        return copy;
+    }
+
+    @Override
+    public String typeName() {
+        return shownType != null ? shownType : super.typeName();
     }
 
     /** @return the cell */

@@ -170,7 +170,7 @@ class ModelFileBadFileTest {
         Path file = editConfig(c -> c.getAsJsonArray("layers").get(1).getAsJsonObject()
                 .addProperty("class_name", "Conv1D"));
         assertLoadFails(file, ", entry config.json: layers[1] 'dense' (Conv1D): unknown layer type 'Conv1D'",
-                "known types: Activation, Dense, ", "SimpleRNN", "LayerRegistry.register");
+                "known types: Activation, Bidirectional, Dense, ", "SimpleRNN", "LayerRegistry.register");
     }
 
     @Test

@@ -344,7 +344,7 @@ class ModelFileTest {
         assertThatThrownBy(() -> LayerRegistry.create("NoSuchLayer", Map.of()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("unknown layer type 'NoSuchLayer'")
-                .hasMessageContaining("known types: Activation, Dense, ").hasMessageContaining("SimpleRNN");
+                .hasMessageContaining("known types: Activation, Bidirectional, Dense, ").hasMessageContaining("SimpleRNN");
     }
 
     @Test

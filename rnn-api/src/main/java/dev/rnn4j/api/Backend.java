@@ -268,6 +268,28 @@ public interface Backend {
     }
 
     /**
+     * {@code out = matrix * row}, the row multiplying every row of the matrix (a per-unit weight). {@code out} may be
+     * {@code matrix}.
+     *
+     * @param matrix {@code [rows, n]}
+     * @param row    {@code [n]} or {@code [1, n]}
+     * @param out    {@code [rows, n]}, written
+     */
+    default void multiplyRowVector(INDArray matrix, INDArray row, INDArray out) {
+        out.assign(matrix.mulRowVector(row.reshape(1, row.length())));
+    }
+
+    /**
+     * {@code out[j] += sum_i matrix[i, j]}: a per-unit weight's gradient, added step by step.
+     *
+     * @param matrix {@code [rows, n]}
+     * @param out    {@code [n]} or {@code [1, n]}, added to
+     */
+    default void addColumnSums(INDArray matrix, INDArray out) {
+        out.addi(matrix.sum(0).reshape(out.shape()));
+    }
+
+    /**
      * {@code out[j] = sum_i matrix[i, j]}.
      *
      * @param matrix {@code [rows, n]}

@@ -8,6 +8,8 @@ import dev.rnn4j.core.layers.Bidirectional;
 import dev.rnn4j.core.layers.Dense;
 import dev.rnn4j.core.layers.GRU;
 import dev.rnn4j.core.layers.LSTM;
+import dev.rnn4j.core.layers.RNN;
+import dev.rnn4j.core.layers.RecurrentCell;
 import dev.rnn4j.core.layers.SimpleRNN;
 import java.util.Collections;
 import java.util.HashSet;
@@ -47,6 +49,11 @@ import java.util.function.Function;
 public final class LayerRegistry {
     private static final Map<String, Function<Map<String, Object>, Layer>> BUILT_INS = builtIns();
     private static final Map<String, Function<Map<String, Object>, Layer>> REGISTERED = new ConcurrentHashMap<>();
+    /** Cell types of {@code RNN} layers: the built-in cells, and those {@link #registerCell} adds. */
+    private static final Map<String, Function<Map<String, Object>, RecurrentCell>> CELLS = new ConcurrentHashMap<>(
+            Map.of("SimpleRNNCell", config -> simpleRnn(config).cell(),
+                    "LSTMCell", config -> lstm(config).cell(),
+                    "GRUCell", config -> gru(config).cell()));
     /** The provider classes already registered, so a provider seen again through another class loader counts once. */
     private static final Set<Class<?>> LOADED_PROVIDERS = new HashSet<>();
     private static boolean providersLoaded;
@@ -73,6 +80,21 @@ public final class LayerRegistry {
                     + " replaced; register the layer under its own class name");
         }
         REGISTERED.put(typeName, factory);
+    }
+
+    /**
+     * Registers a recurrent cell type for {@code RNN} layers in model files, replacing an earlier registration.
+     *
+     * @param typeName the cell's {@link RecurrentCell#typeName()}
+     * @param factory  makes the cell from its {@link RecurrentCell#config()}
+     */
+    public static void registerCell(String typeName, Function<Map<String, Object>, RecurrentCell> factory) {
+        Objects.requireNonNull(typeName, "typeName is null");
+        Objects.requireNonNull(factory, "factory is null");
+        if (typeName.isBlank()) {
+            throw new IllegalArgumentException("typeName: expected a cell type name, found '" + typeName + "'");
+        }
+        CELLS.put(typeName, factory);
     }
 
     /**
@@ -178,51 +200,29 @@ public final class LayerRegistry {
 
     private static Map<String, Function<Map<String, Object>, Layer>> builtIns() {
         Map<String, Function<Map<String, Object>, Layer>> builtIns = new LinkedHashMap<>();
-        builtIns.put("SimpleRNN", config -> SimpleRNN.builder(requiredInt(config, "units"))
-                .activation(activation(config, "activation", ActivationFunction.TANH))
-                .useBias(optionalBoolean(config, "use_bias", true))
-                .returnSequences(optionalBoolean(config, "return_sequences", false))
-                .returnState(optionalBoolean(config, "return_state", false))
-                .goBackwards(optionalBoolean(config, "go_backwards", false))
-                .stateful(optionalBoolean(config, "stateful", false))
-                .zeroOutputForMask(optionalBoolean(config, "zero_output_for_mask", false))
-                .dropout(optionalDouble(config, "dropout", 0.0))
-                .recurrentDropout(optionalDouble(config, "recurrent_dropout", 0.0))
-                .build());
-        builtIns.put("LSTM", config -> LSTM.builder(requiredInt(config, "units"))
-                .activation(activation(config, "activation", ActivationFunction.TANH))
-                .recurrentActivation(activation(config, "recurrent_activation", ActivationFunction.SIGMOID))
-                .useBias(optionalBoolean(config, "use_bias", true))
-                .unitForgetBias(optionalBoolean(config, "unit_forget_bias", true))
-                .returnSequences(optionalBoolean(config, "return_sequences", false))
-                .returnState(optionalBoolean(config, "return_state", false))
-                .goBackwards(optionalBoolean(config, "go_backwards", false))
-                .stateful(optionalBoolean(config, "stateful", false))
-                .zeroOutputForMask(optionalBoolean(config, "zero_output_for_mask", false))
-                .dropout(optionalDouble(config, "dropout", 0.0))
-                .recurrentDropout(optionalDouble(config, "recurrent_dropout", 0.0))
-                .build());
-        builtIns.put("GRU", config -> {
-            if (!optionalBoolean(config, "reset_after", true)) {
-                throw new IllegalArgumentException("reset_after: expected true (rnn4j's GRU is Keras's default"
-                        + " reset_after=True form), found false");
+        builtIns.put("SimpleRNN", config -> simpleRnn(config).build());
+        builtIns.put("LSTM", config -> lstm(config).build());
+        builtIns.put("GRU", config -> gru(config).build());
+        builtIns.put("RNN", config -> {
+            if (!(config.get("cell") instanceof Map<?, ?> saved) || !(saved.get("class_name") instanceof String type)
+                    || !(saved.get("config") instanceof Map<?, ?> cellConfig)) {
+                throw new IllegalArgumentException("cell: expected {\"class_name\": ..., \"config\": {...}}, found "
+                        + describe(config.get("cell")));
             }
-            return GRU.builder(requiredInt(config, "units"))
-                    .activation(activation(config, "activation", ActivationFunction.TANH))
-                    .recurrentActivation(activation(config, "recurrent_activation", ActivationFunction.SIGMOID))
-                    .useBias(optionalBoolean(config, "use_bias", true))
+            Function<Map<String, Object>, RecurrentCell> factory = CELLS.get(type);
+            if (factory == null) {
+                throw new IllegalArgumentException("cell: unknown cell type '" + type + "'; known cell types: "
+                        + String.join(", ", new TreeSet<>(CELLS.keySet())) + " (add others with"
+                        + " LayerRegistry.registerCell)");
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> values = (Map<String, Object>) cellConfig;
+            return new RNN(factory.apply(Collections.unmodifiableMap(values)), RNN.options()
                     .returnSequences(optionalBoolean(config, "return_sequences", false))
                     .returnState(optionalBoolean(config, "return_state", false))
                     .goBackwards(optionalBoolean(config, "go_backwards", false))
                     .stateful(optionalBoolean(config, "stateful", false))
-                    .zeroOutputForMask(optionalBoolean(config, "zero_output_for_mask", false))
-                .returnState(optionalBoolean(config, "return_state", false))
-                .goBackwards(optionalBoolean(config, "go_backwards", false))
-                .stateful(optionalBoolean(config, "stateful", false))
-                .zeroOutputForMask(optionalBoolean(config, "zero_output_for_mask", false))
-                    .dropout(optionalDouble(config, "dropout", 0.0))
-                    .recurrentDropout(optionalDouble(config, "recurrent_dropout", 0.0))
-                    .build();
+                    .zeroOutputForMask(optionalBoolean(config, "zero_output_for_mask", false)));
         });
         builtIns.put("Bidirectional", config -> {
             if (!(config.get("layer") instanceof Map<?, ?> inner) || !(inner.get("class_name") instanceof String type)
@@ -252,6 +252,39 @@ public final class LayerRegistry {
             return new Activation(text);
         });
         return Collections.unmodifiableMap(builtIns);
+    }
+
+    /** The settings every recurrent layer reads, Keras's defaults for missing keys. */
+    private static <B extends dev.rnn4j.core.layers.RecurrentBuilder<B>> B recurrent(B builder,
+            Map<String, Object> config) {
+        return builder.activation(activation(config, "activation", ActivationFunction.TANH))
+                .useBias(optionalBoolean(config, "use_bias", true))
+                .returnSequences(optionalBoolean(config, "return_sequences", false))
+                .returnState(optionalBoolean(config, "return_state", false))
+                .goBackwards(optionalBoolean(config, "go_backwards", false))
+                .stateful(optionalBoolean(config, "stateful", false))
+                .zeroOutputForMask(optionalBoolean(config, "zero_output_for_mask", false))
+                .dropout(optionalDouble(config, "dropout", 0.0))
+                .recurrentDropout(optionalDouble(config, "recurrent_dropout", 0.0));
+    }
+
+    private static SimpleRNN.Builder simpleRnn(Map<String, Object> config) {
+        return recurrent(SimpleRNN.builder(requiredInt(config, "units")), config);
+    }
+
+    private static LSTM.Builder lstm(Map<String, Object> config) {
+        return recurrent(LSTM.builder(requiredInt(config, "units")), config)
+                .recurrentActivation(activation(config, "recurrent_activation", ActivationFunction.SIGMOID))
+                .unitForgetBias(optionalBoolean(config, "unit_forget_bias", true));
+    }
+
+    private static GRU.Builder gru(Map<String, Object> config) {
+        if (!optionalBoolean(config, "reset_after", true)) {
+            throw new IllegalArgumentException("reset_after: expected true (rnn4j's GRU is Keras's default"
+                    + " reset_after=True form), found false");
+        }
+        return recurrent(GRU.builder(requiredInt(config, "units")), config)
+                .recurrentActivation(activation(config, "recurrent_activation", ActivationFunction.SIGMOID));
     }
 
     // ------------------------------------------------------------------------------------------ config helpers

@@ -39,7 +39,8 @@ class GuideTest {
         assertThat(quoted).as("quotes in the guide").hasSizeGreaterThanOrEqualTo(8);
         for (String file : new String[] {EXAMPLE + "LayerNormalization.java",
             EXAMPLE + "LayerNormalizationProvider.java",
-            "rnn-core/src/test/resources/META-INF/services/dev.rnn4j.core.io.LayerProvider"}) {
+            "rnn-core/src/test/resources/META-INF/services/dev.rnn4j.core.io.LayerProvider",
+            "rnn-core/src/test/java/dev/rnn4j/examples/indrnn/IndRNNCell.java"}) {
             String all = String.join("\n", quoted.stream().filter(q -> q.startsWith(file + "\n")).toList());
             for (String line : Files.readAllLines(root.resolve(file), StandardCharsets.UTF_8)) {
                 if (!line.isBlank()) {

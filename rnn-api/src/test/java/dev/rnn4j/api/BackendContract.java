@@ -533,15 +533,87 @@ public abstract class BackendContract {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("copyBatchMajor");
     }
 
+    @ParameterizedTest(name = "layout {0}")
+    @org.junit.jupiter.params.provider.EnumSource(Layout.class)
+    void reversedCopiesRunTheStepsFromTheLast(Layout layout) {
+        SplittableRandom random = new SplittableRandom(87);
+        int batch = 3;
+        int steps = 5;
+        int features = 4;
+        Operand source = Operand.random(Layout.PLAIN, new long[] {batch, steps, features}, random, 2.0);
+        Operand mask = Operand.random(Layout.PLAIN, new long[] {batch, features}, random, 1.0);
+        Operand timeMajor = Operand.random(layout, new long[] {steps * batch, features}, random, 1.0);
+        backend().copyTimeMajor(source.array(), mask.array(), timeMajor.array(), true);
+        assertSameBits("copyTimeMajor reversed " + layout, floats(timeMajor.array()), relayout(floats(source.array()),
+                floats(mask.array()), batch, steps, features, true, true));
+        timeMajor.assertSurroundingsUnchanged("copyTimeMajor reversed");
+        Operand back = Operand.random(Layout.PLAIN, new long[] {batch, steps, features}, random, 1.0);
+        backend().copyBatchMajor(timeMajor.array(), null, back.array(), true);
+        assertSameBits("copyBatchMajor reversed " + layout, floats(back.array()), relayout(floats(timeMajor.array()),
+                null, batch, steps, features, false, true));
+    }
+
+    @ParameterizedTest(name = "layout {0}")
+    @org.junit.jupiter.params.provider.EnumSource(Layout.class)
+    void copyDroppedRowsCopiesOnlyTheRowsAMaskDrops(Layout layout) {
+        SplittableRandom random = new SplittableRandom(88);
+        Operand source = Operand.random(layout, new long[] {6, 5}, random, 2.0);
+        Operand target = Operand.random(layout, new long[] {6, 5}, random, 1.0);
+        float[] before = floats(target.array());
+        float[] keep = {9f, 1f, 0f, 1f, 0f, 0f, 1f, 9f};
+        backend().copyDroppedRows(keep, 1, source.array(), target.array());
+        float[] expected = before.clone();
+        float[] from = floats(source.array());
+        for (int r = 0; r < 6; r++) {
+            if (keep[1 + r] == 0f) {
+                System.arraycopy(from, r * 5, expected, r * 5, 5);
+            }
+        }
+        assertSameBits("copyDroppedRows " + layout, floats(target.array()), expected);
+        target.assertSurroundingsUnchanged("copyDroppedRows");
+        source.assertUnchanged("copyDroppedRows source");
+    }
+
+    @Test
+    void rowVectorProductsAndColumnSums() {
+        SplittableRandom random = new SplittableRandom(89);
+        Operand matrix = Operand.random(Layout.PLAIN, new long[] {4, 3}, random, 2.0);
+        Operand row = Operand.random(Layout.PLAIN, new long[] {3}, random, 1.0);
+        INDArray out = backend().zeros(DataType.FLOAT, 4, 3);
+        backend().multiplyRowVector(matrix.array(), row.array(), out);
+        float[] m = floats(matrix.array());
+        float[] v = floats(row.array());
+        float[] product = new float[12];
+        float[] sums = {1f, 2f, 3f};
+        for (int i = 0; i < 12; i++) {
+            product[i] = m[i] * v[i % 3];
+            sums[i % 3] += m[i];
+        }
+        assertSameBits("multiplyRowVector", floats(out), product);
+        INDArray accumulated = Nd4j.createFromArray(1f, 2f, 3f);
+        backend().addColumnSums(matrix.array(), accumulated);
+        float[] actual = floats(accumulated);
+        for (int j = 0; j < 3; j++) {
+            assertThat((double) actual[j]).as("addColumnSums %d", j).isCloseTo(sums[j],
+                    org.assertj.core.data.Offset.offset(1e-5));
+        }
+    }
+
+    private static float[] relayout(float[] in, float[] mask, int batch, int steps, int features, boolean toTimeMajor) {
+        return relayout(in, mask, batch, steps, features, toTimeMajor, false);
+    }
+
     /**
      * The reference for both layout copies: batch-major {@code [b][t][f]} to time-major {@code [t * batch + b][f]} or
-     * back, times {@code mask[b][f]} where a mask is given.
+     * back (with {@code reversed}, time-major step {@code t} is batch-major step {@code steps - 1 - t}), times
+     * {@code mask[b][f]} where a mask is given.
      */
-    private static float[] relayout(float[] in, float[] mask, int batch, int steps, int features, boolean toTimeMajor) {
+    private static float[] relayout(float[] in, float[] mask, int batch, int steps, int features, boolean toTimeMajor,
+            boolean reversed) {
         float[] out = new float[steps * batch * features];
         for (int t = 0; t < steps; t++) {
             for (int b = 0; b < batch; b++) {
-                int batchMajor = (b * steps + t) * features;
+                int batchMajor = (b * steps + (reversed ? steps - 1 - t : t)) * features;
                 int timeMajor = (t * batch + b) * features;
                 for (int f = 0; f < features; f++) {
                     float value = in[(toTimeMajor ? batchMajor : timeMajor) + f];

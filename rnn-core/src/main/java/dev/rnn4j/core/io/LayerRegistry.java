@@ -1,5 +1,9 @@
 package dev.rnn4j.core.io;
 
+import static dev.rnn4j.core.ConfigValues.describe;
+import static dev.rnn4j.core.ConfigValues.optionalBoolean;
+import static dev.rnn4j.core.ConfigValues.optionalDouble;
+
 import dev.rnn4j.api.ActivationFunction;
 import dev.rnn4j.api.Layer;
 import dev.rnn4j.core.initializers.Initializers;
@@ -300,28 +304,6 @@ public final class LayerRegistry {
         throw new IllegalArgumentException(key + ": expected an integer, found " + describe(value));
     }
 
-    static boolean optionalBoolean(Map<String, Object> config, String key, boolean defaultValue) {
-        Object value = config.get(key);
-        if (value == null && !config.containsKey(key)) {
-            return defaultValue;
-        }
-        if (value instanceof Boolean flag) {
-            return flag;
-        }
-        throw new IllegalArgumentException(key + ": expected true or false, found " + describe(value));
-    }
-
-    static double optionalDouble(Map<String, Object> config, String key, double defaultValue) {
-        Object value = config.get(key);
-        if (value == null && !config.containsKey(key)) {
-            return defaultValue;
-        }
-        if (value instanceof Number number) {
-            return number.doubleValue();
-        }
-        throw new IllegalArgumentException(key + ": expected a number, found " + describe(value));
-    }
-
     private static ActivationFunction activation(Map<String, Object> config, String key,
             ActivationFunction defaultValue) {
         Object value = config.get(key);
@@ -336,12 +318,5 @@ public final class LayerRegistry {
             }
         }
         throw new IllegalArgumentException(key + ": expected a name such as 'tanh', found " + describe(value));
-    }
-
-    private static String describe(Object value) {
-        if (value == null) {
-            return "nothing";
-        }
-        return value instanceof String ? "'" + value + "'" : String.valueOf(value);
     }
 }

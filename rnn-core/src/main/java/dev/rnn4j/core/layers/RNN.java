@@ -69,6 +69,8 @@ public class RNN extends AbstractLayer {
     private INDArray inputWeights;
     private INDArray inputKernel;
     private INDArray inputBiasRow;
+    /** The bias as a row {@code [1, width]}, made once: ND4J takes tens of microseconds to make a view. */
+    private INDArray inputBiasSource;
     private INDArray inputWeightsGradient;
     private INDArray inputKernelGradient;
     private INDArray inputBiasGradientRow;
@@ -452,6 +454,7 @@ public class RNN extends AbstractLayer {
         kernelGradient = parameter("kernel").gradient();
         if (withBias) {
             inputBiasRow = Values.rows(inputWeights, features, features + 1);
+            inputBiasSource = inputBias.reshape(1, width);
             inputBiasGradientRow = Values.rows(inputWeightsGradient, features, features + 1);
             INDArray biasGradient = parameter("bias").gradient();
             biasGradientRow = (recurrentBias != null ? biasGradient.get(NDArrayIndex.point(0), NDArrayIndex.all())
@@ -548,7 +551,7 @@ public class RNN extends AbstractLayer {
                 .asFloat();
         backend.copy(kernel, inputKernel);
         if (inputBias != null) {
-            backend.copy(inputBias.reshape(1, width), inputBiasRow);
+            backend.copy(inputBiasSource, inputBiasRow);
         }
         INDArray[] inputs = run.inputViews.of(input);
         run.prepareRecurrent();
@@ -835,6 +838,8 @@ public class RNN extends AbstractLayer {
         INDArray sequenceZeros;
         private final int from;
         private final int partIndex;
+        /** Whether block 0 of the states may hold something other than zeros. */
+        private boolean initialBlockWritten;
         /** The step the cell is pointed at, 1-based. */
         private int t;
 
@@ -986,12 +991,14 @@ public class RNN extends AbstractLayer {
         void startForward(List<INDArray> initial, float[] mask) {
             Backend backend = backend();
             for (int s = 0; s < stateSizes.length; s++) {
-                if (initial == null) {
-                    states[s][0].assign(0.0);
-                } else {
+                if (initial != null) {
                     backend.copy(run.rowsOf(initial.get(s), partIndex), states[s][0]);
+                } else if (initialBlockWritten) {
+                    states[s][0].assign(0.0);
                 }
             }
+            // block 0 keeps zeros from allocation until an initial state, or a streamed pass's later steps, fill it
+            initialBlockWritten = initial != null || run.stream;
             if (initial != null && pieces != null && piecesFromFirst == null) {
                 piecesFromFirst = new INDArray[pieces.length][];
                 for (int j = 0; j < pieces.length; j++) {

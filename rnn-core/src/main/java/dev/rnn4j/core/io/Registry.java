@@ -2,7 +2,12 @@ package dev.rnn4j.core.io;
 
 import dev.rnn4j.api.Loss;
 import dev.rnn4j.api.Optimizer;
+import dev.rnn4j.core.losses.BinaryCrossentropy;
 import dev.rnn4j.core.losses.CategoricalCrossentropy;
+import dev.rnn4j.core.losses.Huber;
+import dev.rnn4j.core.losses.MeanAbsoluteError;
+import dev.rnn4j.core.losses.MeanSquaredError;
+import dev.rnn4j.core.losses.SparseCategoricalCrossentropy;
 import dev.rnn4j.core.optimizers.Adam;
 import dev.rnn4j.core.optimizers.RMSprop;
 import dev.rnn4j.core.optimizers.SGD;
@@ -21,7 +26,8 @@ import java.util.function.Function;
  * {@code config()}, usually the class's static {@code fromConfig} (Keras's {@code from_config}).
  *
  * <p>Built in: {@link #OPTIMIZERS} {@code SGD}, {@code Adam}, {@code RMSprop}; {@link #LOSSES}
- * {@code categorical_crossentropy}. Add others before loading a model that uses them:
+ * {@code categorical_crossentropy}, {@code sparse_categorical_crossentropy}, {@code binary_crossentropy},
+ * {@code mean_squared_error} ({@code mse}), {@code mean_absolute_error} ({@code mae}), {@code huber}. Add others before loading a model that uses them:
  * <pre>{@code
  * Registry.OPTIMIZERS.register("Lion", Lion::fromConfig);
  * }</pre>
@@ -38,7 +44,15 @@ public final class Registry<T> {
             Map.of("SGD", SGD::fromConfig, "Adam", Adam::fromConfig, "RMSprop", RMSprop::fromConfig));
     /** The losses, by {@link Loss#name()}. */
     public static final Registry<Loss> LOSSES = new Registry<>("loss", "losses", "LOSSES",
-            Map.of("categorical_crossentropy", CategoricalCrossentropy::fromConfig));
+            Map.of("categorical_crossentropy", CategoricalCrossentropy::fromConfig,
+                    "sparse_categorical_crossentropy", SparseCategoricalCrossentropy::fromConfig,
+                    "binary_crossentropy", BinaryCrossentropy::fromConfig,
+                    "mean_squared_error", MeanSquaredError::fromConfig,
+                    "mean_absolute_error", MeanAbsoluteError::fromConfig,
+                    "huber", Huber::fromConfig,
+                    // Keras's short names, read only: a loss is saved under its name()
+                    "mse", MeanSquaredError::fromConfig,
+                    "mae", MeanAbsoluteError::fromConfig));
 
     private final String kind;
     private final String kinds;

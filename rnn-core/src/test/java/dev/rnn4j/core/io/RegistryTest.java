@@ -113,10 +113,11 @@ class RegistryTest {
                         + " 'Unregistered'; known optimizers: Adam, RMSprop, " + OPTIMIZER_NAME + ", SGD"
                         + " (add others with Registry.OPTIMIZERS.register)");
 
-        assertThatThrownBy(() -> Registry.LOSSES.create("mse", Map.of()))
+        assertThatThrownBy(() -> Registry.LOSSES.create("poisson", Map.of()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown loss 'mse'; known losses: categorical_crossentropy, " + LOSS_NAME
-                        + " (add others with Registry.LOSSES.register)");
+                .hasMessage("unknown loss 'poisson'; known losses: binary_crossentropy, categorical_crossentropy, huber,"
+                        + " mae, mean_absolute_error, mean_squared_error, mse, " + LOSS_NAME
+                        + ", sparse_categorical_crossentropy (add others with Registry.LOSSES.register)");
     }
 
     @Test

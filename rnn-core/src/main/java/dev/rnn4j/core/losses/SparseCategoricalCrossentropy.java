@@ -1,0 +1,133 @@
+package dev.rnn4j.core.losses;
+
+import static dev.rnn4j.core.ConfigValues.optionalBoolean;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Keras's {@code sparse_categorical_crossentropy}: targets are class indices, {@code [batch]} for predictions
+ * {@code [batch, classes]} and {@code [batch, timesteps]} for {@code [batch, timesteps, classes]} (a trailing axis of 1
+ * is accepted too). On probabilities each row is divided by its sum and clipped to {@code [1e-7, 1 - 1e-7]} before the
+ * log, as {@link CategoricalCrossentropy}; with {@code fromLogits}, {@code -log softmax(x)[target]}.
+ */
+public final class SparseCategoricalCrossentropy extends RowLoss {
+    private final boolean fromLogits;
+
+    /** On probabilities, as Keras's default. */
+    public SparseCategoricalCrossentropy() {
+        this(false);
+    }
+
+    /**
+     * @param fromLogits whether the predictions are logits rather than probabilities
+     */
+    public SparseCategoricalCrossentropy(boolean fromLogits) {
+        this.fromLogits = fromLogits;
+    }
+
+    /**
+     * @param config {@code from_logits} (default false), as Keras's {@code from_config}
+     * @return a new loss
+     */
+    public static SparseCategoricalCrossentropy fromConfig(Map<String, Object> config) {
+        return new SparseCategoricalCrossentropy(optionalBoolean(config, "from_logits", false));
+    }
+
+    /** @return whether the predictions are logits */
+    public boolean fromLogits() {
+        return fromLogits;
+    }
+
+    @Override
+    public String name() {
+        return "sparse_categorical_crossentropy";
+    }
+
+    @Override
+    public Map<String, Object> config() {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("from_logits", fromLogits);
+        return config;
+    }
+
+    @Override
+    int targetWidth(int width) {
+        return 1;
+    }
+
+    @Override
+    int checkShapes(INDArray predictions, INDArray targets) {
+        long[] shape = predictions.shape();
+        long[] expected = Arrays.copyOf(shape, shape.length - 1);
+        long[] withOne = shape.clone();
+        withOne[shape.length - 1] = 1;
+        if (predictions.rank() < 2 || predictions.rank() > 3 || !(Arrays.equals(targets.shape(), expected)
+                || Arrays.equals(targets.shape(), withOne))) {
+            throw new IllegalArgumentException(name() + ": expected class indices of shape " + Arrays.toString(expected)
+                    + " for predictions " + Arrays.toString(shape) + ", found " + Arrays.toString(targets.shape()));
+        }
+        int classes = Math.toIntExact(shape[shape.length - 1]);
+        double[] indices = dev.rnn4j.core.Values.of(targets);
+        for (int i = 0; i < indices.length; i++) {
+            double index = indices[i];
+            if (index != Math.rint(index) || index < 0 || index >= classes) {
+                throw new IllegalArgumentException(name() + ": expected class indices in [0, " + classes + "), found "
+                        + index + " at target " + i);
+            }
+        }
+        return classes;
+    }
+
+    @Override
+    double row(double[] p, double[] y, int at, int width, int ty, double one) {
+        int target = (int) y[ty];
+        if (fromLogits) {
+            return logSumExp(p, at, width) - p[at + target];
+        }
+        return -Math.log(clip(p[at + target] / sum(p, at, width), one));
+    }
+
+    @Override
+    void rowGradient(double[] p, double[] y, int at, int width, int ty, double one, double scale, double[] g) {
+        int target = (int) y[ty];
+        if (fromLogits) {
+            double logSum = logSumExp(p, at, width);
+            for (int i = 0; i < width; i++) {
+                g[at + i] += scale * (Math.exp(p[at + i] - logSum) - (i == target ? 1.0 : 0.0));
+            }
+            return;
+        }
+        double sum = sum(p, at, width);
+        double normalized = p[at + target] / sum;
+        if (normalized < CategoricalCrossentropy.EPSILON || normalized > one) {
+            return;
+        }
+        // -log(p_t / sum): d/dp_i = 1 / sum - [i = t] / p_t
+        for (int i = 0; i < width; i++) {
+            g[at + i] += scale * (1.0 / sum - (i == target ? 1.0 / p[at + target] : 0.0));
+        }
+    }
+
+    private static double sum(double[] p, int at, int width) {
+        double sum = 0;
+        for (int i = 0; i < width; i++) {
+            sum += p[at + i];
+        }
+        return sum;
+    }
+
+    private static double logSumExp(double[] p, int at, int width) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < width; i++) {
+            max = Math.max(max, p[at + i]);
+        }
+        double sum = 0;
+        for (int i = 0; i < width; i++) {
+            sum += Math.exp(p[at + i] - max);
+        }
+        return max + Math.log(sum);
+    }
+}

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import dev.rnn4j.api.Loss;
 import dev.rnn4j.core.io.Registry;
 import dev.rnn4j.core.losses.BinaryCrossentropy;
+import dev.rnn4j.core.losses.CategoricalCrossentropy;
 import dev.rnn4j.core.losses.Huber;
 import dev.rnn4j.core.losses.MeanAbsoluteError;
 import dev.rnn4j.core.losses.MeanSquaredError;
@@ -85,6 +86,19 @@ class LossesTest {
     }
 
     @Test
+    void categoricalCrossentropyMatchesKerasOnProbabilitiesAndLogits() {
+        INDArray y = floats(new double[][] {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}});
+        INDArray p = floats(new double[][] {{0.9, 0.05, 0.05}, {0.5, 0.89, 0.6}, {0.05, 0.01, 0.94}});
+        assertThat(new CategoricalCrossentropy().compute(p, y)).isCloseTo(0.3239, within(1e-4));
+        INDArray logits = floats(new double[][] {{8, 1, 1}, {0, 9, 1}, {2, 3, 5}});
+        assertThat(new CategoricalCrossentropy(true).compute(logits, y)).isCloseTo(0.0573, within(1e-4));
+        assertThat(new CategoricalCrossentropy(true).fusesWith(dev.rnn4j.api.ActivationFunction.SOFTMAX)).isFalse();
+        // per timestep: [1, 3, 3] gives the mean of the three rows, as [3, 3] does
+        assertThat(new CategoricalCrossentropy(true).compute(logits.reshape(1, 3, 3), y.reshape(1, 3, 3)))
+                .isCloseTo(new CategoricalCrossentropy(true).compute(logits, y), within(1e-12));
+    }
+
+    @Test
     void sparseTargetsPerTimestep() {
         // [batch 2, timesteps 3, classes 3]: the mean over the 6 steps of -log p[target]
         INDArray logits = Nd4j.rand(DataType.DOUBLE, 2, 3, 3);
@@ -104,7 +118,7 @@ class LossesTest {
     }
 
     static Stream<Loss> losses() {
-        return Stream.of(new MeanSquaredError(), new MeanAbsoluteError(), new Huber(), new Huber(0.3),
+        return Stream.of(new CategoricalCrossentropy(), new CategoricalCrossentropy(true), new MeanSquaredError(), new MeanAbsoluteError(), new Huber(), new Huber(0.3),
                 new BinaryCrossentropy(), new BinaryCrossentropy(true), new SparseCategoricalCrossentropy(),
                 new SparseCategoricalCrossentropy(true));
     }
@@ -116,16 +130,19 @@ class LossesTest {
         for (long[] shape : new long[][] {{4, 5}, {3, 4, 5}}) {
             INDArray p = Nd4j.zeros(DataType.DOUBLE, shape);
             boolean sparse = loss instanceof SparseCategoricalCrossentropy;
+            boolean categorical = loss instanceof CategoricalCrossentropy;
             long[] targetShape = sparse ? java.util.Arrays.copyOf(shape, shape.length - 1) : shape;
             INDArray y = Nd4j.zeros(DataType.DOUBLE, targetShape);
             boolean probabilities = loss instanceof BinaryCrossentropy b && !b.fromLogits()
-                    || loss instanceof SparseCategoricalCrossentropy s && !s.fromLogits();
+                    || loss instanceof SparseCategoricalCrossentropy s && !s.fromLogits()
+                    || loss instanceof CategoricalCrossentropy c && !c.fromLogits();
             for (long i = 0; i < p.length(); i++) {
                 // away from MAE's and Huber's kinks, and inside (0, 1) for probabilities
                 p.putScalar(i, probabilities ? 0.05 + 0.9 * random.nextDouble() : 3 * random.nextGaussian());
             }
             for (long i = 0; i < y.length(); i++) {
                 y.putScalar(i, sparse ? random.nextInt((int) shape[shape.length - 1])
+                        : categorical ? random.nextDouble()
                         : loss instanceof BinaryCrossentropy ? random.nextInt(2) : 3 * random.nextGaussian());
             }
             INDArray gradient = Nd4j.zeros(DataType.DOUBLE, shape);

@@ -8,25 +8,47 @@ import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Keras's {@code categorical_crossentropy} on probabilities: each row of the predictions is divided by its sum, clipped
- * to {@code [1e-7, 1 - 1e-7]}, and the loss is {@code -sum(y * log(p))} averaged over the batch. Targets are one-hot
- * (or any distribution) rows of {@code [batch, classes]}.
+ * Keras's {@code categorical_crossentropy}. On probabilities (the default) each row of the predictions is divided by its
+ * sum, clipped to {@code [1e-7, 1 - 1e-7]}, and the loss is {@code -sum(y * log(p))}; with {@code fromLogits},
+ * {@code -sum(y * log softmax(x))}. Rows are the last axis of {@code [batch, classes]} or
+ * {@code [batch, timesteps, classes]}, averaged over all rows (Keras's {@code sum_over_batch_size}). Targets are one-hot
+ * (or any distribution) rows of the same shape.
  *
- * <p>After a softmax layer the gradient is taken before the softmax, fused: {@code dL/dlogits = (p - y) / batch}.
+ * <p>On probabilities after a softmax layer the gradient is taken before the softmax, fused:
+ * {@code dL/dlogits = (p - y) / rows}.
  */
 public final class CategoricalCrossentropy implements Loss {
     /** Keras's {@code epsilon()}. */
     public static final double EPSILON = 1e-7;
 
+    private final boolean fromLogits;
+
+    /** On probabilities, as Keras's default. */
+    public CategoricalCrossentropy() {
+        this(false);
+    }
+
     /**
-     * Rebuilds the loss from its {@link #config()}, as Keras's {@code from_config}. It takes no arguments: the config is
-     * empty, and other keys are ignored.
+     * @param fromLogits whether the predictions are logits rather than probabilities
+     */
+    public CategoricalCrossentropy(boolean fromLogits) {
+        this.fromLogits = fromLogits;
+    }
+
+    /**
+     * Rebuilds the loss from its {@link #config()}, as Keras's {@code from_config}: {@code from_logits} (default false,
+     * so the empty config of files written before it reads as before); other keys are ignored.
      *
      * @param config the config, as read back from JSON
      * @return a new loss
      */
     public static CategoricalCrossentropy fromConfig(Map<String, Object> config) {
-        return new CategoricalCrossentropy();
+        return new CategoricalCrossentropy(dev.rnn4j.core.ConfigValues.optionalBoolean(config, "from_logits", false));
+    }
+
+    /** @return whether the predictions are logits */
+    public boolean fromLogits() {
+        return fromLogits;
     }
 
     @Override
@@ -34,16 +56,28 @@ public final class CategoricalCrossentropy implements Loss {
         return "categorical_crossentropy";
     }
 
+    /** @return {@code from_logits} when true; empty otherwise, as the files written before it */
+    @Override
+    public Map<String, Object> config() {
+        return fromLogits ? Map.of("from_logits", true) : Map.of();
+    }
+
     @Override
     public double compute(INDArray predictions, INDArray targets) {
-        checkShapes(predictions, targets);
+        int classes = checkShapes(predictions, targets);
         double[] p = Values.of(predictions);
         double[] y = Values.of(targets);
-        int batch = Math.toIntExact(predictions.size(0));
-        int classes = Math.toIntExact(predictions.size(1));
+        int rows = p.length / classes;
         double total = 0;
-        for (int row = 0; row < batch; row++) {
+        for (int row = 0; row < rows; row++) {
             int base = row * classes;
+            if (fromLogits) {
+                double logSum = RowLoss.logSumExp(p, base, classes);
+                for (int column = 0; column < classes; column++) {
+                    total -= y[base + column] * (p[base + column] - logSum);
+                }
+                continue;
+            }
             double sum = 0;
             for (int column = 0; column < classes; column++) {
                 sum += p[base + column];
@@ -54,49 +88,63 @@ public final class CategoricalCrossentropy implements Loss {
                 }
             }
         }
-        return total / batch;
+        return total / rows;
     }
 
     @Override
     public void gradient(INDArray predictions, INDArray targets, INDArray out) {
-        checkShapes(predictions, targets);
-        double[][] p = predictions.toDoubleMatrix();
-        double[][] y = targets.toDoubleMatrix();
-        int batch = p.length;
-        double[][] gradient = new double[batch][];
-        for (int row = 0; row < batch; row++) {
-            int classes = p[row].length;
-            double sum = rowSum(p[row]);
-            double[] byNormalized = new double[classes];
+        int classes = checkShapes(predictions, targets);
+        double[] p = Values.of(predictions);
+        double[] y = Values.of(targets);
+        int rows = p.length / classes;
+        double[] gradient = new double[p.length];
+        double[] byNormalized = new double[classes];
+        for (int row = 0; row < rows; row++) {
+            int base = row * classes;
+            if (fromLogits) {
+                // softmax(x) * sum(y) - y
+                double logSum = RowLoss.logSumExp(p, base, classes);
+                double mass = 0;
+                for (int column = 0; column < classes; column++) {
+                    mass += y[base + column];
+                }
+                for (int column = 0; column < classes; column++) {
+                    gradient[base + column] = (Math.exp(p[base + column] - logSum) * mass - y[base + column]) / rows;
+                }
+                continue;
+            }
+            double sum = 0;
+            for (int column = 0; column < classes; column++) {
+                sum += p[base + column];
+            }
             double weighted = 0;
             for (int column = 0; column < classes; column++) {
-                double normalized = p[row][column] / sum;
+                double normalized = p[base + column] / sum;
                 boolean clipped = normalized < EPSILON || normalized > 1.0 - EPSILON;
-                byNormalized[column] = clipped ? 0.0 : -y[row][column] / normalized;
+                byNormalized[column] = clipped ? 0.0 : -y[base + column] / normalized;
                 weighted += byNormalized[column] * normalized;
             }
-            gradient[row] = new double[classes];
             for (int column = 0; column < classes; column++) {
-                gradient[row][column] = (byNormalized[column] - weighted) / sum / batch;
+                gradient[base + column] = (byNormalized[column] - weighted) / sum / rows;
             }
         }
-        out.assign(org.nd4j.linalg.factory.Nd4j.create(gradient).castTo(out.dataType()));
+        Values.write(gradient, out);
     }
 
     @Override
     public boolean fusesWith(ActivationFunction outputActivation) {
-        return outputActivation == ActivationFunction.SOFTMAX;
+        return !fromLogits && outputActivation == ActivationFunction.SOFTMAX;
     }
 
     @Override
     public void gradientBeforeActivation(INDArray predictions, INDArray targets, INDArray out) {
-        checkShapes(predictions, targets);
+        int classes = checkShapes(predictions, targets);
         double[] p = Values.of(predictions);
         double[] y = Values.of(targets);
-        double batch = predictions.size(0);
+        double rows = p.length / classes;
         double[] gradient = new double[p.length];
         for (int i = 0; i < p.length; i++) {
-            gradient[i] = (p[i] - y[i]) / batch;
+            gradient[i] = (p[i] - y[i]) / rows;
         }
         Values.write(gradient, out);
     }
@@ -105,19 +153,13 @@ public final class CategoricalCrossentropy implements Loss {
         return Math.max(EPSILON, Math.min(1.0 - EPSILON, value));
     }
 
-    private static double rowSum(double[] row) {
-        double sum = 0;
-        for (double value : row) {
-            sum += value;
-        }
-        return sum;
-    }
-
-    private void checkShapes(INDArray predictions, INDArray targets) {
-        if (predictions.rank() != 2 || !Arrays.equals(predictions.shape(), targets.shape())) {
+    /** @return the number of classes, after checking the shapes */
+    private int checkShapes(INDArray predictions, INDArray targets) {
+        if (predictions.rank() < 2 || predictions.rank() > 3 || !Arrays.equals(predictions.shape(), targets.shape())) {
             throw new IllegalArgumentException(name() + ": expected predictions and targets of the same shape"
-                    + " [batch, classes], found predictions " + Arrays.toString(predictions.shape()) + " and targets "
-                    + Arrays.toString(targets.shape()));
+                    + " [batch, classes] or [batch, timesteps, classes], found predictions "
+                    + Arrays.toString(predictions.shape()) + " and targets " + Arrays.toString(targets.shape()));
         }
+        return Math.toIntExact(predictions.size(predictions.rank() - 1));
     }
 }

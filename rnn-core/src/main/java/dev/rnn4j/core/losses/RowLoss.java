@@ -68,6 +68,19 @@ abstract class RowLoss implements Loss {
         return predictions.dataType() == DataType.DOUBLE ? one : (double) (float) one;
     }
 
+    /** @return {@code log(sum(exp(p[at .. at + width))))}, the maximum taken out first */
+    static double logSumExp(double[] p, int at, int width) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < width; i++) {
+            max = Math.max(max, p[at + i]);
+        }
+        double sum = 0;
+        for (int i = 0; i < width; i++) {
+            sum += Math.exp(p[at + i] - max);
+        }
+        return max + Math.log(sum);
+    }
+
     static double clip(double value, double one) {
         return Math.max(CategoricalCrossentropy.EPSILON, Math.min(one, value));
     }

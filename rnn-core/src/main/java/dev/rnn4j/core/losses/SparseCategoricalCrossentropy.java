@@ -118,16 +118,4 @@ public final class SparseCategoricalCrossentropy extends RowLoss {
         }
         return sum;
     }
-
-    private static double logSumExp(double[] p, int at, int width) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < width; i++) {
-            max = Math.max(max, p[at + i]);
-        }
-        double sum = 0;
-        for (int i = 0; i < width; i++) {
-            sum += Math.exp(p[at + i] - max);
-        }
-        return max + Math.log(sum);
-    }
 }

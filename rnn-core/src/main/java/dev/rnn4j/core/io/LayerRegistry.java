@@ -1,20 +1,19 @@
 package dev.rnn4j.core.io;
 
 import static dev.rnn4j.core.ConfigValues.describe;
-import static dev.rnn4j.core.ConfigValues.optionalBoolean;
-import static dev.rnn4j.core.ConfigValues.optionalDouble;
 
-import dev.rnn4j.api.ActivationFunction;
 import dev.rnn4j.api.Layer;
-import dev.rnn4j.core.initializers.Initializers;
 import dev.rnn4j.core.layers.Activation;
 import dev.rnn4j.core.layers.Bidirectional;
 import dev.rnn4j.core.layers.Dense;
 import dev.rnn4j.core.layers.GRU;
+import dev.rnn4j.core.layers.GRUCell;
 import dev.rnn4j.core.layers.LSTM;
+import dev.rnn4j.core.layers.LSTMCell;
 import dev.rnn4j.core.layers.RNN;
 import dev.rnn4j.core.layers.RecurrentCell;
 import dev.rnn4j.core.layers.SimpleRNN;
+import dev.rnn4j.core.layers.SimpleRNNCell;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -33,13 +32,11 @@ import java.util.function.Function;
  * layer's {@link Layer#typeName()}) to a factory that makes an unbuilt, unnamed layer from its saved
  * {@link Layer#config()}.
  *
- * <p>Built in: {@code SimpleRNN} ({@code units}, {@code activation}, {@code use_bias}, {@code return_sequences},
- * {@code dropout}), {@code LSTM} ({@code units}, {@code activation}, {@code recurrent_activation}, {@code use_bias},
- * {@code unit_forget_bias}, {@code return_sequences}, {@code dropout}, {@code recurrent_dropout}), {@code GRU}
- * ({@code units}, {@code activation}, {@code recurrent_activation}, {@code use_bias}, {@code return_sequences},
- * {@code dropout}, {@code recurrent_dropout}, {@code reset_after}, which must be true), {@code Dense} ({@code units},
- * {@code activation}, {@code use_bias}) and {@code Activation} ({@code activation}); missing keys take Keras's
- * defaults, unknown keys are ignored. Others are added by {@link #register} or by a {@link LayerProvider} found through
+ * <p>Built in: {@code SimpleRNN}, {@code LSTM}, {@code GRU}, {@code RNN} (its cell by type: {@code SimpleRNNCell},
+ * {@code LSTMCell}, {@code GRUCell} and those of {@link #registerCell}), {@code Bidirectional} (its inner layer by
+ * type), {@code Dense} and {@code Activation}; each is read back by its own class's {@code fromConfig} (Keras's
+ * {@code from_config}), initializers included, and missing keys take Keras's defaults, unknown keys are ignored.
+ * Others are added by {@link #register} or by a {@link LayerProvider} found through
  * {@link ServiceLoader} (loaded once, on first use, from the thread's context class loader; {@link #loadProviders}
  * loads those of another class loader).
  *
@@ -55,9 +52,8 @@ public final class LayerRegistry {
     private static final Map<String, Function<Map<String, Object>, Layer>> REGISTERED = new ConcurrentHashMap<>();
     /** Cell types of {@code RNN} layers: the built-in cells, and those {@link #registerCell} adds. */
     private static final Map<String, Function<Map<String, Object>, RecurrentCell>> CELLS = new ConcurrentHashMap<>(
-            Map.of("SimpleRNNCell", config -> simpleRnn(config).cell(),
-                    "LSTMCell", config -> lstm(config).cell(),
-                    "GRUCell", config -> gru(config).cell()));
+            Map.of("SimpleRNNCell", SimpleRNNCell::fromConfig, "LSTMCell", LSTMCell::fromConfig,
+                    "GRUCell", GRUCell::fromConfig));
     /** The provider classes already registered, so a provider seen again through another class loader counts once. */
     private static final Set<Class<?>> LOADED_PROVIDERS = new HashSet<>();
     private static boolean providersLoaded;
@@ -204,30 +200,10 @@ public final class LayerRegistry {
 
     private static Map<String, Function<Map<String, Object>, Layer>> builtIns() {
         Map<String, Function<Map<String, Object>, Layer>> builtIns = new LinkedHashMap<>();
-        builtIns.put("SimpleRNN", config -> simpleRnn(config).build());
-        builtIns.put("LSTM", config -> lstm(config).build());
-        builtIns.put("GRU", config -> gru(config).build());
-        builtIns.put("RNN", config -> {
-            if (!(config.get("cell") instanceof Map<?, ?> saved) || !(saved.get("class_name") instanceof String type)
-                    || !(saved.get("config") instanceof Map<?, ?> cellConfig)) {
-                throw new IllegalArgumentException("cell: expected {\"class_name\": ..., \"config\": {...}}, found "
-                        + describe(config.get("cell")));
-            }
-            Function<Map<String, Object>, RecurrentCell> factory = CELLS.get(type);
-            if (factory == null) {
-                throw new IllegalArgumentException("cell: unknown cell type '" + type + "'; known cell types: "
-                        + String.join(", ", new TreeSet<>(CELLS.keySet())) + " (add others with"
-                        + " LayerRegistry.registerCell)");
-            }
-            @SuppressWarnings("unchecked")
-            Map<String, Object> values = (Map<String, Object>) cellConfig;
-            return new RNN(factory.apply(Collections.unmodifiableMap(values)), RNN.options()
-                    .returnSequences(optionalBoolean(config, "return_sequences", false))
-                    .returnState(optionalBoolean(config, "return_state", false))
-                    .goBackwards(optionalBoolean(config, "go_backwards", false))
-                    .stateful(optionalBoolean(config, "stateful", false))
-                    .zeroOutputForMask(optionalBoolean(config, "zero_output_for_mask", false)));
-        });
+        builtIns.put("SimpleRNN", SimpleRNN::fromConfig);
+        builtIns.put("LSTM", LSTM::fromConfig);
+        builtIns.put("GRU", GRU::fromConfig);
+        builtIns.put("RNN", config -> RNN.fromConfig(config, cell(config)));
         builtIns.put("Bidirectional", config -> {
             if (!(config.get("layer") instanceof Map<?, ?> inner) || !(inner.get("class_name") instanceof String type)
                     || !(inner.get("config") instanceof Map<?, ?> innerConfig)) {
@@ -236,87 +212,28 @@ public final class LayerRegistry {
             }
             @SuppressWarnings("unchecked")
             Map<String, Object> layerConfig = (Map<String, Object>) innerConfig;
-            Object mode = config.get("merge_mode");
-            if (mode != null && !(mode instanceof String)) {
-                throw new IllegalArgumentException("merge_mode: expected a name such as 'concat', found "
-                        + describe(mode));
-            }
-            return new Bidirectional(create(type, layerConfig), config.containsKey("merge_mode")
-                    ? Bidirectional.MergeMode.fromKerasName((String) mode) : Bidirectional.MergeMode.CONCAT);
+            return Bidirectional.fromConfig(config, create(type, layerConfig));
         });
-        builtIns.put("Dense", config -> new Dense(requiredInt(config, "units"),
-                activation(config, "activation", ActivationFunction.LINEAR), optionalBoolean(config, "use_bias", true),
-                Initializers.glorotUniform(), Initializers.zeros()));
-        builtIns.put("Activation", config -> {
-            Object name = config.get("activation");
-            if (!(name instanceof String text)) {
-                throw new IllegalArgumentException("activation: expected a name such as 'softmax', found "
-                        + describe(name));
-            }
-            return new Activation(text);
-        });
+        builtIns.put("Dense", Dense::fromConfig);
+        builtIns.put("Activation", Activation::fromConfig);
         return Collections.unmodifiableMap(builtIns);
     }
 
-    /** The settings every recurrent layer reads, Keras's defaults for missing keys. */
-    private static <B extends dev.rnn4j.core.layers.RecurrentBuilder<B>> B recurrent(B builder,
-            Map<String, Object> config) {
-        return builder.activation(activation(config, "activation", ActivationFunction.TANH))
-                .useBias(optionalBoolean(config, "use_bias", true))
-                .returnSequences(optionalBoolean(config, "return_sequences", false))
-                .returnState(optionalBoolean(config, "return_state", false))
-                .goBackwards(optionalBoolean(config, "go_backwards", false))
-                .stateful(optionalBoolean(config, "stateful", false))
-                .zeroOutputForMask(optionalBoolean(config, "zero_output_for_mask", false))
-                .dropout(optionalDouble(config, "dropout", 0.0))
-                .recurrentDropout(optionalDouble(config, "recurrent_dropout", 0.0));
-    }
-
-    private static SimpleRNN.Builder simpleRnn(Map<String, Object> config) {
-        return recurrent(SimpleRNN.builder(requiredInt(config, "units")), config);
-    }
-
-    private static LSTM.Builder lstm(Map<String, Object> config) {
-        return recurrent(LSTM.builder(requiredInt(config, "units")), config)
-                .recurrentActivation(activation(config, "recurrent_activation", ActivationFunction.SIGMOID))
-                .unitForgetBias(optionalBoolean(config, "unit_forget_bias", true));
-    }
-
-    private static GRU.Builder gru(Map<String, Object> config) {
-        if (!optionalBoolean(config, "reset_after", true)) {
-            throw new IllegalArgumentException("reset_after: expected true (rnn4j's GRU is Keras's default"
-                    + " reset_after=True form), found false");
+    /** The cell of an {@code RNN} layer's config, {@code {"class_name": ..., "config": {...}}}, by its registered type. */
+    private static RecurrentCell cell(Map<String, Object> config) {
+        if (!(config.get("cell") instanceof Map<?, ?> saved) || !(saved.get("class_name") instanceof String type)
+                || !(saved.get("config") instanceof Map<?, ?> cellConfig)) {
+            throw new IllegalArgumentException("cell: expected {\"class_name\": ..., \"config\": {...}}, found "
+                    + describe(config.get("cell")));
         }
-        return recurrent(GRU.builder(requiredInt(config, "units")), config)
-                .recurrentActivation(activation(config, "recurrent_activation", ActivationFunction.SIGMOID));
-    }
-
-    // ------------------------------------------------------------------------------------------ config helpers
-
-    static int requiredInt(Map<String, Object> config, String key) {
-        Object value = config.get(key);
-        if (value instanceof Number number) {
-            double asDouble = number.doubleValue();
-            if (asDouble == Math.rint(asDouble) && asDouble >= Integer.MIN_VALUE && asDouble <= Integer.MAX_VALUE) {
-                return (int) asDouble;
-            }
+        Function<Map<String, Object>, RecurrentCell> factory = CELLS.get(type);
+        if (factory == null) {
+            throw new IllegalArgumentException("cell: unknown cell type '" + type + "'; known cell types: "
+                    + String.join(", ", new TreeSet<>(CELLS.keySet())) + " (add others with"
+                    + " LayerRegistry.registerCell)");
         }
-        throw new IllegalArgumentException(key + ": expected an integer, found " + describe(value));
-    }
-
-    private static ActivationFunction activation(Map<String, Object> config, String key,
-            ActivationFunction defaultValue) {
-        Object value = config.get(key);
-        if (value == null && !config.containsKey(key)) {
-            return defaultValue;
-        }
-        if (value instanceof String name) {
-            try {
-                return ActivationFunction.fromKerasName(name);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(key + ": " + e.getMessage().replaceFirst("^activation: ", ""), e);
-            }
-        }
-        throw new IllegalArgumentException(key + ": expected a name such as 'tanh', found " + describe(value));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> values = (Map<String, Object>) cellConfig;
+        return factory.apply(Collections.unmodifiableMap(values));
     }
 }

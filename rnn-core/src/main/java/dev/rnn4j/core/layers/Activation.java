@@ -57,6 +57,19 @@ public final class Activation extends AbstractLayer {
         return config;
     }
 
+    /**
+     * @param config the layer's {@link #config()}: {@code activation}, required, as Keras's {@code from_config}
+     * @return a new layer
+     */
+    public static Activation fromConfig(Map<String, Object> config) {
+        Object name = config.get("activation");
+        if (!(name instanceof String text)) {
+            throw new IllegalArgumentException("activation: expected a name such as 'softmax', found "
+                    + dev.rnn4j.core.ConfigValues.describe(name));
+        }
+        return new Activation(text);
+    }
+
     @Override
     protected void buildInternal(Shape inputShape) {
     }

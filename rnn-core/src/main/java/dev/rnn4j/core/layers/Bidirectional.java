@@ -135,6 +135,24 @@ public final class Bidirectional extends AbstractLayer {
         return config;
     }
 
+    /**
+     * Rebuilds the wrapper from its {@link #config()} around an inner layer already read from the config's
+     * {@code layer} entry (the model file's registry resolves its type), as Keras's {@code from_config}.
+     *
+     * @param config the wrapper's config: {@code merge_mode} (default concat)
+     * @param layer  the inner layer
+     * @return a new unbuilt wrapper
+     */
+    public static Bidirectional fromConfig(Map<String, Object> config, Layer layer) {
+        Object mode = config.get("merge_mode");
+        if (mode != null && !(mode instanceof String)) {
+            throw new IllegalArgumentException("merge_mode: expected a name such as 'concat', found "
+                    + dev.rnn4j.core.ConfigValues.describe(mode));
+        }
+        return new Bidirectional(layer, config.containsKey("merge_mode")
+                ? MergeMode.fromKerasName((String) mode) : MergeMode.CONCAT);
+    }
+
     @Override
     protected void buildInternal(Shape inputShape) {
         String inner = Sequential.snakeCase(layer.typeName());

@@ -4,6 +4,7 @@ import dev.rnn4j.api.ActivationFunction;
 import dev.rnn4j.api.Backend;
 import dev.rnn4j.api.Initializer;
 import dev.rnn4j.api.Shape;
+import dev.rnn4j.core.ConfigValues;
 import dev.rnn4j.core.initializers.Initializers;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -95,7 +96,23 @@ public final class Dense extends AbstractLayer {
         config.put("units", units);
         config.put("activation", activation.kerasName());
         config.put("use_bias", useBias);
+        ConfigValues.putInitializer(config, "kernel_initializer", kernelInitializer);
+        ConfigValues.putInitializer(config, "bias_initializer", biasInitializer);
         return config;
+    }
+
+    /**
+     * @param config the layer's {@link #config()}, as Keras's {@code from_config}: {@code units}, {@code activation}
+     *               (linear), {@code use_bias} (true), {@code kernel_initializer} (glorot_uniform),
+     *               {@code bias_initializer} (zeros)
+     * @return a new unbuilt layer
+     */
+    public static Dense fromConfig(Map<String, Object> config) {
+        return new Dense(ConfigValues.requiredInt(config, "units"),
+                ConfigValues.activation(config, "activation", ActivationFunction.LINEAR),
+                ConfigValues.optionalBoolean(config, "use_bias", true),
+                ConfigValues.initializer(config, "kernel_initializer", Initializers.glorotUniform()),
+                ConfigValues.initializer(config, "bias_initializer", Initializers.zeros()));
     }
 
     @Override

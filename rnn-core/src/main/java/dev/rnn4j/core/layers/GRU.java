@@ -22,6 +22,23 @@ public final class GRU extends RNN {
     }
 
     /**
+     * @param config the layer's {@link #config()}, as Keras's {@code from_config} (missing keys take Keras's defaults)
+     * @return a new unbuilt layer
+     * @throws IllegalArgumentException for {@code reset_after} false, a form rnn4j does not have
+     */
+    public static GRU fromConfig(java.util.Map<String, Object> config) {
+        return readConfig(config).build();
+    }
+
+    static Builder readConfig(java.util.Map<String, Object> config) {
+        if (!dev.rnn4j.core.ConfigValues.optionalBoolean(config, "reset_after", true)) {
+            throw new IllegalArgumentException("reset_after: expected true (rnn4j's GRU is Keras's default"
+                    + " reset_after=True form), found false");
+        }
+        return builder(dev.rnn4j.core.ConfigValues.requiredInt(config, "units")).readConfig(config);
+    }
+
+    /**
      * @param units the size of the state, at least 1
      * @return a builder for the optional settings, Keras's defaults preset
      */

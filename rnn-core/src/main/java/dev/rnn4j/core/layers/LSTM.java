@@ -24,6 +24,19 @@ public final class LSTM extends RNN {
     }
 
     /**
+     * @param config the layer's {@link #config()}, as Keras's {@code from_config} (missing keys take Keras's defaults)
+     * @return a new unbuilt layer
+     */
+    public static LSTM fromConfig(java.util.Map<String, Object> config) {
+        return readConfig(config).build();
+    }
+
+    static Builder readConfig(java.util.Map<String, Object> config) {
+        return builder(dev.rnn4j.core.ConfigValues.requiredInt(config, "units")).readConfig(config)
+                .unitForgetBias(dev.rnn4j.core.ConfigValues.optionalBoolean(config, "unit_forget_bias", true));
+    }
+
+    /**
      * @param units the size of the state, at least 1
      * @return a builder for the optional settings, Keras's defaults preset
      */

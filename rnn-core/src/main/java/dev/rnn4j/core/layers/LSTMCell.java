@@ -145,16 +145,20 @@ public final class LSTMCell extends RecurrentCell {
         backend.multiply(dc, f, step.previousStateGradient(C));
     }
 
+    /**
+     * @param config the cell's {@link #config()}, as Keras's {@code from_config} (missing keys take Keras's defaults)
+     * @return a new cell
+     */
+    public static LSTMCell fromConfig(Map<String, Object> config) {
+        return LSTM.readConfig(config).cell();
+    }
+
     @Override
     public Map<String, Object> config() {
-        Map<String, Object> config = new java.util.LinkedHashMap<>();
-        config.put("units", units);
-        config.put("activation", activation.kerasName());
+        Map<String, Object> config = RecurrentBuilder.writeConfig(this, activation, useBias, kernelInitializer,
+                recurrentInitializer, biasInitializer);
         config.put("recurrent_activation", recurrentActivation.kerasName());
-        config.put("use_bias", useBias);
         config.put("unit_forget_bias", unitForgetBias);
-        config.put("dropout", dropout);
-        config.put("recurrent_dropout", recurrentDropout);
         return config;
     }
 }

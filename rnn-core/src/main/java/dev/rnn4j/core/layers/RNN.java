@@ -1,5 +1,7 @@
 package dev.rnn4j.core.layers;
 
+import static dev.rnn4j.core.ConfigValues.optionalBoolean;
+
 import dev.rnn4j.api.Backend;
 import dev.rnn4j.api.Initializer;
 import dev.rnn4j.api.PreparedMatrix;
@@ -252,6 +254,27 @@ public class RNN extends AbstractLayer {
             this.zeroOutputForMask = zeroOutputForMask;
             return this;
         }
+
+        /** Applies the layer settings of a saved config, keeping the current value for a missing key. */
+        static Options read(Options options, Map<String, Object> config) {
+            return options.returnSequences(optionalBoolean(config, "return_sequences", options.returnSequences))
+                    .returnState(optionalBoolean(config, "return_state", options.returnState))
+                    .goBackwards(optionalBoolean(config, "go_backwards", options.goBackwards))
+                    .stateful(optionalBoolean(config, "stateful", options.stateful))
+                    .zeroOutputForMask(optionalBoolean(config, "zero_output_for_mask", options.zeroOutputForMask));
+        }
+    }
+
+    /**
+     * Rebuilds an {@code RNN} layer from its {@link #config()} around a cell already read from the config's
+     * {@code cell} entry (the model file's registry resolves the cell's type), as Keras's {@code from_config}.
+     *
+     * @param config the layer's config
+     * @param cell   the cell
+     * @return a new unbuilt layer
+     */
+    public static RNN fromConfig(Map<String, Object> config, RecurrentCell cell) {
+        return new RNN(cell, Options.read(options(), config));
     }
 
     /**

@@ -2,7 +2,10 @@ package dev.rnn4j.core.layers;
 
 import dev.rnn4j.api.ActivationFunction;
 import dev.rnn4j.api.Initializer;
+import dev.rnn4j.core.ConfigValues;
 import dev.rnn4j.core.initializers.Initializers;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -147,6 +150,42 @@ public abstract class RecurrentBuilder<B extends RecurrentBuilder<B>> {
     }
 
     /**
+     * Applies a saved config's settings (Keras's names, {@link RecurrentCell#config()} and {@link RNN#config()});
+     * missing keys keep the builder's values, which are Keras's defaults.
+     *
+     * @param config the config, as read back from JSON
+     * @return this
+     * @throws IllegalArgumentException naming the key for a bad value
+     */
+    public B readConfig(Map<String, Object> config) {
+        activation(ConfigValues.activation(config, "activation", activation));
+        useBias(ConfigValues.optionalBoolean(config, "use_bias", useBias));
+        dropout(ConfigValues.optionalDouble(config, "dropout", dropout));
+        recurrentDropout(ConfigValues.optionalDouble(config, "recurrent_dropout", recurrentDropout));
+        kernelInitializer(ConfigValues.initializer(config, "kernel_initializer", kernelInitializer));
+        recurrentInitializer(ConfigValues.initializer(config, "recurrent_initializer", recurrentInitializer));
+        biasInitializer(ConfigValues.initializer(config, "bias_initializer", biasInitializer));
+        RNN.Options.read(options, config);
+        returnSequences(ConfigValues.optionalBoolean(config, "return_sequences", returnSequences));
+        return self();
+    }
+
+    /** Writes the settings every cell shares, under Keras's names, for a cell's {@link RecurrentCell#config()}. */
+    static Map<String, Object> writeConfig(RecurrentCell cell, ActivationFunction activation, boolean useBias,
+            Initializer kernelInitializer, Initializer recurrentInitializer, Initializer biasInitializer) {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("units", cell.units());
+        config.put("activation", activation.kerasName());
+        config.put("use_bias", useBias);
+        ConfigValues.putInitializer(config, "kernel_initializer", kernelInitializer);
+        ConfigValues.putInitializer(config, "recurrent_initializer", recurrentInitializer);
+        ConfigValues.putInitializer(config, "bias_initializer", biasInitializer);
+        config.put("dropout", cell.dropout());
+        config.put("recurrent_dropout", cell.recurrentDropout());
+        return config;
+    }
+
+    /**
      * Checks the shared settings.
      *
      * @param layerType the layer's type name, for messages
@@ -203,6 +242,12 @@ public abstract class RecurrentBuilder<B extends RecurrentBuilder<B>> {
         void check(String layerType) {
             super.check(layerType);
             checkElementwise(layerType, "recurrent_activation", recurrentActivation);
+        }
+
+        @Override
+        public B readConfig(Map<String, Object> config) {
+            recurrentActivation(ConfigValues.activation(config, "recurrent_activation", recurrentActivation));
+            return super.readConfig(config);
         }
     }
 }

@@ -22,6 +22,14 @@ public final class SimpleRNN extends RNN {
     }
 
     /**
+     * @param config the layer's {@link #config()}, as Keras's {@code from_config} (missing keys take Keras's defaults)
+     * @return a new unbuilt layer
+     */
+    public static SimpleRNN fromConfig(java.util.Map<String, Object> config) {
+        return builder(dev.rnn4j.core.ConfigValues.requiredInt(config, "units")).readConfig(config).build();
+    }
+
+    /**
      * @param units the size of the state, at least 1
      * @return a builder for the optional settings, Keras's defaults preset
      */

@@ -55,14 +55,17 @@ public final class SimpleRNNCell extends RecurrentCell {
                 step.projectionGradient(0));
     }
 
+    /**
+     * @param config the cell's {@link #config()}, as Keras's {@code from_config} (missing keys take Keras's defaults)
+     * @return a new cell
+     */
+    public static SimpleRNNCell fromConfig(Map<String, Object> config) {
+        return SimpleRNN.builder(dev.rnn4j.core.ConfigValues.requiredInt(config, "units")).readConfig(config).cell();
+    }
+
     @Override
     public Map<String, Object> config() {
-        Map<String, Object> config = new java.util.LinkedHashMap<>();
-        config.put("units", units);
-        config.put("activation", activation.kerasName());
-        config.put("use_bias", useBias);
-        config.put("dropout", dropout);
-        config.put("recurrent_dropout", recurrentDropout);
-        return config;
+        return RecurrentBuilder.writeConfig(this, activation, useBias, kernelInitializer, recurrentInitializer,
+                biasInitializer);
     }
 }

@@ -252,8 +252,8 @@ class ModelFileBadFileTest {
 
     @Test
     void anUnknownLossOrOptimizer() throws IOException {
-        assertLoadFails(editConfig(c -> c.getAsJsonObject("compile").addProperty("loss", "mse")),
-                ", entry config.json: compile.loss: unknown loss 'mse'", "categorical_crossentropy");
+        assertLoadFails(editConfig(c -> c.getAsJsonObject("compile").addProperty("loss", "poisson")),
+                ", entry config.json: compile.loss: unknown loss 'poisson'", "categorical_crossentropy");
         assertLoadFails(editConfig(c -> c.getAsJsonObject("compile").getAsJsonObject("optimizer")
                 .addProperty("class_name", "Adagrad")),
                 ", entry config.json: compile.optimizer.class_name: unknown optimizer 'Adagrad'", "SGD");

@@ -140,11 +140,13 @@ class ModelFileTest {
         assertThat(config.get("seed").getAsLong()).isEqualTo(1234567890123L);
         JsonArray layers = config.getAsJsonArray("layers");
         assertThat(layers.toString()).isEqualTo("[{\"class_name\":\"SimpleRNN\",\"name\":\"simple_rnn\",\"config\":"
-                + "{\"units\":256,\"activation\":\"tanh\",\"use_bias\":true,\"dropout\":0.2,\"recurrent_dropout\":0.0,"
+                + "{\"units\":256,\"activation\":\"tanh\",\"use_bias\":true,"
+                + "\"kernel_initializer\":{\"class_name\":\"GlorotUniform\",\"config\":{}},\"recurrent_initializer\":{\"class_name\":\"Orthogonal\",\"config\":{\"gain\":1.0}},\"bias_initializer\":{\"class_name\":\"Zeros\",\"config\":{}},"
+                + "\"dropout\":0.2,\"recurrent_dropout\":0.0,"
                 + "\"return_sequences\":false,\"return_state\":false,\"go_backwards\":false,\"stateful\":false,"
                 + "\"zero_output_for_mask\":false}},"
                 + "{\"class_name\":\"Dense\",\"name\":\"dense\",\"config\":"
-                + "{\"units\":10,\"activation\":\"linear\",\"use_bias\":true}},"
+                + "{\"units\":10,\"activation\":\"linear\",\"use_bias\":true,\"kernel_initializer\":{\"class_name\":\"GlorotUniform\",\"config\":{}},\"bias_initializer\":{\"class_name\":\"Zeros\",\"config\":{}}}},"
                 + "{\"class_name\":\"Activation\",\"name\":\"activation\",\"config\":{\"activation\":\"softmax\"}}]");
         assertThat(config.get("compile").toString()).isEqualTo("{\"loss\":\"categorical_crossentropy\","
                 + "\"optimizer\":{\"class_name\":\"SGD\",\"config\":"

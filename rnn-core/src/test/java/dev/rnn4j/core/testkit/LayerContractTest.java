@@ -339,7 +339,10 @@ public abstract class LayerContractTest<L extends Layer> {
             assertEquals(number.doubleValue(), other.doubleValue(), what + ": config value");
             return;
         }
-        if (expected instanceof Map<?, ?> map && actual instanceof Map<?, ?> other) {
+        if (expected instanceof Map<?, ?> map && actual instanceof Map<?, ?> read) {
+            // an initializer without a saved form (a lambda) is left out and reads back as the default
+            Map<Object, Object> other = new java.util.LinkedHashMap<>(read);
+            other.keySet().removeIf(key -> String.valueOf(key).endsWith("_initializer") && !map.containsKey(key));
             assertEquals(map.keySet(), other.keySet(), what + ": config keys");
             for (Object key : map.keySet()) {
                 assertSameConfig(what + " [" + key + "]", map.get(key), other.get(key));

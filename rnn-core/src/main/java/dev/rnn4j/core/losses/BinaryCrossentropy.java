@@ -2,7 +2,6 @@ package dev.rnn4j.core.losses;
 
 import static dev.rnn4j.core.ConfigValues.optionalBoolean;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -10,8 +9,7 @@ import java.util.Map;
  * default) {@code p} is clipped to {@code [1e-7, 1 - 1e-7]} and the loss is {@code -(y log p + (1 - y) log(1 - p))};
  * with {@code fromLogits} it is taken from the logit {@code x} stably, {@code max(x, 0) - x y + log(1 + exp(-|x|))}.
  */
-public final class BinaryCrossentropy extends RowLoss {
-    private final boolean fromLogits;
+public final class BinaryCrossentropy extends LogitsOrProbabilities {
 
     /** On probabilities, as Keras's default. */
     public BinaryCrossentropy() {
@@ -22,7 +20,7 @@ public final class BinaryCrossentropy extends RowLoss {
      * @param fromLogits whether the predictions are logits rather than probabilities
      */
     public BinaryCrossentropy(boolean fromLogits) {
-        this.fromLogits = fromLogits;
+        super(fromLogits);
     }
 
     /**
@@ -33,21 +31,9 @@ public final class BinaryCrossentropy extends RowLoss {
         return new BinaryCrossentropy(optionalBoolean(config, "from_logits", false));
     }
 
-    /** @return whether the predictions are logits */
-    public boolean fromLogits() {
-        return fromLogits;
-    }
-
     @Override
     public String name() {
         return "binary_crossentropy";
-    }
-
-    @Override
-    public Map<String, Object> config() {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("from_logits", fromLogits);
-        return config;
     }
 
     @Override

@@ -3,7 +3,6 @@ package dev.rnn4j.core.losses;
 import static dev.rnn4j.core.ConfigValues.optionalBoolean;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -13,8 +12,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * is accepted too). On probabilities each row is divided by its sum and clipped to {@code [1e-7, 1 - 1e-7]} before the
  * log, as {@link CategoricalCrossentropy}; with {@code fromLogits}, {@code -log softmax(x)[target]}.
  */
-public final class SparseCategoricalCrossentropy extends RowLoss {
-    private final boolean fromLogits;
+public final class SparseCategoricalCrossentropy extends LogitsOrProbabilities {
 
     /** On probabilities, as Keras's default. */
     public SparseCategoricalCrossentropy() {
@@ -25,7 +23,7 @@ public final class SparseCategoricalCrossentropy extends RowLoss {
      * @param fromLogits whether the predictions are logits rather than probabilities
      */
     public SparseCategoricalCrossentropy(boolean fromLogits) {
-        this.fromLogits = fromLogits;
+        super(fromLogits);
     }
 
     /**
@@ -36,21 +34,9 @@ public final class SparseCategoricalCrossentropy extends RowLoss {
         return new SparseCategoricalCrossentropy(optionalBoolean(config, "from_logits", false));
     }
 
-    /** @return whether the predictions are logits */
-    public boolean fromLogits() {
-        return fromLogits;
-    }
-
     @Override
     public String name() {
         return "sparse_categorical_crossentropy";
-    }
-
-    @Override
-    public Map<String, Object> config() {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("from_logits", fromLogits);
-        return config;
     }
 
     @Override

@@ -38,6 +38,41 @@ public interface Loss {
     void gradient(INDArray predictions, INDArray targets, INDArray out);
 
     /**
+     * The loss with Keras's {@code sample_weight}: each row's loss (a sample, or a timestep of a sample) times its
+     * weight, summed and divided by the number of rows (Keras's {@code sum_over_batch_size}).
+     *
+     * @param predictions   the model's output
+     * @param targets       the expected output
+     * @param sampleWeights one weight for all, one per sample ({@code [batch]}), or one per row ({@code [batch,
+     *                      timesteps]}); null for none
+     * @return the weighted mean loss
+     * @throws UnsupportedOperationException for a loss that takes no weights (the default)
+     */
+    default double compute(INDArray predictions, INDArray targets, INDArray sampleWeights) {
+        if (sampleWeights == null) {
+            return compute(predictions, targets);
+        }
+        throw new UnsupportedOperationException(name() + " takes no sample weights");
+    }
+
+    /**
+     * The gradient of {@link #compute(INDArray, INDArray, INDArray)} with respect to the predictions.
+     *
+     * @param predictions   the model's output
+     * @param targets       the expected output
+     * @param sampleWeights as for {@link #compute(INDArray, INDArray, INDArray)}; null for none
+     * @param out           written in place, the predictions' shape
+     * @throws UnsupportedOperationException for a loss that takes no weights (the default)
+     */
+    default void gradient(INDArray predictions, INDArray targets, INDArray sampleWeights, INDArray out) {
+        if (sampleWeights == null) {
+            gradient(predictions, targets, out);
+            return;
+        }
+        throw new UnsupportedOperationException(name() + " takes no sample weights");
+    }
+
+    /**
      * @param outputActivation the activation of the model's last layer
      * @return whether {@link #gradientBeforeActivation} may be used instead of backpropagating through that activation
      */

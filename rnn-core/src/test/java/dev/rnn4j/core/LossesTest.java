@@ -117,6 +117,73 @@ class LossesTest {
                 within(1e-12));
     }
 
+    @Test
+    void sampleWeightsMatchKeras() {
+        INDArray p = floats(PREDICTED);
+        INDArray y = floats(TRUE);
+        INDArray scalar = Nd4j.createFromArray(2.3f);
+        INDArray perSample = Nd4j.createFromArray(1.2f, 3.4f);
+        assertThat(new MeanSquaredError().compute(p, y, scalar)).isCloseTo(113.85, within(1e-4));
+        assertThat(new MeanSquaredError().compute(p, y, perSample)).isCloseTo(767.8 / 6, within(1e-4));
+        assertThat(new MeanSquaredError().compute(p, y, Nd4j.createFromArray(0f))).isZero();
+        assertThat(new MeanAbsoluteError().compute(p, y, scalar)).isCloseTo(12.65, within(1e-5));
+        assertThat(new MeanAbsoluteError().compute(p, y, perSample)).isCloseTo(81.4 / 6, within(1e-5));
+        // test_timestep_weighted: [2, 3, 1] with a weight per timestep [2, 3]
+        INDArray steps = Nd4j.createFromArray(new float[][] {{3, 6, 5}, {0, 4, 2}});
+        assertThat(new MeanSquaredError().compute(p.reshape(2, 3, 1), y.reshape(2, 3, 1), steps))
+                .isCloseTo(97.833336, within(1e-4));
+        assertThat(new MeanAbsoluteError().compute(p.reshape(2, 3, 1), y.reshape(2, 3, 1), steps))
+                .isCloseTo(13.833333, within(1e-5));
+        INDArray y2 = floats(new double[][] {{1, 0}, {1, 0}});
+        INDArray p2 = floats(new double[][] {{1, 1}, {1, 0}});
+        assertThat(new BinaryCrossentropy().compute(p2, y2, scalar)).isCloseTo(9.1668, within(1e-4));
+        assertThat(new BinaryCrossentropy().compute(p2, y2, perSample)).isCloseTo(4.7827, within(1e-4));
+        INDArray y3 = floats(new double[][] {{1, 0, 1}, {0, 1, 1}});
+        INDArray logits = floats(new double[][] {{10, -10, 10}, {10, 10, -10}});
+        assertThat(new BinaryCrossentropy(true).compute(logits, y3, scalar)).isCloseTo(7.666, within(1e-3));
+        // Keras pins 10.0 to three decimals; the exact value is 10.00016 (log1p(exp(-10)) terms)
+        assertThat(new BinaryCrossentropy(true).compute(logits, y3, Nd4j.createFromArray(4f, 3f)))
+                .isCloseTo(10.0, within(1e-3));
+        INDArray classes = Nd4j.createFromArray(0f, 1f, 2f);
+        INDArray probabilities = floats(new double[][] {{0.9, 0.05, 0.05}, {0.5, 0.89, 0.6}, {0.05, 0.01, 0.94}});
+        INDArray logits3 = floats(new double[][] {{8, 1, 1}, {0, 9, 1}, {2, 3, 5}});
+        INDArray three = Nd4j.createFromArray(1.2f, 3.4f, 5.6f);
+        // Keras pins these to three decimals
+        assertThat(new SparseCategoricalCrossentropy().compute(probabilities, classes, scalar))
+                .isCloseTo(0.7449, within(1e-3));
+        assertThat(new SparseCategoricalCrossentropy(true).compute(logits3, classes, scalar))
+                .isCloseTo(0.1317, within(1e-3));
+        assertThat(new SparseCategoricalCrossentropy().compute(probabilities, classes, three))
+                .isCloseTo(1.0696, within(1e-3));
+        assertThat(new SparseCategoricalCrossentropy(true).compute(logits3, classes, three))
+                .isCloseTo(0.31829, within(1e-3));
+    }
+
+    @Test
+    void weightedGradientsMatchCentralDifferences() {
+        INDArray p = Nd4j.randn(DataType.DOUBLE, 2, 3, 4);
+        INDArray y = Nd4j.randn(DataType.DOUBLE, 2, 3, 4);
+        for (INDArray weights : new INDArray[] {Nd4j.createFromArray(0.5, 2.0),
+                Nd4j.createFromArray(new double[][] {{1, 0, 2}, {0.5, 3, 1}})}) {
+            Loss loss = new Huber(0.7);
+            INDArray gradient = Nd4j.zeros(DataType.DOUBLE, 2, 3, 4);
+            loss.gradient(p, y, weights, gradient);
+            for (long i = 0; i < p.length(); i++) {
+                double value = p.getDouble(i);
+                INDArray plus = p.dup();
+                plus.putScalar(i, value + 1e-6);
+                INDArray minus = p.dup();
+                minus.putScalar(i, value - 1e-6);
+                double numeric = (loss.compute(plus, y, weights) - loss.compute(minus, y, weights)) / 2e-6;
+                assertThat(gradient.getDouble(i)).as("element %d", i).isCloseTo(numeric, within(1e-7));
+            }
+        }
+        assertThatThrownBy(() -> new MeanSquaredError().compute(p, y, Nd4j.createFromArray(1.0, 2.0, 3.0)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("expected sample weights of one value, [2] (per sample) or [2, 3] (per row),"
+                        + " found [3]");
+    }
+
     static Stream<Loss> losses() {
         return Stream.of(new CategoricalCrossentropy(), new CategoricalCrossentropy(true), new MeanSquaredError(), new MeanAbsoluteError(), new Huber(), new Huber(0.3),
                 new BinaryCrossentropy(), new BinaryCrossentropy(true), new SparseCategoricalCrossentropy(),

@@ -36,30 +36,67 @@ abstract class RowLoss implements Loss {
 
     @Override
     public double compute(INDArray predictions, INDArray targets) {
+        return compute(predictions, targets, null);
+    }
+
+    @Override
+    public double compute(INDArray predictions, INDArray targets, INDArray sampleWeights) {
         int width = checkShapes(predictions, targets);
         double[] p = Values.of(predictions);
         double[] y = Values.of(targets);
         int rows = p.length / width;
+        double[] weights = rowWeights(predictions, sampleWeights, rows);
         double one = one(predictions);
         double total = 0;
         for (int r = 0; r < rows; r++) {
-            total += row(p, y, r * width, width, r * targetWidth(width), one);
+            double loss = row(p, y, r * width, width, r * targetWidth(width), one);
+            total += weights == null ? loss : weights[r] * loss;
         }
         return total / rows;
     }
 
     @Override
     public void gradient(INDArray predictions, INDArray targets, INDArray out) {
+        gradient(predictions, targets, null, out);
+    }
+
+    @Override
+    public void gradient(INDArray predictions, INDArray targets, INDArray sampleWeights, INDArray out) {
         int width = checkShapes(predictions, targets);
         double[] p = Values.of(predictions);
         double[] y = Values.of(targets);
         int rows = p.length / width;
+        double[] weights = rowWeights(predictions, sampleWeights, rows);
         double one = one(predictions);
         double[] g = new double[p.length];
         for (int r = 0; r < rows; r++) {
-            rowGradient(p, y, r * width, width, r * targetWidth(width), one, 1.0 / rows, g);
+            double scale = (weights == null ? 1.0 : weights[r]) / rows;
+            rowGradient(p, y, r * width, width, r * targetWidth(width), one, scale, g);
         }
         Values.write(g, out);
+    }
+
+    /**
+     * @return one weight per row: a single weight for all, one per sample repeated over its timesteps, or one per row;
+     *         null without weights
+     */
+    private double[] rowWeights(INDArray predictions, INDArray sampleWeights, int rows) {
+        if (sampleWeights == null) {
+            return null;
+        }
+        double[] given = Values.of(sampleWeights);
+        int batch = Math.toIntExact(predictions.size(0));
+        if (given.length != 1 && given.length != batch && given.length != rows) {
+            throw new IllegalArgumentException(name() + ": expected sample weights of one value, [" + batch
+                    + "] (per sample) or " + Arrays.toString(Arrays.copyOf(predictions.shape(), predictions.rank() - 1))
+                    + " (per row), found " + Arrays.toString(sampleWeights.shape()));
+        }
+        double[] weights = new double[rows];
+        int perSample = rows / batch;
+        for (int r = 0; r < rows; r++) {
+            weights[r] = given.length == 1 ? given[0] : given.length == rows ? given[r] : given[r / perSample];
+        }
+        return weights;
     }
 
     /** @return {@code 1 - 1e-7} as the predictions' type holds it (float32: 0.99999988) */

@@ -157,6 +157,14 @@ class LossesTest {
                 .isCloseTo(1.0696, within(1e-3));
         assertThat(new SparseCategoricalCrossentropy(true).compute(logits3, classes, three))
                 .isCloseTo(0.31829, within(1e-3));
+        // the same values from CategoricalCrossentropy on one-hot targets
+        INDArray oneHot = floats(new double[][] {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}});
+        assertThat(new CategoricalCrossentropy().compute(probabilities, oneHot, scalar))
+                .isCloseTo(0.7449, within(1e-3));
+        assertThat(new CategoricalCrossentropy(true).compute(logits3, oneHot, scalar)).isCloseTo(0.1317, within(1e-3));
+        assertThat(new CategoricalCrossentropy().compute(probabilities, oneHot, three)).isCloseTo(1.0696, within(1e-3));
+        assertThat(new CategoricalCrossentropy(true).compute(logits3, oneHot, three))
+                .isCloseTo(0.31829, within(1e-3));
     }
 
     @Test
@@ -165,17 +173,19 @@ class LossesTest {
         INDArray y = Nd4j.randn(DataType.DOUBLE, 2, 3, 4);
         for (INDArray weights : new INDArray[] {Nd4j.createFromArray(0.5, 2.0),
                 Nd4j.createFromArray(new double[][] {{1, 0, 2}, {0.5, 3, 1}})}) {
-            Loss loss = new Huber(0.7);
-            INDArray gradient = Nd4j.zeros(DataType.DOUBLE, 2, 3, 4);
-            loss.gradient(p, y, weights, gradient);
-            for (long i = 0; i < p.length(); i++) {
-                double value = p.getDouble(i);
-                INDArray plus = p.dup();
-                plus.putScalar(i, value + 1e-6);
-                INDArray minus = p.dup();
-                minus.putScalar(i, value - 1e-6);
-                double numeric = (loss.compute(plus, y, weights) - loss.compute(minus, y, weights)) / 2e-6;
-                assertThat(gradient.getDouble(i)).as("element %d", i).isCloseTo(numeric, within(1e-7));
+            for (Loss loss : new Loss[] {new Huber(0.7), new CategoricalCrossentropy(true)}) {
+                INDArray gradient = Nd4j.zeros(DataType.DOUBLE, 2, 3, 4);
+                loss.gradient(p, y, weights, gradient);
+                for (long i = 0; i < p.length(); i++) {
+                    double value = p.getDouble(i);
+                    INDArray plus = p.dup();
+                    plus.putScalar(i, value + 1e-6);
+                    INDArray minus = p.dup();
+                    minus.putScalar(i, value - 1e-6);
+                    double numeric = (loss.compute(plus, y, weights) - loss.compute(minus, y, weights)) / 2e-6;
+                    assertThat(gradient.getDouble(i)).as("%s element %d", loss.name(), i).isCloseTo(numeric,
+                            within(1e-7));
+                }
             }
         }
         assertThatThrownBy(() -> new MeanSquaredError().compute(p, y, Nd4j.createFromArray(1.0, 2.0, 3.0)))
@@ -185,7 +195,8 @@ class LossesTest {
     }
 
     static Stream<Loss> losses() {
-        return Stream.of(new CategoricalCrossentropy(), new CategoricalCrossentropy(true), new MeanSquaredError(), new MeanAbsoluteError(), new Huber(), new Huber(0.3),
+        return Stream.of(new CategoricalCrossentropy(), new CategoricalCrossentropy(true), new MeanSquaredError(),
+                new MeanAbsoluteError(), new Huber(), new Huber(0.3),
                 new BinaryCrossentropy(), new BinaryCrossentropy(true), new SparseCategoricalCrossentropy(),
                 new SparseCategoricalCrossentropy(true));
     }
@@ -270,7 +281,8 @@ class LossesTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mean_squared_error")
                 .hasMessageContaining("[2, 3]").hasMessageContaining("[2, 4]");
         assertThatThrownBy(() -> new SparseCategoricalCrossentropy().compute(p, Nd4j.zeros(DataType.FLOAT, 3)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expected class indices of shape [2]")
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("expected class indices of shape [2]")
                 .hasMessageContaining("found [3]");
         assertThatThrownBy(() -> new SparseCategoricalCrossentropy().compute(p, Nd4j.createFromArray(0f, 3f)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("in [0, 3), found 3.0 at target 1");

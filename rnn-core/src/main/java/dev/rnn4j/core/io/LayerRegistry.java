@@ -219,7 +219,7 @@ public final class LayerRegistry {
         return Collections.unmodifiableMap(builtIns);
     }
 
-    /** The cell of an {@code RNN} layer's config, {@code {"class_name": ..., "config": {...}}}, by its registered type. */
+    /** The cell of an {@code RNN} layer's config, {@code {"class_name": ..., "config": {...}}}, by its type. */
     private static RecurrentCell cell(Map<String, Object> config) {
         if (!(config.get("cell") instanceof Map<?, ?> saved) || !(saved.get("class_name") instanceof String type)
                 || !(saved.get("config") instanceof Map<?, ?> cellConfig)) {

@@ -8,11 +8,11 @@ import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Keras's {@code categorical_crossentropy}. On probabilities (the default) each row of the predictions is divided by its
- * sum, clipped to {@code [1e-7, 1 - 1e-7]}, and the loss is {@code -sum(y * log(p))}; with {@code fromLogits},
+ * Keras's {@code categorical_crossentropy}. On probabilities (the default) each row of the predictions is divided by
+ * its sum, clipped to {@code [1e-7, 1 - 1e-7]}, and the loss is {@code -sum(y * log(p))}; with {@code fromLogits},
  * {@code -sum(y * log softmax(x))}. Rows are the last axis of {@code [batch, classes]} or
- * {@code [batch, timesteps, classes]}, averaged over all rows (Keras's {@code sum_over_batch_size}). Targets are one-hot
- * (or any distribution) rows of the same shape.
+ * {@code [batch, timesteps, classes]}, averaged over all rows (Keras's {@code sum_over_batch_size}). Targets are
+ * one-hot (or any distribution) rows of the same shape.
  *
  * <p>On probabilities after a softmax layer the gradient is taken before the softmax, fused:
  * {@code dL/dlogits = (p - y) / rows}.
@@ -64,17 +64,25 @@ public final class CategoricalCrossentropy implements Loss {
 
     @Override
     public double compute(INDArray predictions, INDArray targets) {
+        return compute(predictions, targets, null);
+    }
+
+    @Override
+    public double compute(INDArray predictions, INDArray targets, INDArray sampleWeights) {
         int classes = checkShapes(predictions, targets);
         double[] p = Values.of(predictions);
         double[] y = Values.of(targets);
         int rows = p.length / classes;
+        double[] weights = RowLoss.rowWeights(name(), predictions, sampleWeights, rows);
         double total = 0;
         for (int row = 0; row < rows; row++) {
             int base = row * classes;
+            // a factor of exactly 1 without weights, so the unweighted sum is the same to the last bit
+            double weight = weights == null ? 1.0 : weights[row];
             if (fromLogits) {
                 double logSum = RowLoss.logSumExp(p, base, classes);
                 for (int column = 0; column < classes; column++) {
-                    total -= y[base + column] * (p[base + column] - logSum);
+                    total -= weight * y[base + column] * (p[base + column] - logSum);
                 }
                 continue;
             }
@@ -84,7 +92,7 @@ public final class CategoricalCrossentropy implements Loss {
             }
             for (int column = 0; column < classes; column++) {
                 if (y[base + column] != 0.0) {
-                    total -= y[base + column] * Math.log(clip(p[base + column] / sum));
+                    total -= weight * y[base + column] * Math.log(clip(p[base + column] / sum));
                 }
             }
         }
@@ -93,14 +101,21 @@ public final class CategoricalCrossentropy implements Loss {
 
     @Override
     public void gradient(INDArray predictions, INDArray targets, INDArray out) {
+        gradient(predictions, targets, null, out);
+    }
+
+    @Override
+    public void gradient(INDArray predictions, INDArray targets, INDArray sampleWeights, INDArray out) {
         int classes = checkShapes(predictions, targets);
         double[] p = Values.of(predictions);
         double[] y = Values.of(targets);
         int rows = p.length / classes;
+        double[] weights = RowLoss.rowWeights(name(), predictions, sampleWeights, rows);
         double[] gradient = new double[p.length];
         double[] byNormalized = new double[classes];
         for (int row = 0; row < rows; row++) {
             int base = row * classes;
+            double weight = weights == null ? 1.0 : weights[row];
             if (fromLogits) {
                 // softmax(x) * sum(y) - y
                 double logSum = RowLoss.logSumExp(p, base, classes);
@@ -109,7 +124,8 @@ public final class CategoricalCrossentropy implements Loss {
                     mass += y[base + column];
                 }
                 for (int column = 0; column < classes; column++) {
-                    gradient[base + column] = (Math.exp(p[base + column] - logSum) * mass - y[base + column]) / rows;
+                    gradient[base + column] = weight * (Math.exp(p[base + column] - logSum) * mass - y[base + column])
+                            / rows;
                 }
                 continue;
             }
@@ -125,7 +141,7 @@ public final class CategoricalCrossentropy implements Loss {
                 weighted += byNormalized[column] * normalized;
             }
             for (int column = 0; column < classes; column++) {
-                gradient[base + column] = (byNormalized[column] - weighted) / sum / rows;
+                gradient[base + column] = weight * (byNormalized[column] - weighted) / sum / rows;
             }
         }
         Values.write(gradient, out);

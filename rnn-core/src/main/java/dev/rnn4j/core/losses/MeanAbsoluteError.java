@@ -3,8 +3,8 @@ package dev.rnn4j.core.losses;
 import java.util.Map;
 
 /**
- * Keras's {@code mean_absolute_error}: {@code mean(|y - p|)} over the last axis, averaged over the rest; the gradient at
- * {@code p = y} is 0, as {@code sign(0)}.
+ * Keras's {@code mean_absolute_error}: {@code mean(|y - p|)} over the last axis, averaged over the rest; the
+ * gradient at {@code p = y} is 0, as {@code sign(0)}.
  */
 public final class MeanAbsoluteError extends RowLoss {
 

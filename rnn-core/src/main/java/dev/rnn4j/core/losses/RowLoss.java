@@ -7,9 +7,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * A loss taken over the last axis of {@code [batch, features]} or {@code [batch, timesteps, features]} and averaged over
- * the rest, as Keras's {@code sum_over_batch_size} reduction: for {@code [batch, timesteps, classes]} every timestep of
- * every sample is one row of the mean. Arithmetic in double; the clip bounds of the probability losses follow the
+ * A loss taken over the last axis of {@code [batch, features]} or {@code [batch, timesteps, features]} and averaged
+ * over the rest, as Keras's {@code sum_over_batch_size} reduction: for {@code [batch, timesteps, classes]} every
+ * timestep of every sample is one row of the mean. Arithmetic in double; the clip bounds of the probability losses follow the
  * predictions' type, as Keras's {@code epsilon()} does in float32.
  */
 abstract class RowLoss implements Loss {
@@ -45,7 +45,7 @@ abstract class RowLoss implements Loss {
         double[] p = Values.of(predictions);
         double[] y = Values.of(targets);
         int rows = p.length / width;
-        double[] weights = rowWeights(predictions, sampleWeights, rows);
+        double[] weights = rowWeights(name(), predictions, sampleWeights, rows);
         double one = one(predictions);
         double total = 0;
         for (int r = 0; r < rows; r++) {
@@ -66,7 +66,7 @@ abstract class RowLoss implements Loss {
         double[] p = Values.of(predictions);
         double[] y = Values.of(targets);
         int rows = p.length / width;
-        double[] weights = rowWeights(predictions, sampleWeights, rows);
+        double[] weights = rowWeights(name(), predictions, sampleWeights, rows);
         double one = one(predictions);
         double[] g = new double[p.length];
         for (int r = 0; r < rows; r++) {
@@ -80,14 +80,14 @@ abstract class RowLoss implements Loss {
      * @return one weight per row: a single weight for all, one per sample repeated over its timesteps, or one per row;
      *         null without weights
      */
-    private double[] rowWeights(INDArray predictions, INDArray sampleWeights, int rows) {
+    static double[] rowWeights(String name, INDArray predictions, INDArray sampleWeights, int rows) {
         if (sampleWeights == null) {
             return null;
         }
         double[] given = Values.of(sampleWeights);
         int batch = Math.toIntExact(predictions.size(0));
         if (given.length != 1 && given.length != batch && given.length != rows) {
-            throw new IllegalArgumentException(name() + ": expected sample weights of one value, [" + batch
+            throw new IllegalArgumentException(name + ": expected sample weights of one value, [" + batch
                     + "] (per sample) or " + Arrays.toString(Arrays.copyOf(predictions.shape(), predictions.rank() - 1))
                     + " (per row), found " + Arrays.toString(sampleWeights.shape()));
         }

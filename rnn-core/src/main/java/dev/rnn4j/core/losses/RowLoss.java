@@ -9,8 +9,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * A loss taken over the last axis of {@code [batch, features]} or {@code [batch, timesteps, features]} and averaged
  * over the rest, as Keras's {@code sum_over_batch_size} reduction: for {@code [batch, timesteps, classes]} every
- * timestep of every sample is one row of the mean. Arithmetic in double; the clip bounds of the probability losses follow the
- * predictions' type, as Keras's {@code epsilon()} does in float32.
+ * timestep of every sample is one row of the mean. Arithmetic in double; the clip bounds of the probability losses
+ * follow the predictions' type, as Keras's {@code epsilon()} does in float32.
  */
 abstract class RowLoss implements Loss {
 

@@ -18,8 +18,8 @@ public final class FitOptions {
     int verbose = 1;
     boolean shuffle = true;
     double validationSplit;
-    INDArray validationX;
-    INDArray validationY;
+    List<INDArray> validationX;
+    List<INDArray> validationY;
     int initialEpoch;
     FitState resume;
     BooleanSupplier stopSignal = () -> false;
@@ -93,9 +93,30 @@ public final class FitOptions {
      * @return this
      */
     public FitOptions validationData(INDArray x, INDArray y) {
-        this.validationX = Objects.requireNonNull(x, "validation x is null");
-        this.validationY = Objects.requireNonNull(y, "validation y is null");
+        Objects.requireNonNull(x, "validation x is null");
+        Objects.requireNonNull(y, "validation y is null");
+        return validationData(List.of(x), List.of(y));
+    }
+
+    /**
+     * Validation data for a model with several inputs or outputs: one array per input and one per output, in order.
+     *
+     * @param x validation inputs
+     * @param y validation targets
+     * @return this
+     */
+    public FitOptions validationData(List<INDArray> x, List<INDArray> y) {
+        this.validationX = copyOf(x, "validation x");
+        this.validationY = copyOf(y, "validation y");
         return this;
+    }
+
+    private static List<INDArray> copyOf(List<INDArray> arrays, String what) {
+        Objects.requireNonNull(arrays, what + " is null");
+        for (int i = 0; i < arrays.size(); i++) {
+            Objects.requireNonNull(arrays.get(i), what + "[" + i + "] is null");
+        }
+        return List.copyOf(arrays);
     }
 
     /**
@@ -171,7 +192,8 @@ public final class FitOptions {
 
     /**
      * Called after every epoch of {@code fit}, with the epoch's logs. Listeners that need the whole training state
-     * (checkpoints) override {@link #onEpochEnd(Sequential, FitState)} and {@link #onStop} as well.
+     * (checkpoints) override {@link #onEpochEnd(Sequential, FitState)} and {@link #onStop(Sequential, FitState)} as
+     * well.
      */
     @FunctionalInterface
     public interface EpochListener {

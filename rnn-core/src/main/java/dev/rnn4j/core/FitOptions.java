@@ -9,8 +9,8 @@ import java.util.function.BooleanSupplier;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The arguments of {@link Sequential#fit(INDArray, INDArray, FitOptions)}, with Keras's defaults: 1 epoch, batch 32,
- * verbose 1, shuffling every epoch, no validation.
+ * The arguments of {@link Sequential#fit(INDArray, INDArray, FitOptions)} and {@link Model#fit(List, List,
+ * FitOptions)}, with Keras's defaults: 1 epoch, batch 32, verbose 1, shuffling every epoch, no validation.
  */
 public final class FitOptions {
     int epochs = 1;
@@ -99,7 +99,7 @@ public final class FitOptions {
     }
 
     /**
-     * Validation data for a model with several inputs or outputs: one array per input and one per output, in order.
+     * Validation data for a {@link Model}: one array per input and one per output, in order.
      *
      * @param x validation inputs
      * @param y validation targets
@@ -193,7 +193,7 @@ public final class FitOptions {
     /**
      * Called after every epoch of {@code fit}, with the epoch's logs. Listeners that need the whole training state
      * (checkpoints) override {@link #onEpochEnd(Sequential, FitState)} and {@link #onStop(Sequential, FitState)} as
-     * well.
+     * well, and their {@link Model} forms for functional models.
      */
     @FunctionalInterface
     public interface EpochListener {
@@ -224,6 +224,27 @@ public final class FitOptions {
          * @param state the state reached; in the middle of an epoch when {@code state.midEpoch()}
          */
         default void onStop(Sequential model, FitState state) {
+        }
+
+        /**
+         * {@link #onEpochEnd(Sequential, FitState)} for a functional {@link Model}; by default
+         * {@link #onEpochEnd(int, Map)} with the state's epoch and logs.
+         *
+         * @param model the model being trained
+         * @param state the state at the end of the epoch
+         * @return false to stop training after this epoch
+         */
+        default boolean onEpochEnd(Model model, FitState state) {
+            return onEpochEnd(state.epoch(), state.logs());
+        }
+
+        /**
+         * {@link #onStop(Sequential, FitState)} for a functional {@link Model}. Does nothing by default.
+         *
+         * @param model the model being trained
+         * @param state the state reached
+         */
+        default void onStop(Model model, FitState state) {
         }
     }
 }

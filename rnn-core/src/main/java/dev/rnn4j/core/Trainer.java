@@ -18,7 +18,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * What every model shares ({@link Sequential} and models with several inputs or outputs): the compiled loss, optimizer and metrics, {@code fit}'s loop
+ * What {@link Sequential} and {@link Model} share: the compiled loss, optimizer and metrics, {@code fit}'s loop
  * (epochs, shuffling, batches, progress, validation, listeners, stopping and resuming), {@code evaluate}'s loop, the
  * loss's gradient (fused with a softmax output) and the running scores. A model gives its own checks and passes
  * through {@link Network}; every array list holds one array per model input or output, in order.

@@ -9,8 +9,8 @@ import java.util.function.BooleanSupplier;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The arguments of {@link Sequential#fit(INDArray, INDArray, FitOptions)}, with Keras's defaults: 1 epoch, batch 32,
- * verbose 1, shuffling every epoch, no validation.
+ * The arguments of {@link Sequential#fit(INDArray, INDArray, FitOptions)} and {@link Model#fit(List, List,
+ * FitOptions)}, with Keras's defaults: 1 epoch, batch 32, verbose 1, shuffling every epoch, no validation.
  */
 public final class FitOptions {
     int epochs = 1;
@@ -18,8 +18,8 @@ public final class FitOptions {
     int verbose = 1;
     boolean shuffle = true;
     double validationSplit;
-    INDArray validationX;
-    INDArray validationY;
+    List<INDArray> validationX;
+    List<INDArray> validationY;
     int initialEpoch;
     FitState resume;
     BooleanSupplier stopSignal = () -> false;
@@ -93,9 +93,30 @@ public final class FitOptions {
      * @return this
      */
     public FitOptions validationData(INDArray x, INDArray y) {
-        this.validationX = Objects.requireNonNull(x, "validation x is null");
-        this.validationY = Objects.requireNonNull(y, "validation y is null");
+        Objects.requireNonNull(x, "validation x is null");
+        Objects.requireNonNull(y, "validation y is null");
+        return validationData(List.of(x), List.of(y));
+    }
+
+    /**
+     * Validation data for a {@link Model}: one array per input and one per output, in order.
+     *
+     * @param x validation inputs
+     * @param y validation targets
+     * @return this
+     */
+    public FitOptions validationData(List<INDArray> x, List<INDArray> y) {
+        this.validationX = copyOf(x, "validation x");
+        this.validationY = copyOf(y, "validation y");
         return this;
+    }
+
+    private static List<INDArray> copyOf(List<INDArray> arrays, String what) {
+        Objects.requireNonNull(arrays, what + " is null");
+        for (int i = 0; i < arrays.size(); i++) {
+            Objects.requireNonNull(arrays.get(i), what + "[" + i + "] is null");
+        }
+        return List.copyOf(arrays);
     }
 
     /**
@@ -171,7 +192,8 @@ public final class FitOptions {
 
     /**
      * Called after every epoch of {@code fit}, with the epoch's logs. Listeners that need the whole training state
-     * (checkpoints) override {@link #onEpochEnd(Sequential, FitState)} and {@link #onStop} as well.
+     * (checkpoints) override {@link #onEpochEnd(Sequential, FitState)} and {@link #onStop(Sequential, FitState)} as
+     * well, and their {@link Model} forms for functional models.
      */
     @FunctionalInterface
     public interface EpochListener {
@@ -202,6 +224,27 @@ public final class FitOptions {
          * @param state the state reached; in the middle of an epoch when {@code state.midEpoch()}
          */
         default void onStop(Sequential model, FitState state) {
+        }
+
+        /**
+         * {@link #onEpochEnd(Sequential, FitState)} for a functional {@link Model}; by default
+         * {@link #onEpochEnd(int, Map)} with the state's epoch and logs.
+         *
+         * @param model the model being trained
+         * @param state the state at the end of the epoch
+         * @return false to stop training after this epoch
+         */
+        default boolean onEpochEnd(Model model, FitState state) {
+            return onEpochEnd(state.epoch(), state.logs());
+        }
+
+        /**
+         * {@link #onStop(Sequential, FitState)} for a functional {@link Model}. Does nothing by default.
+         *
+         * @param model the model being trained
+         * @param state the state reached
+         */
+        default void onStop(Model model, FitState state) {
         }
     }
 }

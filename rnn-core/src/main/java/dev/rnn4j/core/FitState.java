@@ -8,9 +8,10 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Where a {@link Sequential#fit} run stands, beyond the model's weights, the optimizer's state and the generator's
- * position: what a checkpoint must also hold so that a resumed run continues exactly as the run that was never
- * stopped. An immutable snapshot.
+ * Where a {@link Sequential#fit} (or {@link Model#fit}) run stands, beyond the model's weights, the optimizer's state
+ * and the generator's position: what a checkpoint must also hold so that a resumed run continues exactly as the run
+ * that was never stopped. An immutable snapshot. The running sums are those of one output: a model with several
+ * outputs resumes only from an epoch's end.
  *
  * <ul>
  *   <li>At the end of an epoch: {@link #epoch()} epochs are done, {@link #step()} is 0, {@link #logs()} are the

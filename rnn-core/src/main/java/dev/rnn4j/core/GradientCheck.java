@@ -149,6 +149,62 @@ public final class GradientCheck {
     }
 
     /**
+     * Checks a compiled float64 functional model's gradients of its loss (summed over the outputs) on one batch, for
+     * every parameter of every layer.
+     *
+     * @param model a compiled model built with {@link DataType#DOUBLE}
+     * @param x     one float64 batch per input
+     * @param y     one target batch per output
+     * @return the result
+     */
+    public static Result checkModel(Model model, List<INDArray> x, List<INDArray> y) {
+        if (!model.isBuilt()) {
+            model.build();
+        }
+        for (INDArray input : x) {
+            requireDouble(model.parameters(), input);
+        }
+        model.computeGradients(x, y, false);
+        List<INDArray> analytic = new ArrayList<>();
+        for (Parameter parameter : model.parameters()) {
+            analytic.add(parameter.gradient().dup('c'));
+        }
+        int batch = Math.toIntExact(x.get(0).size(0));
+        DoubleSupplier lossFunction = () -> {
+            List<INDArray> predictions = model.predict(x, batch);
+            double total = 0;
+            for (int k = 0; k < predictions.size(); k++) {
+                total += model.loss().compute(predictions.get(k), y.get(k));
+            }
+            return total;
+        };
+        List<Failure> failures = new ArrayList<>();
+        long checked = 0;
+        int index = 0;
+        for (var layer : model.layers()) {
+            for (Parameter parameter : layer.parameters()) {
+                checked += compare(layer.name() + "/" + parameter.name(), parameter.value(), analytic.get(index++),
+                        lossFunction, failures);
+            }
+        }
+        return new Result(checked, failures);
+    }
+
+    /**
+     * {@link #checkModel(Model, List, List)} that throws {@link AssertionError} listing the failures.
+     *
+     * @param model a compiled float64 functional model
+     * @param x     one batch per input
+     * @param y     one target batch per output
+     */
+    public static void assertModel(Model model, List<INDArray> x, List<INDArray> y) {
+        Result result = checkModel(model, x, y);
+        if (!result.passed()) {
+            throw new AssertionError("model: " + result);
+        }
+    }
+
+    /**
      * {@link #checkLayer} that throws {@link AssertionError} listing the failures.
      *
      * @param layer a layer built in float64

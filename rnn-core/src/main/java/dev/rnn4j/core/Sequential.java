@@ -8,11 +8,10 @@ import dev.rnn4j.api.Optimizer;
 import dev.rnn4j.api.Parameter;
 import dev.rnn4j.api.Shape;
 import dev.rnn4j.core.layers.Activation;
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -49,10 +48,8 @@ public final class Sequential {
     private final SeededRandom random = new SeededRandom(0);
     private long seed;
     private Shape inputShape;
-    private Loss loss;
-    private Optimizer optimizer;
-    private List<String> metrics = List.of();
-    private final Map<Integer, INDArray[]> batchBuffers = new HashMap<>();
+    private final Trainer trainer;
+    private final Trainer.Network network = new Network();
 
     /**
      * A float32 model.
@@ -70,6 +67,7 @@ public final class Sequential {
     public Sequential(Backend backend, DataType dataType) {
         this.backend = Objects.requireNonNull(backend, "backend is null");
         this.dataType = Objects.requireNonNull(dataType, "dataType is null");
+        this.trainer = new Trainer(backend, dataType, random);
         seed(System.nanoTime());
     }
 
@@ -190,14 +188,7 @@ public final class Sequential {
      * @return this
      */
     public Sequential compile(Loss loss, Optimizer optimizer, String... metrics) {
-        this.loss = Objects.requireNonNull(loss, "loss is null");
-        this.optimizer = Objects.requireNonNull(optimizer, "optimizer is null");
-        for (String metric : metrics) {
-            if (!"accuracy".equals(metric)) {
-                throw new IllegalArgumentException("metrics: expected 'accuracy', found '" + metric + "'");
-            }
-        }
-        this.metrics = List.of(metrics);
+        trainer.compile(loss, optimizer, metrics);
         return this;
     }
 
@@ -227,17 +218,17 @@ public final class Sequential {
 
     /** @return the loss given to compile, or null */
     public Loss loss() {
-        return loss;
+        return trainer.loss();
     }
 
     /** @return the optimizer given to compile, or null */
     public Optimizer optimizer() {
-        return optimizer;
+        return trainer.optimizer();
     }
 
     /** @return the metric names given to compile, in order; empty when not compiled */
     public List<String> metrics() {
-        return metrics;
+        return trainer.metrics();
     }
 
     /** @return the total number of parameters; requires a built model */
@@ -315,105 +306,7 @@ public final class Sequential {
      * @throws IllegalStateException    when the model is not compiled, or the loss becomes NaN or infinite
      */
     public History fit(INDArray x, INDArray y, FitOptions options) {
-        requireCompiled("fit");
-        x = prepareInputs("fit", x);
-        y = prepareTargets("fit", x, y);
-        INDArray trainX = x;
-        INDArray trainY = y;
-        INDArray validationX = options.validationX == null ? null : prepareInputs("fit validation", options.validationX);
-        INDArray validationY = validationX == null ? null
-                : prepareTargets("fit validation", validationX, options.validationY);
-        if (options.validationSplit > 0.0) {
-            long samples = x.size(0);
-            long split = (long) (samples * (1.0 - options.validationSplit));
-            if (split < 1 || split >= samples) {
-                throw new IllegalArgumentException("validation_split " + options.validationSplit + " leaves "
-                        + split + " of " + samples + " samples for training; expected at least one in each part");
-            }
-            trainX = Values.rows(x, 0, split);
-            trainY = Values.rows(y, 0, split);
-            validationX = Values.rows(x, split, samples);
-            validationY = Values.rows(y, split, samples);
-        }
-        int samples = Math.toIntExact(trainX.size(0));
-        int batchSize = Math.min(options.batchSize, samples);
-        int steps = (samples + batchSize - 1) / batchSize;
-        boolean interactive = options.interactive != null ? options.interactive : ProgressBar.stdoutIsTerminal();
-        PrintStream out = options.out;
-        FitState resume = options.resume;
-        checkResume(resume, samples, batchSize, steps);
-        History history = resume != null ? resume.history() : new History();
-        int[] order = resume != null ? resume.order() : identity(samples);
-        int resumeStep = resume != null ? resume.step() : 0;
-        for (int epoch = options.initialEpoch + 1; epoch <= options.epochs; epoch++) {
-            if (options.verbose > 0) {
-                out.println("Epoch " + epoch + "/" + options.epochs);
-            }
-            // A run resumed in the middle of an epoch continues that epoch's order, sums and steps.
-            boolean continuing = resumeStep > 0;
-            if (options.shuffle && !continuing) {
-                shuffle(order);
-            }
-            ProgressBar bar = new ProgressBar(out, options.verbose, interactive, steps);
-            double lossSum = continuing ? resume.lossSum() : 0;
-            long correct = continuing ? resume.correct() : 0;
-            long seen = continuing ? resume.seen() : 0;
-            int firstStep = resumeStep;
-            resumeStep = 0;
-            for (int step = firstStep; step < steps; step++) {
-                int from = step * batchSize;
-                int count = Math.min(batchSize, samples - from);
-                INDArray[] batch = batch(count, trainX, trainY);
-                backend.gatherRows(trainX, order, from, batch[0]);
-                backend.gatherRows(trainY, order, from, batch[1]);
-                StepResult result = trainStep(batch[0], batch[1], batch[2]);
-                if (!Double.isFinite(result.loss)) {
-                    throw new IllegalStateException(String.format(Locale.ROOT,
-                            "fit: the loss became %s at epoch %d, batch %d of %d; lower the learning rate (now %s)"
-                                    + " or check the data for NaN or infinite values",
-                            result.loss, epoch, step + 1, steps, optimizer.learningRate()));
-                }
-                lossSum += result.loss * count;
-                correct += result.correct;
-                seen += count;
-                if (step + 1 < steps) {
-                    bar.update(step + 1, logs(lossSum / seen, (double) correct / seen));
-                    if (options.stopSignal.getAsBoolean()) {
-                        if (options.verbose == 1 && interactive) {
-                            out.println();
-                        }
-                        FitState stopped = new FitState(epoch - 1, step + 1, steps, batchSize, order, history,
-                                Map.of(), lossSum, correct, seen);
-                        for (FitOptions.EpochListener listener : options.listeners) {
-                            listener.onStop(this, stopped);
-                        }
-                        return history;
-                    }
-                }
-            }
-            Map<String, Double> logs = logs(lossSum / seen, (double) correct / seen);
-            if (validationX != null) {
-                Map<String, Double> validation = evaluate(validationX, validationY, batchSize, 0);
-                validation.forEach((key, value) -> logs.put("val_" + key, value));
-            }
-            bar.update(steps, logs);
-            history.append(logs);
-            FitState ended = new FitState(epoch, 0, steps, batchSize, order, history, logs, 0, 0, 0);
-            boolean proceed = true;
-            for (FitOptions.EpochListener listener : options.listeners) {
-                proceed &= listener.onEpochEnd(this, ended);
-            }
-            if (!proceed) {
-                break;
-            }
-            if (epoch < options.epochs && options.stopSignal.getAsBoolean()) {
-                for (FitOptions.EpochListener listener : options.listeners) {
-                    listener.onStop(this, ended);
-                }
-                break;
-            }
-        }
-        return history;
+        return trainer.fit(network, Collections.singletonList(x), Collections.singletonList(y), options);
     }
 
     /**
@@ -425,40 +318,8 @@ public final class Sequential {
      * @return the loss
      */
     public double computeGradients(INDArray x, INDArray y, boolean training) {
-        requireCompiled("computeGradients");
-        x = prepareInputs("computeGradients", x);
-        y = prepareTargets("computeGradients", x, y);
-        INDArray gradient = backend.zeros(dataType, y.shape());
-        INDArray inputs = x;
-        INDArray targets = y;
-        return backend.runStep(() -> forwardBackward(inputs, targets, gradient, training)).loss;
-    }
-
-    private StepResult trainStep(INDArray x, INDArray y, INDArray gradient) {
-        return backend.runStep(() -> {
-            StepResult result = forwardBackward(x, y, gradient, true);
-            optimizer.step(parameters(), backend);
-            return result;
-        });
-    }
-
-    private StepResult forwardBackward(INDArray x, INDArray y, INDArray gradient, boolean training) {
-        INDArray output = forward(x, training);
-        double value = loss.compute(output, y);
-        long correct = metrics.isEmpty() ? 0 : countCorrect(output, y);
-        int top = layers.size() - 1;
-        Layer last = layers.get(top);
-        if (last instanceof Activation activation && loss.fusesWith(activation.function())) {
-            loss.gradientBeforeActivation(output, y, gradient);
-            top--;
-        } else {
-            loss.gradient(output, y, gradient);
-        }
-        INDArray current = gradient;
-        for (int i = top; i >= 0; i--) {
-            current = layers.get(i).backward(current, i > 0);
-        }
-        return new StepResult(value, correct);
+        return trainer.computeGradients(network, Collections.singletonList(x), Collections.singletonList(y),
+                training);
     }
 
     /**
@@ -488,22 +349,8 @@ public final class Sequential {
      * @return {@code loss} and each metric, averaged over all samples
      */
     public Map<String, Double> evaluate(INDArray x, INDArray y, int batchSize, int verbose) {
-        requireCompiled("evaluate");
-        requireBatchSize(batchSize);
-        x = prepareInputs("evaluate", x);
-        y = prepareTargets("evaluate", x, y);
-        int samples = Math.toIntExact(x.size(0));
-        int size = Math.min(batchSize, samples);
-        int steps = (samples + size - 1) / size;
-        ProgressBar bar = new ProgressBar(System.out, verbose, ProgressBar.stdoutIsTerminal(), steps);
-        Scores scores = new Scores();
-        for (int step = 0; step < steps; step++) {
-            long from = (long) step * size;
-            long to = Math.min(samples, from + size);
-            scores.add(forward(Values.rows(x, from, to), false), Values.rows(y, from, to));
-            bar.update(step + 1, scores.logs());
-        }
-        return scores.logs();
+        return trainer.evaluate(network, Collections.singletonList(x), Collections.singletonList(y), batchSize,
+                verbose);
     }
 
     /**
@@ -517,8 +364,8 @@ public final class Sequential {
      * @return {@code loss} and each metric, averaged over all samples
      */
     public Map<String, Double> evaluateOutputs(INDArray outputs, INDArray y, int batchSize) {
-        requireCompiled("evaluateOutputs");
-        requireBatchSize(batchSize);
+        trainer.requireCompiled("evaluateOutputs");
+        Trainer.requireBatchSize(batchSize);
         Objects.requireNonNull(outputs, "evaluateOutputs: outputs is null");
         if (!hasOutputShape(outputs)) {
             throw new IllegalArgumentException("evaluateOutputs: outputs must have the model's output shape "
@@ -527,30 +374,12 @@ public final class Sequential {
         outputs = contiguous(outputs);
         y = prepareTargets("evaluateOutputs", outputs, y);
         long samples = outputs.size(0);
-        Scores scores = new Scores();
+        Trainer.Scores scores = trainer.scores(network.outputNames());
         for (long from = 0; from < samples; from += batchSize) {
             long to = Math.min(samples, from + batchSize);
-            scores.add(Values.rows(outputs, from, to), Values.rows(y, from, to));
+            scores.add(List.of(Values.rows(outputs, from, to)), List.of(Values.rows(y, from, to)));
         }
         return scores.logs();
-    }
-
-    /** Running sums of the loss and of correct predictions over the batches seen so far. */
-    private final class Scores {
-        private double lossSum;
-        private long correct;
-        private long samples;
-
-        void add(INDArray output, INDArray targets) {
-            long count = output.size(0);
-            lossSum += loss.compute(output, targets) * count;
-            correct += countCorrect(output, targets);
-            samples += count;
-        }
-
-        Map<String, Double> logs() {
-            return Sequential.this.logs(lossSum / samples, (double) correct / samples);
-        }
     }
 
     /**
@@ -561,7 +390,7 @@ public final class Sequential {
      * @return outputs {@code [samples, ...outputShape]}, a new array owned by the caller
      */
     public INDArray predict(INDArray x, int batchSize) {
-        requireBatchSize(batchSize);
+        Trainer.requireBatchSize(batchSize);
         x = prepareInputs("predict", x);
         long samples = x.size(0);
         INDArray result = backend.zeros(dataType, outputShape().withBatch(samples));
@@ -570,69 +399,6 @@ public final class Sequential {
             Values.rows(result, from, to).assign(forward(Values.rows(x, from, to), false));
         }
         return result;
-    }
-
-    private Map<String, Double> logs(double lossValue, double accuracy) {
-        Map<String, Double> logs = new LinkedHashMap<>();
-        logs.put("loss", lossValue);
-        if (metrics.contains("accuracy")) {
-            logs.put("accuracy", accuracy);
-        }
-        return logs;
-    }
-
-    private static long countCorrect(INDArray output, INDArray targets) {
-        if (output.rank() != 2) {
-            return 0;
-        }
-        int[] predicted = Categorical.argmax(output);
-        int[] expected = Categorical.argmax(targets);
-        long correct = 0;
-        for (int i = 0; i < predicted.length; i++) {
-            if (predicted[i] == expected[i]) {
-                correct++;
-            }
-        }
-        return correct;
-    }
-
-    private INDArray[] batch(int count, INDArray x, INDArray y) {
-        return batchBuffers.computeIfAbsent(count, size -> new INDArray[] {
-            backend.zeros(dataType, inputShape.withBatch(size)),
-            backend.zeros(dataType, Shape.ofBatch(y.shape()).withBatch(size)),
-            backend.zeros(dataType, Shape.ofBatch(y.shape()).withBatch(size))});
-    }
-
-    private static int[] identity(int samples) {
-        int[] order = new int[samples];
-        for (int i = 0; i < samples; i++) {
-            order[i] = i;
-        }
-        return order;
-    }
-
-    private static void checkResume(FitState resume, int samples, int batchSize, int steps) {
-        if (resume == null) {
-            return;
-        }
-        if (resume.samples() != samples) {
-            throw new IllegalArgumentException("fit: the state to resume from was trained on " + resume.samples()
-                    + " samples, found " + samples + "; resume with the same training data and validation split");
-        }
-        if (resume.midEpoch() && (resume.batchSize() != batchSize || resume.stepsPerEpoch() != steps)) {
-            throw new IllegalArgumentException("fit: the state to resume from stopped at step " + resume.step()
-                    + " of an epoch with batch size " + resume.batchSize() + "; resume it with that batch size, found "
-                    + batchSize);
-        }
-    }
-
-    private void shuffle(int[] order) {
-        for (int i = order.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int swap = order[i];
-            order[i] = order[j];
-            order[j] = swap;
-        }
     }
 
     private INDArray prepareInputs(String operation, INDArray x) {
@@ -678,19 +444,6 @@ public final class Sequential {
         return typed.ordering() == 'c' && !typed.isView() ? typed : typed.dup('c');
     }
 
-    private void requireCompiled(String operation) {
-        if (loss == null) {
-            throw new IllegalStateException(operation + ": the model is not compiled; call compile(loss, optimizer,"
-                    + " metrics)");
-        }
-    }
-
-    private static void requireBatchSize(int batchSize) {
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("batch_size: expected at least 1, found " + batchSize);
-        }
-    }
-
     private void requireBuilt() {
         if (!isBuilt()) {
             throw new IllegalStateException("the model is not built: call build(inputShape) or fit it on data first");
@@ -706,6 +459,64 @@ public final class Sequential {
         return intermediate.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
     }
 
-    private record StepResult(double loss, long correct) {
+    /** The training loop's view of this model: one input, one output, the layers in order. */
+    private final class Network implements Trainer.Network {
+        @Override
+        public List<INDArray> prepareInputs(String operation, List<INDArray> x) {
+            requireOne(operation, "input", x);
+            return List.of(Sequential.this.prepareInputs(operation, x.get(0)));
+        }
+
+        @Override
+        public List<INDArray> prepareTargets(String operation, List<INDArray> x, List<INDArray> y) {
+            requireOne(operation, "target", y);
+            return List.of(Sequential.this.prepareTargets(operation, x.get(0), y.get(0)));
+        }
+
+        private void requireOne(String operation, String what, List<INDArray> arrays) {
+            if (arrays.size() != 1) {
+                throw new IllegalArgumentException(operation + ": a Sequential model takes one " + what
+                        + " array, found " + arrays.size());
+            }
+        }
+
+        @Override
+        public List<INDArray> forward(List<INDArray> x, boolean training) {
+            return List.of(Sequential.this.forward(x.get(0), training));
+        }
+
+        @Override
+        public Activation outputActivation(int output) {
+            return layers.get(layers.size() - 1) instanceof Activation activation ? activation : null;
+        }
+
+        @Override
+        public void backward(List<INDArray> gradients, boolean[] beforeActivation) {
+            int top = beforeActivation[0] ? layers.size() - 2 : layers.size() - 1;
+            INDArray current = gradients.get(0);
+            for (int i = top; i >= 0; i--) {
+                current = layers.get(i).backward(current, i > 0);
+            }
+        }
+
+        @Override
+        public List<Parameter> parameters() {
+            return Sequential.this.parameters();
+        }
+
+        @Override
+        public List<String> outputNames() {
+            return List.of(layers.get(layers.size() - 1).name());
+        }
+
+        @Override
+        public boolean onEpochEnd(FitOptions.EpochListener listener, FitState state) {
+            return listener.onEpochEnd(Sequential.this, state);
+        }
+
+        @Override
+        public void onStop(FitOptions.EpochListener listener, FitState state) {
+            listener.onStop(Sequential.this, state);
+        }
     }
 }

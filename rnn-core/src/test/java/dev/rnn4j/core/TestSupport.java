@@ -5,8 +5,12 @@ import dev.rnn4j.api.BuildContext;
 import dev.rnn4j.api.Layer;
 import dev.rnn4j.api.Shape;
 import dev.rnn4j.backend.cpu.Nd4jCpuBackend;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Shared test fixtures: one CPU backend per JVM. */
 public final class TestSupport {
@@ -20,6 +24,27 @@ public final class TestSupport {
         layer.setName(Sequential.snakeCase(layer.typeName()));
         layer.build(inputShape, new BuildContext(BACKEND, DataType.DOUBLE, new Random(seed)));
         return layer;
+    }
+
+    /**
+     * @param array any array
+     * @return its shape, then its values in C order, boxed: lists compare bit for bit (ND4J's equals has a tolerance)
+     */
+    public static List<Object> exact(INDArray array) {
+        List<Object> all = new ArrayList<>();
+        all.add(Arrays.toString(array.shape()));
+        for (double value : Values.of(array)) {
+            all.add(value);
+        }
+        return all;
+    }
+
+    /**
+     * @param arrays arrays
+     * @return {@link #exact} of each
+     */
+    public static List<List<Object>> exact(List<INDArray> arrays) {
+        return arrays.stream().map(TestSupport::exact).toList();
     }
 
     /** Names and builds a layer in float32. */

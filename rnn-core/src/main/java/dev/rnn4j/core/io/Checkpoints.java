@@ -12,6 +12,7 @@ import dev.rnn4j.api.Parameter;
 import dev.rnn4j.core.FitOptions;
 import dev.rnn4j.core.FitState;
 import dev.rnn4j.core.History;
+import dev.rnn4j.core.Model;
 import dev.rnn4j.core.SeededRandom;
 import dev.rnn4j.core.Sequential;
 import java.io.BufferedInputStream;
@@ -157,6 +158,31 @@ public final class Checkpoints implements FitOptions.EpochListener {
         if (!state.equals(lastState)) {
             writeUnchecked(model, state);
         }
+    }
+
+    /**
+     * Refuses: a checkpoint holds the model file, and functional models cannot be written to one yet.
+     *
+     * @throws UnsupportedOperationException always
+     */
+    @Override
+    public boolean onEpochEnd(Model model, FitState state) {
+        throw new UnsupportedOperationException(functionalModels());
+    }
+
+    /**
+     * Refuses, as {@link #onEpochEnd(Model, FitState)}.
+     *
+     * @throws UnsupportedOperationException always
+     */
+    @Override
+    public void onStop(Model model, FitState state) {
+        throw new UnsupportedOperationException(functionalModels());
+    }
+
+    private String functionalModels() {
+        return "checkpoints in " + folder + ": a functional Model cannot be written to a model file yet, so it cannot"
+                + " be checkpointed; train it without Checkpoints (Sequential models can be)";
     }
 
     private void writeUnchecked(Sequential model, FitState state) {

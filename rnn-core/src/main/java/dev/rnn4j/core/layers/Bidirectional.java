@@ -98,6 +98,11 @@ public final class Bidirectional extends AbstractLayer {
         return mergeMode;
     }
 
+    /** @return the wrapped layer as given, unbuilt: its settings (units, states, returnState) are both directions' */
+    public RNN layer() {
+        return layer;
+    }
+
     /** @return the forward layer, once built */
     public RNN forwardLayer() {
         return forwardLayer;

@@ -1,0 +1,492 @@
+package dev.rnn4j.core;
+
+import dev.rnn4j.api.Backend;
+import dev.rnn4j.api.Loss;
+import dev.rnn4j.api.Optimizer;
+import dev.rnn4j.api.Parameter;
+import dev.rnn4j.api.Shape;
+import dev.rnn4j.core.layers.Activation;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * What {@link Sequential} and {@link Model} share: the compiled loss, optimizer and metrics, {@code fit}'s loop
+ * (epochs, shuffling, batches, progress, validation, listeners, stopping and resuming), {@code evaluate}'s loop, the
+ * loss's gradient (fused with a softmax output) and the running scores. A model gives its own checks and passes
+ * through {@link Network}; every array list holds one array per model input or output, in order.
+ *
+ * <p>With several outputs, as in Keras, the loss is the sum of the loss of each output, and the logs hold
+ * {@code loss} (the sum), then {@code <output>_loss} and {@code <output>_accuracy} per output, named by the layer
+ * that makes the output.
+ */
+final class Trainer {
+    private final Backend backend;
+    private final DataType dataType;
+    private final SeededRandom random;
+    private Loss loss;
+    private Optimizer optimizer;
+    private List<String> metrics = List.of();
+    /** Per batch size: the inputs, then the targets, then the targets' gradients. */
+    private final Map<Integer, INDArray[]> batchBuffers = new HashMap<>();
+
+    /** What a model gives the loops. */
+    interface Network {
+        /**
+         * Checks the inputs (count, shapes, samples) and builds the model from them when it is not built yet.
+         *
+         * @param operation the operation, for messages
+         * @param x         one array per input, or null elements the check reports
+         * @return the inputs, contiguous in the model's data type
+         * @throws IllegalArgumentException naming the input, what was expected and what was found
+         */
+        List<INDArray> prepareInputs(String operation, List<INDArray> x);
+
+        /**
+         * @param operation the operation, for messages
+         * @param x         prepared inputs
+         * @param y         one target array per output
+         * @return the targets, contiguous in the model's data type
+         * @throws IllegalArgumentException naming the output, what was expected and what was found
+         */
+        List<INDArray> prepareTargets(String operation, List<INDArray> x, List<INDArray> y);
+
+        /**
+         * @param x        one batch per input
+         * @param training whether training-only behaviour applies
+         * @return one array per output, owned by the layers
+         */
+        List<INDArray> forward(List<INDArray> x, boolean training);
+
+        /**
+         * @param output an output's index
+         * @return the activation layer that makes this output and whose backward pass the loss may replace
+         *         ({@link Loss#gradientBeforeActivation}), or null
+         */
+        Activation outputActivation(int output);
+
+        /**
+         * The backward pass of the last forward pass: fills every parameter's gradient.
+         *
+         * @param gradients        one gradient per output; where {@code beforeActivation} is set, the gradient of the
+         *                         input of that output's {@link #outputActivation}
+         * @param beforeActivation per output, whether its activation's backward pass is to be skipped
+         */
+        void backward(List<INDArray> gradients, boolean[] beforeActivation);
+
+        /** @return the parameters the optimizer updates, in a fixed order */
+        List<Parameter> parameters();
+
+        /** @return the outputs' names in logs (the layers that make them) */
+        List<String> outputNames();
+
+        /**
+         * @param listener a listener
+         * @param state    the state at an epoch's end
+         * @return false to stop training
+         */
+        boolean onEpochEnd(FitOptions.EpochListener listener, FitState state);
+
+        /**
+         * @param listener a listener
+         * @param state    the state fit stopped at
+         */
+        void onStop(FitOptions.EpochListener listener, FitState state);
+    }
+
+    Trainer(Backend backend, DataType dataType, SeededRandom random) {
+        this.backend = backend;
+        this.dataType = dataType;
+        this.random = random;
+    }
+
+    void compile(Loss loss, Optimizer optimizer, String... metrics) {
+        Objects.requireNonNull(loss, "loss is null");
+        Objects.requireNonNull(optimizer, "optimizer is null");
+        for (String metric : metrics) {
+            if (!"accuracy".equals(metric)) {
+                throw new IllegalArgumentException("metrics: expected 'accuracy', found '" + metric + "'");
+            }
+        }
+        this.loss = loss;
+        this.optimizer = optimizer;
+        this.metrics = List.of(metrics);
+    }
+
+    Loss loss() {
+        return loss;
+    }
+
+    Optimizer optimizer() {
+        return optimizer;
+    }
+
+    List<String> metrics() {
+        return metrics;
+    }
+
+    History fit(Network network, List<INDArray> x, List<INDArray> y, FitOptions options) {
+        requireCompiled("fit");
+        x = network.prepareInputs("fit", x);
+        y = network.prepareTargets("fit", x, y);
+        List<INDArray> trainX = x;
+        List<INDArray> trainY = y;
+        List<INDArray> validationX = options.validationX == null ? null
+                : network.prepareInputs("fit validation", options.validationX);
+        List<INDArray> validationY = validationX == null ? null
+                : network.prepareTargets("fit validation", validationX, options.validationY);
+        if (options.validationSplit > 0.0) {
+            long samples = x.get(0).size(0);
+            long split = (long) (samples * (1.0 - options.validationSplit));
+            if (split < 1 || split >= samples) {
+                throw new IllegalArgumentException("validation_split " + options.validationSplit + " leaves "
+                        + split + " of " + samples + " samples for training; expected at least one in each part");
+            }
+            trainX = rows(x, 0, split);
+            trainY = rows(y, 0, split);
+            validationX = rows(x, split, samples);
+            validationY = rows(y, split, samples);
+        }
+        int samples = Math.toIntExact(trainX.get(0).size(0));
+        int batchSize = Math.min(options.batchSize, samples);
+        int steps = (samples + batchSize - 1) / batchSize;
+        boolean interactive = options.interactive != null ? options.interactive : ProgressBar.stdoutIsTerminal();
+        PrintStream out = options.out;
+        FitState resume = options.resume;
+        checkResume(resume, samples, batchSize, steps, trainY.size());
+        History history = resume != null ? resume.history() : new History();
+        int[] order = resume != null ? resume.order() : identity(samples);
+        int resumeStep = resume != null ? resume.step() : 0;
+        List<String> names = network.outputNames();
+        for (int epoch = options.initialEpoch + 1; epoch <= options.epochs; epoch++) {
+            if (options.verbose > 0) {
+                out.println("Epoch " + epoch + "/" + options.epochs);
+            }
+            // A run resumed in the middle of an epoch continues that epoch's order, sums and steps.
+            boolean continuing = resumeStep > 0;
+            if (options.shuffle && !continuing) {
+                shuffle(order);
+            }
+            ProgressBar bar = new ProgressBar(out, options.verbose, interactive, steps);
+            Scores scores = new Scores(names);
+            if (continuing) {
+                scores.restore(resume.lossSum(), resume.correct(), resume.seen());
+            }
+            int firstStep = resumeStep;
+            resumeStep = 0;
+            for (int step = firstStep; step < steps; step++) {
+                int from = step * batchSize;
+                int count = Math.min(batchSize, samples - from);
+                Batch batch = batch(count, trainX, trainY);
+                for (int i = 0; i < trainX.size(); i++) {
+                    backend.gatherRows(trainX.get(i), order, from, batch.x.get(i));
+                }
+                for (int i = 0; i < trainY.size(); i++) {
+                    backend.gatherRows(trainY.get(i), order, from, batch.y.get(i));
+                }
+                StepResult result = trainStep(network, batch);
+                if (!Double.isFinite(result.total())) {
+                    throw new IllegalStateException(String.format(Locale.ROOT,
+                            "fit: the loss became %s at epoch %d, batch %d of %d; lower the learning rate (now %s)"
+                                    + " or check the data for NaN or infinite values",
+                            result.total(), epoch, step + 1, steps, optimizer.learningRate()));
+                }
+                scores.add(result, count);
+                if (step + 1 < steps) {
+                    bar.update(step + 1, scores.logs());
+                    if (options.stopSignal.getAsBoolean()) {
+                        if (options.verbose == 1 && interactive) {
+                            out.println();
+                        }
+                        FitState stopped = new FitState(epoch - 1, step + 1, steps, batchSize, order, history,
+                                Map.of(), scores.lossSum, names.size() == 1 ? scores.correct[0] : 0, scores.seen);
+                        for (FitOptions.EpochListener listener : options.listeners) {
+                            network.onStop(listener, stopped);
+                        }
+                        return history;
+                    }
+                }
+            }
+            Map<String, Double> logs = scores.logs();
+            if (validationX != null) {
+                Map<String, Double> validation = evaluate(network, validationX, validationY, batchSize, 0);
+                validation.forEach((key, value) -> logs.put("val_" + key, value));
+            }
+            bar.update(steps, logs);
+            history.append(logs);
+            FitState ended = new FitState(epoch, 0, steps, batchSize, order, history, logs, 0, 0, 0);
+            boolean proceed = true;
+            for (FitOptions.EpochListener listener : options.listeners) {
+                proceed &= network.onEpochEnd(listener, ended);
+            }
+            if (!proceed) {
+                break;
+            }
+            if (epoch < options.epochs && options.stopSignal.getAsBoolean()) {
+                for (FitOptions.EpochListener listener : options.listeners) {
+                    network.onStop(listener, ended);
+                }
+                break;
+            }
+        }
+        return history;
+    }
+
+    double computeGradients(Network network, List<INDArray> x, List<INDArray> y, boolean training) {
+        requireCompiled("computeGradients");
+        List<INDArray> inputs = network.prepareInputs("computeGradients", x);
+        List<INDArray> targets = network.prepareTargets("computeGradients", inputs, y);
+        List<INDArray> gradients = new ArrayList<>();
+        for (INDArray target : targets) {
+            gradients.add(backend.zeros(dataType, target.shape()));
+        }
+        return backend.runStep(() -> forwardBackward(network, inputs, targets, gradients, training)).total();
+    }
+
+    private StepResult trainStep(Network network, Batch batch) {
+        return backend.runStep(() -> {
+            StepResult result = forwardBackward(network, batch.x, batch.y, batch.gradients, true);
+            optimizer.step(network.parameters(), backend);
+            return result;
+        });
+    }
+
+    private StepResult forwardBackward(Network network, List<INDArray> x, List<INDArray> y,
+            List<INDArray> gradients, boolean training) {
+        List<INDArray> outputs = network.forward(x, training);
+        int count = outputs.size();
+        double[] losses = new double[count];
+        long[] correct = new long[count];
+        boolean[] beforeActivation = new boolean[count];
+        for (int i = 0; i < count; i++) {
+            INDArray output = outputs.get(i);
+            losses[i] = loss.compute(output, y.get(i));
+            correct[i] = metrics.isEmpty() ? 0 : countCorrect(output, y.get(i));
+            Activation activation = network.outputActivation(i);
+            if (activation != null && loss.fusesWith(activation.function())) {
+                loss.gradientBeforeActivation(output, y.get(i), gradients.get(i));
+                beforeActivation[i] = true;
+            } else {
+                loss.gradient(output, y.get(i), gradients.get(i));
+            }
+        }
+        network.backward(gradients, beforeActivation);
+        return new StepResult(losses, correct);
+    }
+
+    Map<String, Double> evaluate(Network network, List<INDArray> x, List<INDArray> y, int batchSize, int verbose) {
+        requireCompiled("evaluate");
+        requireBatchSize(batchSize);
+        x = network.prepareInputs("evaluate", x);
+        y = network.prepareTargets("evaluate", x, y);
+        int samples = Math.toIntExact(x.get(0).size(0));
+        int size = Math.min(batchSize, samples);
+        int steps = (samples + size - 1) / size;
+        ProgressBar bar = new ProgressBar(System.out, verbose, ProgressBar.stdoutIsTerminal(), steps);
+        Scores scores = new Scores(network.outputNames());
+        for (int step = 0; step < steps; step++) {
+            long from = (long) step * size;
+            long to = Math.min(samples, from + size);
+            scores.add(network.forward(rows(x, from, to), false), rows(y, from, to));
+            bar.update(step + 1, scores.logs());
+        }
+        return scores.logs();
+    }
+
+    /**
+     * @param outputNames the outputs' names in logs
+     * @return empty running scores
+     */
+    Scores scores(List<String> outputNames) {
+        return new Scores(outputNames);
+    }
+
+    /** Running sums of the loss and of correct predictions, per output, over the batches seen so far. */
+    final class Scores {
+        private final List<String> names;
+        private final double[] lossSums;
+        private final long[] correct;
+        private double lossSum;
+        private long seen;
+
+        private Scores(List<String> names) {
+            this.names = names;
+            this.lossSums = new double[names.size()];
+            this.correct = new long[names.size()];
+        }
+
+        private void restore(double lossSum, long correct, long seen) {
+            this.lossSum = lossSum;
+            this.correct[0] = correct;
+            this.seen = seen;
+        }
+
+        private void add(StepResult result, long count) {
+            lossSum += result.total() * count;
+            for (int i = 0; i < lossSums.length; i++) {
+                lossSums[i] += result.losses[i] * count;
+                correct[i] += result.correct[i];
+            }
+            seen += count;
+        }
+
+        /**
+         * Adds the scores of one batch of outputs.
+         *
+         * @param outputs one array per output
+         * @param targets their targets
+         */
+        void add(List<INDArray> outputs, List<INDArray> targets) {
+            double[] losses = new double[outputs.size()];
+            long[] hits = new long[outputs.size()];
+            for (int i = 0; i < losses.length; i++) {
+                losses[i] = loss.compute(outputs.get(i), targets.get(i));
+                hits[i] = countCorrect(outputs.get(i), targets.get(i));
+            }
+            add(new StepResult(losses, hits), outputs.get(0).size(0));
+        }
+
+        /** @return {@code loss} and the metrics, averaged over the samples seen, as Keras names them */
+        Map<String, Double> logs() {
+            Map<String, Double> logs = new LinkedHashMap<>();
+            logs.put("loss", lossSum / seen);
+            if (names.size() > 1) {
+                for (int i = 0; i < names.size(); i++) {
+                    logs.put(names.get(i) + "_loss", lossSums[i] / seen);
+                }
+            }
+            if (metrics.contains("accuracy")) {
+                if (names.size() == 1) {
+                    logs.put("accuracy", (double) correct[0] / seen);
+                } else {
+                    for (int i = 0; i < names.size(); i++) {
+                        logs.put(names.get(i) + "_accuracy", (double) correct[i] / seen);
+                    }
+                }
+            }
+            return logs;
+        }
+    }
+
+    private static long countCorrect(INDArray output, INDArray targets) {
+        if (output.rank() != 2) {
+            return 0;
+        }
+        int[] predicted = Categorical.argmax(output);
+        int[] expected = Categorical.argmax(targets);
+        long correct = 0;
+        for (int i = 0; i < predicted.length; i++) {
+            if (predicted[i] == expected[i]) {
+                correct++;
+            }
+        }
+        return correct;
+    }
+
+    /** The arrays of one training batch: gathered inputs and targets, and the targets' gradients. */
+    private record Batch(List<INDArray> x, List<INDArray> y, List<INDArray> gradients) {
+    }
+
+    private Batch batch(int count, List<INDArray> x, List<INDArray> y) {
+        INDArray[] arrays = batchBuffers.computeIfAbsent(count, size -> {
+            INDArray[] made = new INDArray[x.size() + 2 * y.size()];
+            for (int i = 0; i < x.size(); i++) {
+                made[i] = backend.zeros(dataType, Shape.ofBatch(x.get(i).shape()).withBatch(size));
+            }
+            for (int i = 0; i < y.size(); i++) {
+                made[x.size() + i] = backend.zeros(dataType, Shape.ofBatch(y.get(i).shape()).withBatch(size));
+                made[x.size() + y.size() + i] = backend.zeros(dataType,
+                        Shape.ofBatch(y.get(i).shape()).withBatch(size));
+            }
+            return made;
+        });
+        List<INDArray> all = List.of(arrays);
+        return new Batch(all.subList(0, x.size()), all.subList(x.size(), x.size() + y.size()),
+                all.subList(x.size() + y.size(), arrays.length));
+    }
+
+    private static List<INDArray> rows(List<INDArray> arrays, long from, long to) {
+        List<INDArray> views = new ArrayList<>(arrays.size());
+        for (INDArray array : arrays) {
+            views.add(Values.rows(array, from, to));
+        }
+        return views;
+    }
+
+    private static int[] identity(int samples) {
+        int[] order = new int[samples];
+        for (int i = 0; i < samples; i++) {
+            order[i] = i;
+        }
+        return order;
+    }
+
+    private static void checkResume(FitState resume, int samples, int batchSize, int steps, int outputs) {
+        if (resume == null) {
+            return;
+        }
+        if (resume.samples() != samples) {
+            throw new IllegalArgumentException("fit: the state to resume from was trained on " + resume.samples()
+                    + " samples, found " + samples + "; resume with the same training data and validation split");
+        }
+        if (resume.midEpoch() && (resume.batchSize() != batchSize || resume.stepsPerEpoch() != steps)) {
+            throw new IllegalArgumentException("fit: the state to resume from stopped at step " + resume.step()
+                    + " of an epoch with batch size " + resume.batchSize() + "; resume it with that batch size, found "
+                    + batchSize);
+        }
+        if (resume.midEpoch() && outputs > 1) {
+            throw new IllegalArgumentException("fit: the state to resume from stopped at step " + resume.step()
+                    + " of epoch " + (resume.epoch() + 1) + ", but a FitState holds the running sums of one output and"
+                    + " this model has " + outputs + "; resume a model with several outputs from an epoch's end");
+        }
+    }
+
+    private void shuffle(int[] order) {
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int swap = order[i];
+            order[i] = order[j];
+            order[j] = swap;
+        }
+    }
+
+    void requireCompiled(String operation) {
+        if (loss == null) {
+            throw new IllegalStateException(operation + ": the model is not compiled; call compile(loss, optimizer,"
+                    + " metrics)");
+        }
+    }
+
+    static void requireBatchSize(int batchSize) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch_size: expected at least 1, found " + batchSize);
+        }
+    }
+
+    /**
+     * One step's outcome.
+     *
+     * @param losses  the loss of each output
+     * @param correct the correct predictions of each output
+     */
+    private record StepResult(double[] losses, long[] correct) {
+        /** @return the model's loss: the sum over outputs (the one output's loss itself with one) */
+        double total() {
+            if (losses.length == 1) {
+                return losses[0];
+            }
+            double sum = 0;
+            for (double value : losses) {
+                sum += value;
+            }
+            return sum;
+        }
+    }
+}

@@ -69,6 +69,43 @@ public interface Layer {
     INDArray forward(INDArray input, boolean training);
 
     /**
+     * The forward pass with the mask of the input's timesteps (Keras's {@code mask} argument). Layers that read the
+     * mask (recurrent layers) override this; the default runs {@link #forward(INDArray, boolean)}, the right thing for
+     * a layer that treats every timestep alike ({@code Dense}, {@code Dropout}).
+     *
+     * @param input    {@code [batch, ...inputShape]}, not modified
+     * @param mask     {@code [batch, timesteps]}, nonzero where a timestep is data and 0 where it is padding; or null
+     * @param training whether training-only behaviour applies
+     * @return the output, owned by the layer
+     */
+    default INDArray forward(INDArray input, INDArray mask, boolean training) {
+        return forward(input, training);
+    }
+
+    /**
+     * Keras's {@code supports_masking}: whether this layer accepts an input that carries a mask. A model refuses to
+     * give a mask to a layer that does not, rather than let it drop the padding information silently.
+     *
+     * @return false by default
+     */
+    default boolean supportsMasking() {
+        return false;
+    }
+
+    /**
+     * Keras's {@code compute_mask}: the mask of the output of the last forward pass, which the model gives to the next
+     * layer and, for the last layer, to the loss and the metrics, so padded timesteps count for nothing.
+     *
+     * @param input     the input of the last forward pass
+     * @param inputMask the mask that came with it, or null
+     * @return {@code [batch, timesteps]} of the output, or null for none; by default the input's mask when the layer
+     *         {@link #supportsMasking()}, else null
+     */
+    default INDArray computeMask(INDArray input, INDArray inputMask) {
+        return supportsMasking() ? inputMask : null;
+    }
+
+    /**
      * The backward pass for the last {@link #forward} call: overwrites every parameter's gradient with the gradient of
      * the loss, and returns the gradient with respect to the input.
      *

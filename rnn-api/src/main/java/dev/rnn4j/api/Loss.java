@@ -1,11 +1,12 @@
 package dev.rnn4j.api;
 
+import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * A loss over a batch: the mean over samples of a per-sample loss. Arrays are {@code [batch, classes]} (or the model's
- * output shape) and are not modified.
+ * A loss over a batch: the mean over samples (or over the timesteps of every sample) of a per-row loss. Predictions
+ * have the model's output shape; targets one of {@link #targetShapes}. Arrays are not modified.
  */
 public interface Loss {
 
@@ -19,6 +20,17 @@ public interface Loss {
      */
     default Map<String, Object> config() {
         return Map.of();
+    }
+
+    /**
+     * The sample shapes of the targets this loss takes for an output of the given sample shape, the first being the
+     * usual one; a model checks {@code y} against them before training.
+     *
+     * @param outputShape the output's sample shape
+     * @return by default the output's own shape
+     */
+    default List<Shape> targetShapes(Shape outputShape) {
+        return List.of(outputShape);
     }
 
     /**
@@ -90,5 +102,24 @@ public interface Loss {
      */
     default void gradientBeforeActivation(INDArray predictions, INDArray targets, INDArray out) {
         throw new UnsupportedOperationException(name() + " fuses with no activation");
+    }
+
+    /**
+     * {@link #gradientBeforeActivation(INDArray, INDArray, INDArray)} with sample weights, as
+     * {@link #gradient(INDArray, INDArray, INDArray, INDArray)} takes them.
+     *
+     * @param predictions   the activation's output
+     * @param targets       the expected output
+     * @param sampleWeights the weights, or null for none
+     * @param out           written in place
+     * @throws UnsupportedOperationException for a loss that takes no weights (the default)
+     */
+    default void gradientBeforeActivation(INDArray predictions, INDArray targets, INDArray sampleWeights,
+            INDArray out) {
+        if (sampleWeights == null) {
+            gradientBeforeActivation(predictions, targets, out);
+            return;
+        }
+        throw new UnsupportedOperationException(name() + " takes no sample weights");
     }
 }

@@ -25,6 +25,8 @@ public final class FitOptions {
     BooleanSupplier stopSignal = () -> false;
     PrintStream out = System.out;
     Boolean interactive;
+    INDArray sampleWeight;
+    Map<Integer, Double> classWeight;
     final List<EpochListener> listeners = new ArrayList<>();
 
     /**
@@ -117,6 +119,38 @@ public final class FitOptions {
             Objects.requireNonNull(arrays.get(i), what + "[" + i + "] is null");
         }
         return List.copyOf(arrays);
+    }
+
+    /**
+     * Keras's {@code sample_weight}: each sample's (or, for per-timestep outputs, each timestep's) share of the loss.
+     * The loss is the weighted sum over rows divided by the number of rows (Keras's {@code sum_over_batch_size});
+     * {@code validationSplit} splits the weights with the data. Metrics are not weighted, as Keras's {@code metrics}.
+     *
+     * @param sampleWeight {@code [samples]} or {@code [samples, timesteps]}, finite and at least 0
+     * @return this
+     */
+    public FitOptions sampleWeight(INDArray sampleWeight) {
+        this.sampleWeight = Objects.requireNonNull(sampleWeight, "sample_weight is null");
+        return this;
+    }
+
+    /**
+     * Keras's {@code class_weight}: every sample whose target is class {@code c} weighs {@code classWeight.get(c)} in
+     * the loss (1 for classes not listed); for per-timestep targets, every timestep. Not with {@link #sampleWeight}.
+     *
+     * @param classWeight weights by class index, each finite and at least 0
+     * @return this
+     */
+    public FitOptions classWeight(Map<Integer, Double> classWeight) {
+        Objects.requireNonNull(classWeight, "class_weight is null");
+        classWeight.forEach((key, value) -> {
+            if (key == null || value == null || !(value >= 0.0) || Double.isInfinite(value)) {
+                throw new IllegalArgumentException("class_weight: expected class indices with finite weights of at"
+                        + " least 0, found " + key + " -> " + value);
+            }
+        });
+        this.classWeight = Map.copyOf(classWeight);
+        return this;
     }
 
     /**

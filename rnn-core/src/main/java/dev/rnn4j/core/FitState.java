@@ -34,6 +34,7 @@ public final class FitState {
     private final double lossSum;
     private final long correct;
     private final long seen;
+    private final long counted;
 
     /**
      * @param epoch         epochs completed, at least 0
@@ -50,6 +51,27 @@ public final class FitState {
      */
     public FitState(int epoch, int step, int stepsPerEpoch, int batchSize, int[] order, History history,
             Map<String, Double> logs, double lossSum, long correct, long seen) {
+        this(epoch, step, stepsPerEpoch, batchSize, order, history, logs, lossSum, correct, seen, seen);
+    }
+
+    /**
+     * A state whose accuracy counts rows other than samples (per-timestep outputs, masked timesteps left out).
+     *
+     * @param epoch         epochs completed, at least 0
+     * @param step          steps done of the next epoch
+     * @param stepsPerEpoch steps per epoch, at least 1
+     * @param batchSize     samples per step, at least 1
+     * @param order         the current order of the training samples
+     * @param history       the logs of the completed epochs
+     * @param logs          the last completed epoch's logs when {@code step == 0}; empty otherwise
+     * @param lossSum       the running sum of {@code loss * batch} of the epoch in progress
+     * @param correct       the running count of correct predictions of the epoch in progress
+     * @param seen          the samples seen in the epoch in progress
+     * @param counted       the predictions the accuracy counted in the epoch in progress (samples, or unmasked
+     *                      timesteps)
+     */
+    public FitState(int epoch, int step, int stepsPerEpoch, int batchSize, int[] order, History history,
+            Map<String, Double> logs, double lossSum, long correct, long seen, long counted) {
         Objects.requireNonNull(order, "order is null");
         Objects.requireNonNull(history, "history is null");
         Objects.requireNonNull(logs, "logs is null");
@@ -63,9 +85,9 @@ public final class FitState {
         if (step < 0 || step >= stepsPerEpoch) {
             throw new IllegalArgumentException("step: expected 0 to " + (stepsPerEpoch - 1) + ", found " + step);
         }
-        if (seen < 0 || correct < 0 || correct > seen || (step == 0 && seen != 0)) {
-            throw new IllegalArgumentException("running sums: expected 0 <= correct <= seen (and 0 at an epoch's"
-                    + " end), found correct " + correct + ", seen " + seen);
+        if (seen < 0 || correct < 0 || correct > counted || (step == 0 && (seen != 0 || counted != 0))) {
+            throw new IllegalArgumentException("running sums: expected 0 <= correct <= counted (and 0 at an epoch's"
+                    + " end), found correct " + correct + ", counted " + counted + ", seen " + seen);
         }
         checkPermutation(order);
         this.epoch = epoch;
@@ -78,6 +100,7 @@ public final class FitState {
         this.lossSum = lossSum;
         this.correct = correct;
         this.seen = seen;
+        this.counted = counted;
     }
 
     private static void checkPermutation(int[] order) {
@@ -163,6 +186,11 @@ public final class FitState {
         return seen;
     }
 
+    /** @return the predictions the accuracy counted in the epoch in progress: samples, or unmasked timesteps */
+    public long counted() {
+        return counted;
+    }
+
     @Override
     public String toString() {
         return "FitState[epoch=" + epoch + ", step=" + step + "/" + stepsPerEpoch + ", batchSize=" + batchSize
@@ -174,7 +202,8 @@ public final class FitState {
         return other instanceof FitState state && epoch == state.epoch && step == state.step
                 && stepsPerEpoch == state.stepsPerEpoch && batchSize == state.batchSize
                 && Arrays.equals(order, state.order) && history.equals(state.history) && logs.equals(state.logs)
-                && Double.compare(lossSum, state.lossSum) == 0 && correct == state.correct && seen == state.seen;
+                && Double.compare(lossSum, state.lossSum) == 0 && correct == state.correct && seen == state.seen
+                && counted == state.counted;
     }
 
     @Override

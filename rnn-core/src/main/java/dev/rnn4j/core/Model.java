@@ -837,16 +837,8 @@ public final class Model {
             for (int k = 0; k < y.size(); k++) {
                 Tensor output = outputs.get(k);
                 INDArray array = Objects.requireNonNull(y.get(k), operation + ": y[" + k + "] is null");
-                if (array.rank() != output.shape().rank() + 1 || array.length() == 0
-                        || !Shape.ofBatch(array.shape()).equals(output.shape())) {
-                    throw new IllegalArgumentException(operation + ": y[" + k + "] must match outputs[" + k + "], "
-                            + output + ": expected shape " + output.shape() + ", found "
-                            + Arrays.toString(array.shape()));
-                }
-                if (array.size(0) != x.get(0).size(0)) {
-                    throw new IllegalArgumentException(operation + ": x has " + x.get(0).size(0) + " samples but y["
-                            + k + "] has " + array.size(0) + " rows");
-                }
+                trainer.checkTargets(operation, "y[" + k + "]", output.shape(), "outputs[" + k + "], " + output,
+                        x.get(0).size(0), array);
                 prepared.add(contiguous(array));
             }
             return prepared;
@@ -865,6 +857,21 @@ public final class Model {
         @Override
         public void backward(List<INDArray> outputGradients, boolean[] beforeActivation) {
             Model.this.backward(outputGradients, beforeActivation);
+        }
+
+        /** @return no masks: a functional model's masks are explicit tensors given to the layers that read them */
+        @Override
+        public List<INDArray> outputMasks() {
+            return Arrays.asList(new INDArray[outputs.size()]);
+        }
+
+        @Override
+        public List<Shape> outputShapes() {
+            List<Shape> shapes = new ArrayList<>(outputs.size());
+            for (Tensor output : outputs) {
+                shapes.add(output.shape());
+            }
+            return shapes;
         }
 
         @Override

@@ -50,6 +50,8 @@ public final class Sequential {
     private Shape inputShape;
     private final Trainer trainer;
     private final Trainer.Network network = new Network();
+    /** The mask of the last forward pass's output, or null. */
+    private INDArray outputMask;
 
     /**
      * A float32 model.
@@ -332,11 +334,50 @@ public final class Sequential {
     public INDArray forward(INDArray x, boolean training) {
         return backend.runStep(() -> {
             INDArray current = x;
+            INDArray mask = null;
+            Layer masking = null;
             for (Layer layer : layers) {
-                current = layer.forward(current, training);
+                if (mask != null && !layer.supportsMasking()) {
+                    throw new IllegalArgumentException(label(layer) + " does not support masking, but its input"
+                            + " carries the mask of " + label(masking) + "; a layer must say supportsMasking() to"
+                            + " take padded timesteps, or the mask must stop before it");
+                }
+                INDArray output = layer.forward(current, mask, training);
+                INDArray next = layer.computeMask(current, mask);
+                if (next != null && next != mask) {
+                    masking = layer;
+                }
+                mask = next;
+                current = output;
             }
+            outputMask = mask;
             return current;
         });
+    }
+
+    /**
+     * @return the mask of the output of the last {@link #forward} ({@code [batch, timesteps]}, what Keras attaches to
+     *         the output as {@code _keras_mask}), or null when no layer made one or it ended (a recurrent layer without
+     *         {@code returnSequences})
+     */
+    public INDArray outputMask() {
+        return outputMask;
+    }
+
+    /**
+     * The loss of one batch as fit computes it, masks included, without gradients or weight updates (what a gradient
+     * check perturbs).
+     *
+     * @param x a batch of inputs
+     * @param y its targets
+     * @return the loss
+     */
+    public double computeLoss(INDArray x, INDArray y) {
+        return trainer.computeLoss(network, Collections.singletonList(x), Collections.singletonList(y));
+    }
+
+    private static String label(Layer layer) {
+        return layer.name() + " (" + layer.typeName() + ")";
     }
 
     /**
@@ -377,7 +418,8 @@ public final class Sequential {
         Trainer.Scores scores = trainer.scores(network.outputNames());
         for (long from = 0; from < samples; from += batchSize) {
             long to = Math.min(samples, from + batchSize);
-            scores.add(List.of(Values.rows(outputs, from, to)), List.of(Values.rows(y, from, to)));
+            scores.add(List.of(Values.rows(outputs, from, to)), List.of(Values.rows(y, from, to)), null, null,
+                    network.outputShapes());
         }
         return scores.logs();
     }
@@ -421,15 +463,8 @@ public final class Sequential {
 
     private INDArray prepareTargets(String operation, INDArray x, INDArray y) {
         Objects.requireNonNull(y, operation + ": y is null");
-        if (!hasOutputShape(y)) {
-            Layer last = layers.get(layers.size() - 1);
-            throw new IllegalArgumentException(operation + ": y must match the output of " + last.name() + " ("
-                    + last.typeName() + "), expected shape " + outputShape() + ", found " + Arrays.toString(y.shape()));
-        }
-        if (y.size(0) != x.size(0)) {
-            throw new IllegalArgumentException(operation + ": x has " + x.size(0) + " samples but y has "
-                    + y.size(0) + " rows");
-        }
+        trainer.checkTargets(operation, "y", outputShape(), "the output of " + label(layers.get(layers.size() - 1)),
+                x.size(0), y);
         return contiguous(y);
     }
 
@@ -497,6 +532,16 @@ public final class Sequential {
             for (int i = top; i >= 0; i--) {
                 current = layers.get(i).backward(current, i > 0);
             }
+        }
+
+        @Override
+        public List<INDArray> outputMasks() {
+            return Collections.singletonList(outputMask);
+        }
+
+        @Override
+        public List<Shape> outputShapes() {
+            return List.of(outputShape());
         }
 
         @Override

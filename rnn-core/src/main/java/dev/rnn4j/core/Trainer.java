@@ -81,6 +81,15 @@ final class Trainer {
          */
         void backward(List<INDArray> gradients, boolean[] beforeActivation);
 
+        /**
+         * @return one mask per output of the last forward pass ({@code [batch, timesteps]}, Keras's
+         *         {@code compute_mask} carried to the output), null where an output has none
+         */
+        List<INDArray> outputMasks();
+
+        /** @return the outputs' sample shapes, in order */
+        List<Shape> outputShapes();
+
         /** @return the parameters the optimizer updates, in a fixed order */
         List<Parameter> parameters();
 
@@ -111,7 +120,7 @@ final class Trainer {
         Objects.requireNonNull(loss, "loss is null");
         Objects.requireNonNull(optimizer, "optimizer is null");
         for (String metric : metrics) {
-            if (!"accuracy".equals(metric)) {
+            if (!"accuracy".equals(metric) && !"acc".equals(metric)) {
                 throw new IllegalArgumentException("metrics: expected 'accuracy', found '" + metric + "'");
             }
         }
@@ -132,12 +141,45 @@ final class Trainer {
         return metrics;
     }
 
+    private boolean accuracy() {
+        return metrics.contains("accuracy") || metrics.contains("acc");
+    }
+
+    /**
+     * Checks a target array against an output and the compiled loss.
+     *
+     * @param operation   the operation, for messages
+     * @param what        the target, for messages ({@code y}, {@code y[1]})
+     * @param output      the output's sample shape
+     * @param outputLabel the output, for messages
+     * @param samples     the inputs' sample count
+     * @param y           the targets
+     * @throws IllegalArgumentException naming the target, what was expected and what was found
+     */
+    void checkTargets(String operation, String what, Shape output, String outputLabel, long samples, INDArray y) {
+        boolean fits = loss == null ? y.rank() == output.rank() + 1 && y.length() > 0
+                && Shape.ofBatch(y.shape()).equals(output) : Scoring.fits(loss, output, y);
+        if (!fits) {
+            throw new IllegalArgumentException(operation + ": " + what + " must match " + outputLabel
+                    + (loss == null || loss.targetShapes(output).size() == 1 ? "" : " and " + loss.name())
+                    + ": expected shape " + (loss == null ? output.toString() : Scoring.expectedTargets(loss, output))
+                    + ", found " + java.util.Arrays.toString(y.shape()));
+        }
+        if (y.size(0) != samples) {
+            throw new IllegalArgumentException(operation + ": x has " + samples + " samples but " + what + " has "
+                    + y.size(0) + " rows");
+        }
+    }
+
     History fit(Network network, List<INDArray> x, List<INDArray> y, FitOptions options) {
         requireCompiled("fit");
         x = network.prepareInputs("fit", x);
         y = network.prepareTargets("fit", x, y);
+        INDArray weights = sampleWeights(network, options, y);
         List<INDArray> trainX = x;
         List<INDArray> trainY = y;
+        INDArray trainWeights = weights;
+        INDArray validationWeights = null;
         List<INDArray> validationX = options.validationX == null ? null
                 : network.prepareInputs("fit validation", options.validationX);
         List<INDArray> validationY = validationX == null ? null
@@ -153,6 +195,10 @@ final class Trainer {
             trainY = rows(y, 0, split);
             validationX = rows(x, split, samples);
             validationY = rows(y, split, samples);
+            if (weights != null) {
+                trainWeights = Values.rows(weights, 0, split);
+                validationWeights = Values.rows(weights, split, samples);
+            }
         }
         int samples = Math.toIntExact(trainX.get(0).size(0));
         int batchSize = Math.min(options.batchSize, samples);
@@ -177,19 +223,22 @@ final class Trainer {
             ProgressBar bar = new ProgressBar(out, options.verbose, interactive, steps);
             Scores scores = new Scores(names);
             if (continuing) {
-                scores.restore(resume.lossSum(), resume.correct(), resume.seen());
+                scores.restore(resume.lossSum(), resume.correct(), resume.seen(), resume.counted());
             }
             int firstStep = resumeStep;
             resumeStep = 0;
             for (int step = firstStep; step < steps; step++) {
                 int from = step * batchSize;
                 int count = Math.min(batchSize, samples - from);
-                Batch batch = batch(count, trainX, trainY);
+                Batch batch = batch(count, trainX, trainY, trainWeights, network.outputShapes());
                 for (int i = 0; i < trainX.size(); i++) {
                     backend.gatherRows(trainX.get(i), order, from, batch.x.get(i));
                 }
                 for (int i = 0; i < trainY.size(); i++) {
                     backend.gatherRows(trainY.get(i), order, from, batch.y.get(i));
+                }
+                if (trainWeights != null) {
+                    backend.gatherRows(trainWeights, order, from, batch.weights);
                 }
                 StepResult result = trainStep(network, batch);
                 if (!Double.isFinite(result.total())) {
@@ -205,8 +254,10 @@ final class Trainer {
                         if (options.verbose == 1 && interactive) {
                             out.println();
                         }
+                        boolean one = names.size() == 1;
                         FitState stopped = new FitState(epoch - 1, step + 1, steps, batchSize, order, history,
-                                Map.of(), scores.lossSum, names.size() == 1 ? scores.correct[0] : 0, scores.seen);
+                                Map.of(), scores.lossSum, one ? scores.correct[0] : 0, scores.seen,
+                                one ? scores.counted[0] : scores.seen);
                         for (FitOptions.EpochListener listener : options.listeners) {
                             network.onStop(listener, stopped);
                         }
@@ -216,7 +267,8 @@ final class Trainer {
             }
             Map<String, Double> logs = scores.logs();
             if (validationX != null) {
-                Map<String, Double> validation = evaluate(network, validationX, validationY, batchSize, 0);
+                Map<String, Double> validation = evaluate(network, validationX, validationY, validationWeights,
+                        batchSize, 0);
                 validation.forEach((key, value) -> logs.put("val_" + key, value));
             }
             bar.update(steps, logs);
@@ -244,44 +296,109 @@ final class Trainer {
         List<INDArray> inputs = network.prepareInputs("computeGradients", x);
         List<INDArray> targets = network.prepareTargets("computeGradients", inputs, y);
         List<INDArray> gradients = new ArrayList<>();
-        for (INDArray target : targets) {
-            gradients.add(backend.zeros(dataType, target.shape()));
+        long samples = inputs.get(0).size(0);
+        for (Shape shape : network.outputShapes()) {
+            gradients.add(backend.zeros(dataType, shape.withBatch(samples)));
         }
-        return backend.runStep(() -> forwardBackward(network, inputs, targets, gradients, training)).total();
+        return backend.runStep(() -> forwardBackward(network, inputs, targets, null, gradients, training)).total();
+    }
+
+    /**
+     * The loss of one batch as training computes it (masks and all), without gradients: what a gradient check
+     * perturbs.
+     *
+     * @param network the model
+     * @param x       one batch per input
+     * @param y       one target batch per output
+     * @return the loss, summed over the outputs
+     */
+    double computeLoss(Network network, List<INDArray> x, List<INDArray> y) {
+        requireCompiled("computeLoss");
+        List<INDArray> inputs = network.prepareInputs("computeLoss", x);
+        List<INDArray> targets = network.prepareTargets("computeLoss", inputs, y);
+        return backend.runStep(() -> {
+            List<INDArray> outputs = network.forward(inputs, false);
+            List<INDArray> masks = network.outputMasks();
+            List<String> names = network.outputNames();
+            double total = 0;
+            for (int i = 0; i < outputs.size(); i++) {
+                total += loss.compute(outputs.get(i), targets.get(i),
+                        Scoring.lossWeights(outputs.get(i), masks.get(i), null, names.get(i)));
+            }
+            return total;
+        });
     }
 
     private StepResult trainStep(Network network, Batch batch) {
         return backend.runStep(() -> {
-            StepResult result = forwardBackward(network, batch.x, batch.y, batch.gradients, true);
+            StepResult result = forwardBackward(network, batch.x, batch.y, batch.weights, batch.gradients, true);
             optimizer.step(network.parameters(), backend);
             return result;
         });
     }
 
     private StepResult forwardBackward(Network network, List<INDArray> x, List<INDArray> y,
-            List<INDArray> gradients, boolean training) {
+            INDArray sampleWeights, List<INDArray> gradients, boolean training) {
         List<INDArray> outputs = network.forward(x, training);
+        List<INDArray> masks = network.outputMasks();
+        List<String> names = network.outputNames();
         int count = outputs.size();
         double[] losses = new double[count];
-        long[] correct = new long[count];
+        long[][] hits = new long[count][];
         boolean[] beforeActivation = new boolean[count];
         for (int i = 0; i < count; i++) {
             INDArray output = outputs.get(i);
-            losses[i] = loss.compute(output, y.get(i));
-            correct[i] = metrics.isEmpty() ? 0 : countCorrect(output, y.get(i));
+            // null without masks and sample weights: the unweighted sums, to the last bit
+            INDArray weights = Scoring.lossWeights(output, masks.get(i), sampleWeights, names.get(i));
+            losses[i] = loss.compute(output, y.get(i), weights);
+            hits[i] = accuracy() ? Scoring.accuracy(accuracyKind(network, i), output, y.get(i), masks.get(i))
+                    : NO_HITS;
             Activation activation = network.outputActivation(i);
             if (activation != null && loss.fusesWith(activation.function())) {
-                loss.gradientBeforeActivation(output, y.get(i), gradients.get(i));
+                loss.gradientBeforeActivation(output, y.get(i), weights, gradients.get(i));
                 beforeActivation[i] = true;
             } else {
-                loss.gradient(output, y.get(i), gradients.get(i));
+                loss.gradient(output, y.get(i), weights, gradients.get(i));
             }
         }
         network.backward(gradients, beforeActivation);
-        return new StepResult(losses, correct);
+        return new StepResult(losses, hits);
+    }
+
+    private static final long[] NO_HITS = {0, 0};
+
+    private Scoring.AccuracyKind accuracyKind(Network network, int output) {
+        return Scoring.accuracyKind(loss, network.outputShapes().get(output));
+    }
+
+    /**
+     * @return fit's sample weights ({@code [samples]} or {@code [samples, timesteps]}), from {@code sampleWeight} or
+     *         {@code classWeight}; null for none
+     */
+    private INDArray sampleWeights(Network network, FitOptions options, List<INDArray> y) {
+        if (options.sampleWeight != null && options.classWeight != null) {
+            throw new IllegalArgumentException("fit: give sample_weight or class_weight, not both (as Keras)");
+        }
+        List<Shape> shapes = network.outputShapes();
+        if (options.classWeight != null) {
+            if (y.size() != 1) {
+                throw new IllegalArgumentException("fit: class_weight needs a model with one output, found "
+                        + y.size() + "; give sample_weight instead");
+            }
+            return Scoring.classWeights(options.classWeight, loss, shapes.get(0), y.get(0));
+        }
+        if (options.sampleWeight == null) {
+            return null;
+        }
+        return Scoring.checkSampleWeights(options.sampleWeight, shapes.get(0), y.get(0).size(0));
     }
 
     Map<String, Double> evaluate(Network network, List<INDArray> x, List<INDArray> y, int batchSize, int verbose) {
+        return evaluate(network, x, y, null, batchSize, verbose);
+    }
+
+    private Map<String, Double> evaluate(Network network, List<INDArray> x, List<INDArray> y, INDArray weights,
+            int batchSize, int verbose) {
         requireCompiled("evaluate");
         requireBatchSize(batchSize);
         x = network.prepareInputs("evaluate", x);
@@ -294,7 +411,9 @@ final class Trainer {
         for (int step = 0; step < steps; step++) {
             long from = (long) step * size;
             long to = Math.min(samples, from + size);
-            scores.add(network.forward(rows(x, from, to), false), rows(y, from, to));
+            List<INDArray> outputs = network.forward(rows(x, from, to), false);
+            scores.add(outputs, rows(y, from, to), network.outputMasks(),
+                    weights == null ? null : Values.rows(weights, from, to), network.outputShapes());
             bar.update(step + 1, scores.logs());
         }
         return scores.logs();
@@ -313,6 +432,7 @@ final class Trainer {
         private final List<String> names;
         private final double[] lossSums;
         private final long[] correct;
+        private final long[] counted;
         private double lossSum;
         private long seen;
 
@@ -320,11 +440,13 @@ final class Trainer {
             this.names = names;
             this.lossSums = new double[names.size()];
             this.correct = new long[names.size()];
+            this.counted = new long[names.size()];
         }
 
-        private void restore(double lossSum, long correct, long seen) {
+        private void restore(double lossSum, long correct, long seen, long counted) {
             this.lossSum = lossSum;
             this.correct[0] = correct;
+            this.counted[0] = counted;
             this.seen = seen;
         }
 
@@ -332,7 +454,8 @@ final class Trainer {
             lossSum += result.total() * count;
             for (int i = 0; i < lossSums.length; i++) {
                 lossSums[i] += result.losses[i] * count;
-                correct[i] += result.correct[i];
+                correct[i] += result.hits[i][0];
+                counted[i] += result.hits[i][1];
             }
             seen += count;
         }
@@ -340,15 +463,22 @@ final class Trainer {
         /**
          * Adds the scores of one batch of outputs.
          *
-         * @param outputs one array per output
-         * @param targets their targets
+         * @param outputs       one array per output
+         * @param targets       their targets
+         * @param masks         the outputs' masks, null entries for none
+         * @param sampleWeights the batch's sample weights, or null
+         * @param shapes        the outputs' sample shapes
          */
-        void add(List<INDArray> outputs, List<INDArray> targets) {
+        void add(List<INDArray> outputs, List<INDArray> targets, List<INDArray> masks, INDArray sampleWeights,
+                List<Shape> shapes) {
             double[] losses = new double[outputs.size()];
-            long[] hits = new long[outputs.size()];
+            long[][] hits = new long[outputs.size()][];
             for (int i = 0; i < losses.length; i++) {
-                losses[i] = loss.compute(outputs.get(i), targets.get(i));
-                hits[i] = countCorrect(outputs.get(i), targets.get(i));
+                INDArray mask = masks == null ? null : masks.get(i);
+                losses[i] = loss.compute(outputs.get(i), targets.get(i),
+                        Scoring.lossWeights(outputs.get(i), mask, sampleWeights, names.get(i)));
+                hits[i] = Scoring.accuracy(Scoring.accuracyKind(loss, shapes.get(i)), outputs.get(i), targets.get(i),
+                        mask);
             }
             add(new StepResult(losses, hits), outputs.get(0).size(0));
         }
@@ -362,12 +492,12 @@ final class Trainer {
                     logs.put(names.get(i) + "_loss", lossSums[i] / seen);
                 }
             }
-            if (metrics.contains("accuracy")) {
+            if (accuracy()) {
                 if (names.size() == 1) {
-                    logs.put("accuracy", (double) correct[0] / seen);
+                    logs.put("accuracy", (double) correct[0] / counted[0]);
                 } else {
                     for (int i = 0; i < names.size(); i++) {
-                        logs.put(names.get(i) + "_accuracy", (double) correct[i] / seen);
+                        logs.put(names.get(i) + "_accuracy", (double) correct[i] / counted[i]);
                     }
                 }
             }
@@ -375,41 +505,34 @@ final class Trainer {
         }
     }
 
-    private static long countCorrect(INDArray output, INDArray targets) {
-        if (output.rank() != 2) {
-            return 0;
-        }
-        int[] predicted = Categorical.argmax(output);
-        int[] expected = Categorical.argmax(targets);
-        long correct = 0;
-        for (int i = 0; i < predicted.length; i++) {
-            if (predicted[i] == expected[i]) {
-                correct++;
-            }
-        }
-        return correct;
+    /**
+     * The arrays of one training batch: gathered inputs, targets and sample weights (null without), and the outputs'
+     * gradients.
+     */
+    private record Batch(List<INDArray> x, List<INDArray> y, INDArray weights, List<INDArray> gradients) {
     }
 
-    /** The arrays of one training batch: gathered inputs and targets, and the targets' gradients. */
-    private record Batch(List<INDArray> x, List<INDArray> y, List<INDArray> gradients) {
-    }
-
-    private Batch batch(int count, List<INDArray> x, List<INDArray> y) {
+    private Batch batch(int count, List<INDArray> x, List<INDArray> y, INDArray weights, List<Shape> outputs) {
         INDArray[] arrays = batchBuffers.computeIfAbsent(count, size -> {
-            INDArray[] made = new INDArray[x.size() + 2 * y.size()];
+            INDArray[] made = new INDArray[x.size() + 2 * y.size() + 1];
             for (int i = 0; i < x.size(); i++) {
                 made[i] = backend.zeros(dataType, Shape.ofBatch(x.get(i).shape()).withBatch(size));
             }
             for (int i = 0; i < y.size(); i++) {
                 made[x.size() + i] = backend.zeros(dataType, Shape.ofBatch(y.get(i).shape()).withBatch(size));
-                made[x.size() + y.size() + i] = backend.zeros(dataType,
-                        Shape.ofBatch(y.get(i).shape()).withBatch(size));
+                made[x.size() + y.size() + i] = backend.zeros(dataType, outputs.get(i).withBatch(size));
             }
             return made;
         });
-        List<INDArray> all = List.of(arrays);
+        long[] weightShape = weights == null ? null : Shape.ofBatch(weights.shape()).withBatch(count);
+        INDArray slot = arrays[arrays.length - 1];
+        if (weights != null && (slot == null || !java.util.Arrays.equals(slot.shape(), weightShape))) {
+            arrays[arrays.length - 1] = backend.zeros(DataType.DOUBLE, weightShape);
+        }
+        List<INDArray> all = java.util.Arrays.asList(arrays);
         return new Batch(all.subList(0, x.size()), all.subList(x.size(), x.size() + y.size()),
-                all.subList(x.size() + y.size(), arrays.length));
+                weights == null ? null : arrays[arrays.length - 1],
+                all.subList(x.size() + y.size(), arrays.length - 1));
     }
 
     private static List<INDArray> rows(List<INDArray> arrays, long from, long to) {
@@ -473,10 +596,10 @@ final class Trainer {
     /**
      * One step's outcome.
      *
-     * @param losses  the loss of each output
-     * @param correct the correct predictions of each output
+     * @param losses the loss of each output
+     * @param hits   per output, the correct predictions and the predictions counted
      */
-    private record StepResult(double[] losses, long[] correct) {
+    private record StepResult(double[] losses, long[][] hits) {
         /** @return the model's loss: the sum over outputs (the one output's loss itself with one) */
         double total() {
             if (losses.length == 1) {

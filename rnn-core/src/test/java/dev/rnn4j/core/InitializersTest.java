@@ -114,11 +114,24 @@ class InitializersTest {
     }
 
     @Test
+    void randomUniformStaysInItsBoundsAndReadsBackFromKerasNames() {
+        double[] values = Initializers.randomUniform(-0.05, 0.05).initialize(new int[] {50, 40}, new Random(3));
+        assertThat(java.util.Arrays.stream(values).allMatch(value -> value >= -0.05 && value <= 0.05)).isTrue();
+        double mean = java.util.Arrays.stream(values).average().orElseThrow();
+        assertThat(mean).isBetween(-0.005, 0.005);
+        assertThat(Initializers.fromConfig("uniform")).isEqualTo(Initializers.randomUniform(-0.05, 0.05));
+        assertThat(Initializers.fromConfig(Initializers.randomUniform(-1, 2).config()))
+                .isEqualTo(Initializers.randomUniform(-1, 2));
+        assertThatThrownBy(() -> Initializers.randomUniform(1, 0)).hasMessage("RandomUniform: expected minval <="
+                + " maxval, found 1.0 and 0.0");
+    }
+
+    @Test
     void badConfigsNameTheProblem() {
         assertThatThrownBy(() -> Initializers.fromConfig("he_normal")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("initializer: unknown initializer 'he_normal'; known: constant, glorot_uniform, ones,"
-                        + " orthogonal, zeros (or their class names: Constant, GlorotUniform, Ones, Orthogonal,"
-                        + " Zeros)");
+                        + " orthogonal, random_uniform, zeros (or their class names: Constant, GlorotUniform, Ones,"
+                        + " Orthogonal, RandomUniform, Zeros)");
         assertThatThrownBy(() -> Initializers.fromConfig(5)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("initializer: expected a name such as 'glorot_uniform' or an object {class_name, config},"
                         + " found 5");

@@ -20,13 +20,14 @@ import java.util.Random;
  * constant(value)     {"class_name": "Constant", "config": {"value": value}}
  * glorotUniform()     {"class_name": "GlorotUniform", "config": {}}
  * orthogonal(gain)    {"class_name": "Orthogonal", "config": {"gain": gain}}
+ * randomUniform(a, b) {"class_name": "RandomUniform", "config": {"minval": a, "maxval": b}}
  * </pre>
  * Two initializers with the same form are equal.
  */
 public final class Initializers {
     /** The class names {@link #fromConfig} knows; it takes their snake_case names too, as Keras does. */
     private static final List<String> CLASS_NAMES = List.of("Constant", "GlorotUniform", "Ones", "Orthogonal",
-            "Zeros");
+            "RandomUniform", "Zeros");
 
     private Initializers() {
     }
@@ -71,6 +72,30 @@ public final class Initializers {
             double[] values = new double[size(shape)];
             for (int i = 0; i < values.length; i++) {
                 values[i] = (random.nextDouble() * 2.0 - 1.0) * limit;
+            }
+            return values;
+        });
+    }
+
+    /**
+     * Keras's {@code RandomUniform(minval, maxval)}, {@code Embedding}'s default with {@code [-0.05, 0.05]} (Keras's
+     * {@code "uniform"}).
+     *
+     * @param minval the lower bound, finite
+     * @param maxval the upper bound, finite and at least {@code minval}
+     * @return the initializer
+     */
+    public static Initializer randomUniform(double minval, double maxval) {
+        checkFinite("RandomUniform minval", minval);
+        checkFinite("RandomUniform maxval", maxval);
+        if (maxval < minval) {
+            throw new IllegalArgumentException("RandomUniform: expected minval <= maxval, found " + minval + " and "
+                    + maxval);
+        }
+        return new Named("RandomUniform", Map.of("minval", minval, "maxval", maxval), (shape, random) -> {
+            double[] values = new double[size(shape)];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = minval + random.nextDouble() * (maxval - minval);
             }
             return values;
         });
@@ -150,6 +175,9 @@ public final class Initializers {
     }
 
     private static String className(String name) {
+        if ("uniform".equals(name)) {
+            return "RandomUniform"; // Keras's alias, Embedding's default
+        }
         for (String className : CLASS_NAMES) {
             if (className.equals(name) || snakeCase(className).equals(name)) {
                 return className;
@@ -172,6 +200,8 @@ public final class Initializers {
             case "Constant" -> constant(number(className, config, "value", 0.0));
             case "GlorotUniform" -> glorotUniform();
             case "Orthogonal" -> orthogonal(number(className, config, "gain", 1.0));
+            case "RandomUniform" -> randomUniform(number(className, config, "minval", -0.05),
+                    number(className, config, "maxval", 0.05));
             default -> throw new IllegalStateException("no factory for known initializer " + className);
         };
     }

@@ -271,6 +271,7 @@ public final class Checkpoints implements FitOptions.EpochListener {
         running.addProperty("loss_sum", state.lossSum());
         running.addProperty("correct", state.correct());
         running.addProperty("seen", state.seen());
+        running.addProperty("counted", state.counted());
         trainer.add("running", running);
         SeededRandom.State random = model.random().state();
         JsonObject randomJson = new JsonObject();
@@ -428,6 +429,8 @@ public final class Checkpoints implements FitOptions.EpochListener {
             double lossSum = number(running, "loss_sum");
             long correct = integer(running, "correct");
             long seen = integer(running, "seen");
+            // checkpoints written before per-timestep accuracy counted samples
+            long counted = running.has("counted") ? integer(running, "counted") : seen;
             JsonObject random = object(trainer, "random");
             SeededRandom.State randomState;
             try {
@@ -444,7 +447,7 @@ public final class Checkpoints implements FitOptions.EpochListener {
             entry = TRAINER_ENTRY;
             try {
                 state = new FitState(epoch, step, stepsPerEpoch, batchSize, order, history, logs, lossSum, correct,
-                        seen);
+                        seen, counted);
             } catch (IllegalArgumentException e) {
                 throw error(e.getMessage(), e);
             }

@@ -6,14 +6,18 @@ import dev.rnn4j.api.Layer;
 import dev.rnn4j.core.layers.Activation;
 import dev.rnn4j.core.layers.Bidirectional;
 import dev.rnn4j.core.layers.Dense;
+import dev.rnn4j.core.layers.Dropout;
+import dev.rnn4j.core.layers.Embedding;
 import dev.rnn4j.core.layers.GRU;
 import dev.rnn4j.core.layers.GRUCell;
 import dev.rnn4j.core.layers.LSTM;
 import dev.rnn4j.core.layers.LSTMCell;
+import dev.rnn4j.core.layers.Masking;
 import dev.rnn4j.core.layers.RNN;
 import dev.rnn4j.core.layers.RecurrentCell;
 import dev.rnn4j.core.layers.SimpleRNN;
 import dev.rnn4j.core.layers.SimpleRNNCell;
+import dev.rnn4j.core.layers.TimeDistributed;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -204,19 +208,26 @@ public final class LayerRegistry {
         builtIns.put("LSTM", LSTM::fromConfig);
         builtIns.put("GRU", GRU::fromConfig);
         builtIns.put("RNN", config -> RNN.fromConfig(config, cell(config)));
-        builtIns.put("Bidirectional", config -> {
-            if (!(config.get("layer") instanceof Map<?, ?> inner) || !(inner.get("class_name") instanceof String type)
-                    || !(inner.get("config") instanceof Map<?, ?> innerConfig)) {
-                throw new IllegalArgumentException("layer: expected {\"class_name\": ..., \"config\": {...}}, found "
-                        + describe(config.get("layer")));
-            }
-            @SuppressWarnings("unchecked")
-            Map<String, Object> layerConfig = (Map<String, Object>) innerConfig;
-            return Bidirectional.fromConfig(config, create(type, layerConfig));
-        });
+        builtIns.put("Bidirectional", config -> Bidirectional.fromConfig(config, inner(config)));
+        builtIns.put("TimeDistributed", config -> TimeDistributed.fromConfig(config, inner(config)));
         builtIns.put("Dense", Dense::fromConfig);
         builtIns.put("Activation", Activation::fromConfig);
+        builtIns.put("Embedding", Embedding::fromConfig);
+        builtIns.put("Masking", Masking::fromConfig);
+        builtIns.put("Dropout", Dropout::fromConfig);
         return Collections.unmodifiableMap(builtIns);
+    }
+
+    /** The inner layer of a wrapper's config, {@code {"layer": {"class_name": ..., "config": {...}}}}, by its type. */
+    private static Layer inner(Map<String, Object> config) {
+        if (!(config.get("layer") instanceof Map<?, ?> inner) || !(inner.get("class_name") instanceof String type)
+                || !(inner.get("config") instanceof Map<?, ?> innerConfig)) {
+            throw new IllegalArgumentException("layer: expected {\"class_name\": ..., \"config\": {...}}, found "
+                    + describe(config.get("layer")));
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> layerConfig = (Map<String, Object>) innerConfig;
+        return create(type, layerConfig);
     }
 
     /** The cell of an {@code RNN} layer's config, {@code {"class_name": ..., "config": {...}}}, by its type. */

@@ -9,8 +9,8 @@ import java.util.Objects;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Keras's {@code Activation} layer: applies an activation, no parameters. Softmax works over the last axis of
- * {@code [batch, classes]} inputs.
+ * Keras's {@code Activation} layer: applies an activation, no parameters. Softmax works over the last axis, of
+ * {@code [batch, classes]} or of every timestep of {@code [batch, timesteps, classes]}. A mask passes through.
  */
 public final class Activation extends AbstractLayer {
     private final ActivationFunction function;
@@ -38,11 +38,16 @@ public final class Activation extends AbstractLayer {
 
     @Override
     public Shape outputShape(Shape inputShape) {
-        if (function == ActivationFunction.SOFTMAX && inputShape.rank() != 1) {
-            throw new IllegalArgumentException(label() + ": softmax expects input of shape (None, classes), found "
-                    + inputShape);
+        if (function == ActivationFunction.SOFTMAX && (inputShape.rank() < 1 || inputShape.rank() > 2)) {
+            throw new IllegalArgumentException(label() + ": softmax expects input of shape (None, classes) or (None,"
+                    + " timesteps, classes), found " + inputShape);
         }
         return inputShape;
+    }
+
+    @Override
+    public boolean supportsMasking() {
+        return true;
     }
 
     @Override
@@ -79,7 +84,7 @@ public final class Activation extends AbstractLayer {
         int batch = Math.toIntExact(input.size(0));
         last = buffersByBatch.computeIfAbsent(batch, count -> new INDArray[] {
             backend().zeros(dataType(), input.shape()), backend().zeros(dataType(), input.shape())});
-        backend().activation(function, input, last[0]);
+        backend().activation(function, rows(input), rows(last[0]));
         return last[0];
     }
 
@@ -88,7 +93,16 @@ public final class Activation extends AbstractLayer {
         if (!needInputGradient) {
             return null;
         }
-        backend().activationBackward(function, last[0], outputGradient, last[1]);
+        backend().activationBackward(function, rows(last[0]), rows(outputGradient), rows(last[1]));
         return last[1];
+    }
+
+    /** @return the array as {@code [rows, last axis]}, the form softmax works on; a view where it can be */
+    private static INDArray rows(INDArray array) {
+        if (array.rank() <= 2) {
+            return array;
+        }
+        INDArray contiguous = array.ordering() == 'c' && !array.isView() ? array : array.dup('c');
+        return contiguous.reshape('c', contiguous.length() / contiguous.size(-1), contiguous.size(-1));
     }
 }

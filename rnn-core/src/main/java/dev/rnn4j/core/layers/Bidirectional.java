@@ -204,6 +204,23 @@ public final class Bidirectional extends AbstractLayer {
         return buffers.merged;
     }
 
+    @Override
+    public INDArray forward(INDArray input, INDArray mask, boolean training) {
+        return forward(input, mask, null, training);
+    }
+
+    /** @return true: both directions respect the mask */
+    @Override
+    public boolean supportsMasking() {
+        return true;
+    }
+
+    /** @return as Keras: the input's mask when the layer returns sequences, else none */
+    @Override
+    public INDArray computeMask(INDArray input, INDArray inputMask) {
+        return layer.returnSequences() ? inputMask : null;
+    }
+
     /**
      * The forward pass with a mask and initial states.
      *

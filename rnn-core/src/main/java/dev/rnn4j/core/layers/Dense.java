@@ -15,7 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Keras's {@code Dense}: {@code y = activation(x · kernel + bias)} over the last axis, {@code kernel [in, units]}
  * (Glorot-uniform), {@code bias [units]} (zeros). A rank-3 input {@code [batch, timesteps, in]} is transformed at every
- * timestep, as Keras does.
+ * timestep, as Keras does, and its mask passes through.
  */
 public final class Dense extends AbstractLayer {
     private final int units;
@@ -83,6 +83,12 @@ public final class Dense extends AbstractLayer {
                     + " (None, timesteps, features), found " + inputShape);
         }
         return inputShape.rank() == 1 ? Shape.of(units) : Shape.of(inputShape.dim(0), units);
+    }
+
+    /** @return true: every timestep is transformed alike, and the mask passes through as in Keras */
+    @Override
+    public boolean supportsMasking() {
+        return true;
     }
 
     @Override

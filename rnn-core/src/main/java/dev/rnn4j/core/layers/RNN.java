@@ -300,6 +300,23 @@ public class RNN extends AbstractLayer {
         }
     }
 
+    @Override
+    public final INDArray forward(INDArray input, INDArray mask, boolean training) {
+        return forward(input, mask, null, training);
+    }
+
+    /** @return true: a masked timestep keeps the state and repeats the previous output */
+    @Override
+    public final boolean supportsMasking() {
+        return true;
+    }
+
+    /** @return as Keras: the input's mask with {@code returnSequences}, else none (one output per sample) */
+    @Override
+    public final INDArray computeMask(INDArray input, INDArray inputMask) {
+        return returnSequences() ? inputMask : null;
+    }
+
     /**
      * @return the states after the last step of the last forward pass, one {@code [batch, size]} array per state (for
      *         LSTM {@code [h, c]}), owned by the layer until its next forward pass (Keras's {@code return_state})

@@ -154,13 +154,36 @@ public final class CategoricalCrossentropy implements Loss {
 
     @Override
     public void gradientBeforeActivation(INDArray predictions, INDArray targets, INDArray out) {
+        gradientBeforeActivation(predictions, targets, null, out);
+    }
+
+    /** {@code w * (m * p - y) / rows} per row, {@code m} the row's target sum (1 for one-hot rows), {@code w} its weight. */
+    @Override
+    public void gradientBeforeActivation(INDArray predictions, INDArray targets, INDArray sampleWeights,
+            INDArray out) {
         int classes = checkShapes(predictions, targets);
         double[] p = Values.of(predictions);
         double[] y = Values.of(targets);
-        double rows = p.length / classes;
+        int rowCount = p.length / classes;
+        double rows = rowCount;
+        double[] weights = RowLoss.rowWeights(name(), predictions, sampleWeights, rowCount);
         double[] gradient = new double[p.length];
-        for (int i = 0; i < p.length; i++) {
-            gradient[i] = (p[i] - y[i]) / rows;
+        if (weights == null) {
+            for (int i = 0; i < p.length; i++) {
+                gradient[i] = (p[i] - y[i]) / rows;
+            }
+        } else {
+            // with targets that sum to m per row, d/dx of -sum(y log softmax(x)) is m * p - y
+            for (int row = 0; row < rowCount; row++) {
+                int base = row * classes;
+                double mass = 0;
+                for (int column = 0; column < classes; column++) {
+                    mass += y[base + column];
+                }
+                for (int column = 0; column < classes; column++) {
+                    gradient[base + column] = weights[row] * (mass * p[base + column] - y[base + column]) / rows;
+                }
+            }
         }
         Values.write(gradient, out);
     }

@@ -2,7 +2,11 @@ package dev.rnn4j.core.losses;
 
 import static dev.rnn4j.core.ConfigValues.optionalBoolean;
 
+import dev.rnn4j.api.ActivationFunction;
+import dev.rnn4j.api.Shape;
+import dev.rnn4j.core.Values;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -39,6 +43,46 @@ public final class SparseCategoricalCrossentropy extends LogitsOrProbabilities {
         return "sparse_categorical_crossentropy";
     }
 
+    /** @return every target shape taken: class indices, with or without a trailing axis of 1 */
+    @Override
+    public List<Shape> targetShapes(Shape outputShape) {
+        int[] dims = outputShape.dims();
+        int[] withOne = dims.clone();
+        withOne[dims.length - 1] = 1;
+        return List.of(Shape.of(Arrays.copyOf(dims, dims.length - 1)), Shape.of(withOne));
+    }
+
+    @Override
+    public boolean fusesWith(ActivationFunction outputActivation) {
+        return !fromLogits && outputActivation == ActivationFunction.SOFTMAX;
+    }
+
+    /** After a softmax, {@code w * (p - onehot(target)) / rows}, the softmax's Jacobian folded in. */
+    @Override
+    public void gradientBeforeActivation(INDArray predictions, INDArray targets, INDArray out) {
+        gradientBeforeActivation(predictions, targets, null, out);
+    }
+
+    @Override
+    public void gradientBeforeActivation(INDArray predictions, INDArray targets, INDArray sampleWeights,
+            INDArray out) {
+        int classes = checkShapes(predictions, targets);
+        double[] p = Values.of(predictions);
+        double[] y = Values.of(targets);
+        int rows = p.length / classes;
+        double[] weights = rowWeights(name(), predictions, sampleWeights, rows);
+        double[] gradient = new double[p.length];
+        for (int row = 0; row < rows; row++) {
+            double scale = (weights == null ? 1.0 : weights[row]) / rows;
+            int target = (int) y[row];
+            for (int i = 0; i < classes; i++) {
+                int at = row * classes + i;
+                gradient[at] = scale * (p[at] - (i == target ? 1.0 : 0.0));
+            }
+        }
+        Values.write(gradient, out);
+    }
+
     @Override
     int targetWidth(int width) {
         return 1;
@@ -56,7 +100,7 @@ public final class SparseCategoricalCrossentropy extends LogitsOrProbabilities {
                     + " for predictions " + Arrays.toString(shape) + ", found " + Arrays.toString(targets.shape()));
         }
         int classes = Math.toIntExact(shape[shape.length - 1]);
-        double[] indices = dev.rnn4j.core.Values.of(targets);
+        double[] indices = Values.of(targets);
         for (int i = 0; i < indices.length; i++) {
             double index = indices[i];
             if (index != Math.rint(index) || index < 0 || index >= classes) {

@@ -87,6 +87,27 @@ public abstract class LayerContractTest<L extends Layer> {
         return Map.of();
     }
 
+    /**
+     * An input batch for the checks; override for layers whose input is not any real number (token ids for an
+     * {@code Embedding}).
+     *
+     * @param layer a built layer
+     * @param batch the batch size
+     * @param seed  the seed
+     * @return a float64 batch {@code [batch, ...inputShape]}; by default uniform in [-1, 1]
+     */
+    protected INDArray sampleInput(L layer, int batch, long seed) {
+        return GradientCheck.randomInput(layer, batch, seed);
+    }
+
+    /**
+     * @return whether the gradient check also checks the input gradient: true by default; false for a layer whose
+     *         input is discrete (token ids), whose input gradient is zeros by definition
+     */
+    protected boolean inputIsDifferentiable() {
+        return true;
+    }
+
     /** @return the batch size of the gradient check, 2 by default */
     protected int batchSize() {
         return 2;
@@ -115,8 +136,8 @@ public abstract class LayerContractTest<L extends Layer> {
     public Stream<DynamicTest> passesTheGradientCheck() {
         return eachVariant(factory -> {
             L layer = build(factory, DataType.DOUBLE, 11);
-            INDArray input = GradientCheck.randomInput(layer, batchSize(), 12);
-            GradientCheck.Result result = GradientCheck.checkLayer(layer, input);
+            INDArray input = sampleInput(layer, batchSize(), 12);
+            GradientCheck.Result result = GradientCheck.checkLayer(layer, input, inputIsDifferentiable());
             assertTrue(result.passed(), () -> describe(layer) + ": " + result);
         });
     }
@@ -242,7 +263,8 @@ public abstract class LayerContractTest<L extends Layer> {
                     assertArrayEquals(values(saved.get(i).value()), values(read.get(i).value()),
                             describe(layer) + ": " + saved.get(i).name() + " changed in the model file");
                 }
-                INDArray x = GradientCheck.randomInput(layer, 3, 52).castTo(DataType.FLOAT);
+                @SuppressWarnings("unchecked")
+                INDArray x = sampleInput((L) layer, 3, 52).castTo(DataType.FLOAT);
                 assertArrayEquals(values(model.predict(x, 3)), values(loaded.predict(x, 3)),
                         describe(layer) + ": predictions differ after loading");
             } finally {
@@ -307,8 +329,8 @@ public abstract class LayerContractTest<L extends Layer> {
      * @param dataType the data type
      * @return a random input in [-1, 1]
      */
-    protected static INDArray input(Layer layer, int batch, long seed, DataType dataType) {
-        INDArray input = GradientCheck.randomInput(layer, batch, seed);
+    protected final INDArray input(L layer, int batch, long seed, DataType dataType) {
+        INDArray input = sampleInput(layer, batch, seed);
         return dataType == DataType.DOUBLE ? input : input.castTo(dataType);
     }
 

@@ -1,0 +1,114 @@
+package dev.rnn4j.core.layers;
+
+import dev.rnn4j.api.Shape;
+import dev.rnn4j.core.ConfigValues;
+import dev.rnn4j.core.Values;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Keras's {@code Dropout(rate)}: in training, each element is zeroed with probability {@code rate} and the others are
+ * scaled by {@code 1 / (1 - rate)}; in inference the input passes unchanged. The draws come from the model's seeded
+ * generator, so a seed gives the same masks. A mask on the input passes through.
+ */
+public final class Dropout extends AbstractLayer {
+    private final double rate;
+    private final Map<Long, INDArray[]> buffersByBatch = new HashMap<>();
+    private INDArray[] last;
+    private double[] lastScale;
+    private INDArray lastInput;
+
+    /**
+     * @param rate the fraction of elements dropped, in [0, 1)
+     */
+    public Dropout(double rate) {
+        if (!(rate >= 0.0 && rate < 1.0)) {
+            throw new IllegalArgumentException("Dropout rate: expected a fraction in [0, 1), found " + rate);
+        }
+        this.rate = rate;
+    }
+
+    /**
+     * @param config {@code rate}, required, as Keras's {@code from_config}
+     * @return a new layer
+     */
+    public static Dropout fromConfig(Map<String, Object> config) {
+        if (!config.containsKey("rate")) {
+            throw new IllegalArgumentException("rate: expected a fraction in [0, 1), found nothing");
+        }
+        return new Dropout(ConfigValues.optionalDouble(config, "rate", 0.0));
+    }
+
+    /** @return the fraction dropped */
+    public double rate() {
+        return rate;
+    }
+
+    @Override
+    public Shape outputShape(Shape inputShape) {
+        if (inputShape.rank() < 1) {
+            throw new IllegalArgumentException(label() + ": expected input with features, found " + inputShape);
+        }
+        return inputShape;
+    }
+
+    @Override
+    public long countParams(Shape inputShape) {
+        return 0;
+    }
+
+    @Override
+    public Map<String, Object> config() {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("rate", rate);
+        return config;
+    }
+
+    @Override
+    public boolean supportsMasking() {
+        return true;
+    }
+
+    @Override
+    protected void buildInternal(Shape inputShape) {
+    }
+
+    @Override
+    protected INDArray forwardInternal(INDArray input, boolean training) {
+        lastInput = input;
+        if (!training || rate == 0.0) {
+            lastScale = null;
+            return input;
+        }
+        last = buffersByBatch.computeIfAbsent(input.size(0), batch -> new INDArray[] {
+            backend().zeros(dataType(), input.shape()), backend().zeros(dataType(), input.shape())});
+        double[] values = Values.of(input);
+        lastScale = new double[values.length];
+        double kept = 1.0 / (1.0 - rate);
+        java.util.Random random = context().random();
+        for (int i = 0; i < values.length; i++) {
+            lastScale[i] = random.nextDouble() < rate ? 0.0 : kept;
+            values[i] *= lastScale[i];
+        }
+        Values.write(values, last[0]);
+        return last[0];
+    }
+
+    @Override
+    protected INDArray backwardInternal(INDArray outputGradient, boolean needInputGradient) {
+        if (!needInputGradient) {
+            return null;
+        }
+        if (lastScale == null) {
+            return outputGradient;
+        }
+        double[] g = Values.of(outputGradient);
+        for (int i = 0; i < g.length; i++) {
+            g[i] *= lastScale[i];
+        }
+        Values.write(g, last[1]);
+        return last[1];
+    }
+}

@@ -19,8 +19,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * The plumbing every layer shares, so a layer holds only its math: building once, naming, the parameter registry,
  * and the input and gradient shape checks that run before any computation.
  *
- * <p>A subclass implements {@link #outputShape}, {@link #buildInternal} (calling {@link #addWeight} for each weight),
- * {@link #forwardInternal}, {@link #backwardInternal}, {@link #countParams} and {@link #config}.
+ * <p>A subclass implements {@link #outputShape}, {@link #forwardInternal}, {@link #backwardInternal} and
+ * {@link #config}; a layer with weights also {@link #buildInternal} (calling {@link #addWeight} for each weight) and
+ * {@link #countParams}.
  */
 public abstract class AbstractLayer implements Layer {
     /** Insertion order is the save order and the summary order. */
@@ -222,11 +223,29 @@ public abstract class AbstractLayer implements Layer {
     }
 
     /**
-     * Creates the weights with {@link #addWeight}.
+     * Creates the weights with {@link #addWeight}; by default none.
      *
      * @param inputShape the validated input sample shape
      */
-    protected abstract void buildInternal(Shape inputShape);
+    protected void buildInternal(Shape inputShape) {
+    }
+
+    /** @return 0 by default, for layers without weights; build checks it against the weights created */
+    @Override
+    public long countParams(Shape inputShape) {
+        return 0;
+    }
+
+    /**
+     * @param layer a wrapper's inner layer
+     * @return its saved form, as Keras nests one: {@code {"class_name": type, "config": {...}}}
+     */
+    protected static Map<String, Object> nestedConfig(Layer layer) {
+        Map<String, Object> inner = new LinkedHashMap<>();
+        inner.put("class_name", layer.typeName());
+        inner.put("config", layer.config());
+        return inner;
+    }
 
     /**
      * The forward math; the input's shape is already checked.

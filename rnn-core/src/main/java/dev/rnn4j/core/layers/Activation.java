@@ -51,11 +51,6 @@ public final class Activation extends AbstractLayer {
     }
 
     @Override
-    public long countParams(Shape inputShape) {
-        return 0;
-    }
-
-    @Override
     public Map<String, Object> config() {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("activation", function.kerasName());
@@ -73,10 +68,6 @@ public final class Activation extends AbstractLayer {
                     + dev.rnn4j.core.ConfigValues.describe(name));
         }
         return new Activation(text);
-    }
-
-    @Override
-    protected void buildInternal(Shape inputShape) {
     }
 
     @Override

@@ -131,11 +131,8 @@ public final class Bidirectional extends AbstractLayer {
 
     @Override
     public Map<String, Object> config() {
-        Map<String, Object> inner = new LinkedHashMap<>();
-        inner.put("class_name", layer.typeName());
-        inner.put("config", layer.config());
         Map<String, Object> config = new LinkedHashMap<>();
-        config.put("layer", inner);
+        config.put("layer", nestedConfig(layer));
         config.put("merge_mode", mergeMode.kerasName());
         return config;
     }

@@ -55,11 +55,6 @@ public final class Dropout extends AbstractLayer {
     }
 
     @Override
-    public long countParams(Shape inputShape) {
-        return 0;
-    }
-
-    @Override
     public Map<String, Object> config() {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("rate", rate);
@@ -69,10 +64,6 @@ public final class Dropout extends AbstractLayer {
     @Override
     public boolean supportsMasking() {
         return true;
-    }
-
-    @Override
-    protected void buildInternal(Shape inputShape) {
     }
 
     @Override

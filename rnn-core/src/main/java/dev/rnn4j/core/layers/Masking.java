@@ -58,11 +58,6 @@ public final class Masking extends AbstractLayer {
     }
 
     @Override
-    public long countParams(Shape inputShape) {
-        return 0;
-    }
-
-    @Override
     public Map<String, Object> config() {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("mask_value", maskValue);
@@ -78,10 +73,6 @@ public final class Masking extends AbstractLayer {
     @Override
     public INDArray computeMask(INDArray input, INDArray inputMask) {
         return Nd4j.create(keep(input), new long[] {input.size(0), input.size(1)}, 'c').castTo(input.dataType());
-    }
-
-    @Override
-    protected void buildInternal(Shape inputShape) {
     }
 
     @Override

@@ -67,11 +67,8 @@ public final class TimeDistributed extends AbstractLayer {
 
     @Override
     public Map<String, Object> config() {
-        Map<String, Object> inner = new LinkedHashMap<>();
-        inner.put("class_name", layer.typeName());
-        inner.put("config", layer.config());
         Map<String, Object> config = new LinkedHashMap<>();
-        config.put("layer", inner);
+        config.put("layer", nestedConfig(layer));
         return config;
     }
 

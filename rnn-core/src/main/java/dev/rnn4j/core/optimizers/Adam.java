@@ -80,6 +80,7 @@ public final class Adam extends AbstractOptimizer {
 
     @Override
     public void step(List<Parameter> parameters, Backend backend) {
+        clip(parameters);
         long t = iterations() + 1;
         double rate = learningRate() * Math.sqrt(1.0 - Math.pow(beta2, t)) / (1.0 - Math.pow(beta1, t));
         for (Parameter parameter : parameters) {
@@ -139,6 +140,7 @@ public final class Adam extends AbstractOptimizer {
         config.put("beta_2", beta2);
         config.put("epsilon", epsilon);
         config.put("amsgrad", amsgrad);
+        putClipping(config);
         return config;
     }
 
@@ -152,11 +154,11 @@ public final class Adam extends AbstractOptimizer {
      * @throws IllegalArgumentException naming the key for a bad value
      */
     public static Adam fromConfig(Map<String, Object> config) {
-        return new Adam(ConfigValues.optionalDouble(config, "learning_rate", 0.001),
+        return readClipping(new Adam(ConfigValues.optionalDouble(config, "learning_rate", 0.001),
                 ConfigValues.optionalDouble(config, "beta_1", 0.9),
                 ConfigValues.optionalDouble(config, "beta_2", 0.999),
                 ConfigValues.optionalDouble(config, "epsilon", 1e-7),
-                ConfigValues.optionalBoolean(config, "amsgrad", false));
+                ConfigValues.optionalBoolean(config, "amsgrad", false)), config);
     }
 
     /** The state of one parameter, and a scratch array of its shape. */

@@ -82,6 +82,7 @@ public final class RMSprop extends AbstractOptimizer {
 
     @Override
     public void step(List<Parameter> parameters, Backend backend) {
+        clip(parameters);
         for (Parameter parameter : parameters) {
             Slots slot = slots.computeIfAbsent(parameter, key -> new Slots(key, backend, centered, momentum > 0.0));
             INDArray gradient = parameter.gradient();
@@ -154,6 +155,7 @@ public final class RMSprop extends AbstractOptimizer {
         config.put("momentum", momentum);
         config.put("epsilon", epsilon);
         config.put("centered", centered);
+        putClipping(config);
         return config;
     }
 
@@ -167,11 +169,11 @@ public final class RMSprop extends AbstractOptimizer {
      * @throws IllegalArgumentException naming the key for a bad value
      */
     public static RMSprop fromConfig(Map<String, Object> config) {
-        return new RMSprop(ConfigValues.optionalDouble(config, "learning_rate", 0.001),
+        return readClipping(new RMSprop(ConfigValues.optionalDouble(config, "learning_rate", 0.001),
                 ConfigValues.optionalDouble(config, "rho", 0.9),
                 ConfigValues.optionalDouble(config, "momentum", 0.0),
                 ConfigValues.optionalDouble(config, "epsilon", 1e-7),
-                ConfigValues.optionalBoolean(config, "centered", false));
+                ConfigValues.optionalBoolean(config, "centered", false)), config);
     }
 
     /** The state of one parameter, and scratch arrays of its shape. */

@@ -61,6 +61,7 @@ public final class SGD extends AbstractOptimizer {
 
     @Override
     public void step(List<Parameter> parameters, Backend backend) {
+        clip(parameters);
         for (Parameter parameter : parameters) {
             if (momentum == 0.0) {
                 backend.axpy(-learningRate(), parameter.gradient(), parameter.value());
@@ -103,6 +104,7 @@ public final class SGD extends AbstractOptimizer {
         config.put("learning_rate", learningRate());
         config.put("momentum", momentum);
         config.put("nesterov", nesterov);
+        putClipping(config);
         return config;
     }
 
@@ -115,8 +117,8 @@ public final class SGD extends AbstractOptimizer {
      * @throws IllegalArgumentException naming the key for a bad value
      */
     public static SGD fromConfig(Map<String, Object> config) {
-        return new SGD(ConfigValues.optionalDouble(config, "learning_rate", 0.01),
+        return readClipping(new SGD(ConfigValues.optionalDouble(config, "learning_rate", 0.01),
                 ConfigValues.optionalDouble(config, "momentum", 0.0),
-                ConfigValues.optionalBoolean(config, "nesterov", false));
+                ConfigValues.optionalBoolean(config, "nesterov", false)), config);
     }
 }

@@ -118,6 +118,13 @@ public final class Graph {
             Objects.requireNonNull(initialState.get(s), "Graph.call: initial state " + s + " of " + describe(layer)
                     + " is null");
         }
+        if (layer instanceof dev.rnn4j.core.layers.Masking
+                || layer instanceof dev.rnn4j.core.layers.Embedding embedding && embedding.maskZero()) {
+            // a functional model does not carry masks from layer to layer yet: refuse rather than count the padding
+            throw new IllegalArgumentException("Graph.call: " + describe(layer) + " makes a mask, and a functional"
+                    + " Model does not carry masks from layer to layer; build the mask as an Input and pass it to"
+                    + " the recurrent layers with Graph.call(layer, input, mask, initialState), or use a Sequential");
+        }
         Shape output;
         try {
             output = layer.outputShape(input.shape());

@@ -33,6 +33,18 @@ class ModelErrorsTest {
     }
 
     @Test
+    void aLayerThatMakesAMaskIsRefusedInAFunctionalModel() {
+        Tensor tokens = Input.of(Shape.of(4), "tokens");
+        assertThatThrownBy(() -> Graph.call(new dev.rnn4j.core.layers.Embedding(5, 2, true), tokens))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("Graph.call: Embedding makes a mask, and a"
+                        + " functional Model does not carry masks from layer to layer");
+        assertThat(Graph.call(new dev.rnn4j.core.layers.Embedding(5, 2), tokens).shape()).isEqualTo(Shape.of(4, 2));
+        assertThatThrownBy(() -> Graph.call(new dev.rnn4j.core.layers.Masking(), Input.of(Shape.of(4, 2))))
+                .hasMessageStartingWith("Graph.call: Masking makes a mask");
+    }
+
+    @Test
     void dataThatDoesNotFitTheInputsOrOutputsIsRefusedBeforeAnyComputation() {
         Model model = encoderDecoder();
         INDArray encoderX = Nd4j.zeros(DataType.FLOAT, 8, 5, 2);

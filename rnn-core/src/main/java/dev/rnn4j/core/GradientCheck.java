@@ -145,23 +145,8 @@ public final class GradientCheck {
     public static Result checkModel(Sequential model, INDArray x, INDArray y) {
         requireDouble(model.parameters(), x);
         model.computeGradients(x, y, false);
-        List<Parameter> parameters = model.parameters();
-        List<INDArray> analytic = new ArrayList<>();
-        for (Parameter parameter : parameters) {
-            analytic.add(parameter.gradient().dup('c'));
-        }
         // the loss as training computes it: masks of the output reach it
-        DoubleSupplier lossFunction = () -> model.computeLoss(x, y);
-        List<Failure> failures = new ArrayList<>();
-        long checked = 0;
-        int index = 0;
-        for (var layer : model.layers()) {
-            for (Parameter parameter : layer.parameters()) {
-                checked += compare(layer.name() + "/" + parameter.name(), parameter.value(), analytic.get(index++),
-                        lossFunction, failures);
-            }
-        }
-        return new Result(checked, failures);
+        return checkParameters(model.layers(), () -> model.computeLoss(x, y));
     }
 
     /**
@@ -181,23 +166,27 @@ public final class GradientCheck {
             requireDouble(model.parameters(), input);
         }
         model.computeGradients(x, y, false);
+        return checkParameters(model.layers(), () -> model.computeLoss(x, y));
+    }
+
+    /**
+     * Compares every parameter's gradient, as the last backward pass left it, with the loss's central differences.
+     *
+     * @param layers       the model's layers, whose parameters hold the analytic gradients
+     * @param lossFunction the loss the gradients are of
+     * @return the result
+     */
+    private static Result checkParameters(List<? extends Layer> layers, DoubleSupplier lossFunction) {
         List<INDArray> analytic = new ArrayList<>();
-        for (Parameter parameter : model.parameters()) {
-            analytic.add(parameter.gradient().dup('c'));
-        }
-        int batch = Math.toIntExact(x.get(0).size(0));
-        DoubleSupplier lossFunction = () -> {
-            List<INDArray> predictions = model.predict(x, batch);
-            double total = 0;
-            for (int k = 0; k < predictions.size(); k++) {
-                total += model.loss().compute(predictions.get(k), y.get(k));
+        for (Layer layer : layers) {
+            for (Parameter parameter : layer.parameters()) {
+                analytic.add(parameter.gradient().dup('c'));
             }
-            return total;
-        };
+        }
         List<Failure> failures = new ArrayList<>();
         long checked = 0;
         int index = 0;
-        for (var layer : model.layers()) {
+        for (Layer layer : layers) {
             for (Parameter parameter : layer.parameters()) {
                 checked += compare(layer.name() + "/" + parameter.name(), parameter.value(), analytic.get(index++),
                         lossFunction, failures);

@@ -521,6 +521,18 @@ public final class Model {
     }
 
     /**
+     * The loss of one batch as fit computes it (summed over the outputs), without gradients or weight updates: what a
+     * gradient check perturbs.
+     *
+     * @param x one batch per input
+     * @param y one target batch per output
+     * @return the loss
+     */
+    public double computeLoss(List<INDArray> x, List<INDArray> y) {
+        return trainer.computeLoss(network, x, y);
+    }
+
+    /**
      * Runs the model on inputs, as Keras's {@code predict}.
      *
      * @param x         one array {@code [samples, ...shape]} per input

@@ -34,6 +34,8 @@ final class Trainer {
     private Loss loss;
     private Optimizer optimizer;
     private List<String> metrics = List.of();
+    /** Per output, what {@code "accuracy"} resolves to: fixed by the loss and the built outputs, found once. */
+    private Scoring.AccuracyKind[] accuracyKinds;
     /** Per batch size: the inputs, then the targets, then the targets' gradients. */
     private final Map<Integer, INDArray[]> batchBuffers = new HashMap<>();
 
@@ -127,6 +129,7 @@ final class Trainer {
         this.loss = loss;
         this.optimizer = optimizer;
         this.metrics = List.of(metrics);
+        this.accuracyKinds = null;
     }
 
     Loss loss() {
@@ -211,6 +214,7 @@ final class Trainer {
         int[] order = resume != null ? resume.order() : identity(samples);
         int resumeStep = resume != null ? resume.step() : 0;
         List<String> names = network.outputNames();
+        List<Shape> outputShapes = network.outputShapes();
         for (int epoch = options.initialEpoch + 1; epoch <= options.epochs; epoch++) {
             if (options.verbose > 0) {
                 out.println("Epoch " + epoch + "/" + options.epochs);
@@ -230,7 +234,7 @@ final class Trainer {
             for (int step = firstStep; step < steps; step++) {
                 int from = step * batchSize;
                 int count = Math.min(batchSize, samples - from);
-                Batch batch = batch(count, trainX, trainY, trainWeights, network.outputShapes());
+                Batch batch = batch(count, trainX, trainY, trainWeights, outputShapes);
                 for (int i = 0; i < trainX.size(); i++) {
                     backend.gatherRows(trainX.get(i), order, from, batch.x.get(i));
                 }
@@ -351,7 +355,8 @@ final class Trainer {
             // null without masks and sample weights: the unweighted sums, to the last bit
             INDArray weights = Scoring.lossWeights(output, masks.get(i), sampleWeights, names.get(i));
             losses[i] = loss.compute(output, y.get(i), weights);
-            hits[i] = accuracy() ? Scoring.accuracy(accuracyKind(network, i), output, y.get(i), masks.get(i))
+            hits[i] = accuracy() ? Scoring.accuracy(accuracyKind(network::outputShapes, i), output, y.get(i),
+                    masks.get(i))
                     : NO_HITS;
             Activation activation = network.outputActivation(i);
             if (activation != null && loss.fusesWith(activation.function())) {
@@ -367,8 +372,12 @@ final class Trainer {
 
     private static final long[] NO_HITS = {0, 0};
 
-    private Scoring.AccuracyKind accuracyKind(Network network, int output) {
-        return Scoring.accuracyKind(loss, network.outputShapes().get(output));
+    private Scoring.AccuracyKind accuracyKind(java.util.function.Supplier<List<Shape>> shapes, int output) {
+        if (accuracyKinds == null) {
+            accuracyKinds = shapes.get().stream().map(shape -> Scoring.accuracyKind(loss, shape))
+                    .toArray(Scoring.AccuracyKind[]::new);
+        }
+        return accuracyKinds[output];
     }
 
     /**
@@ -477,8 +486,7 @@ final class Trainer {
                 INDArray mask = masks == null ? null : masks.get(i);
                 losses[i] = loss.compute(outputs.get(i), targets.get(i),
                         Scoring.lossWeights(outputs.get(i), mask, sampleWeights, names.get(i)));
-                hits[i] = Scoring.accuracy(Scoring.accuracyKind(loss, shapes.get(i)), outputs.get(i), targets.get(i),
-                        mask);
+                hits[i] = Scoring.accuracy(accuracyKind(() -> shapes, i), outputs.get(i), targets.get(i), mask);
             }
             add(new StepResult(losses, hits), outputs.get(0).size(0));
         }

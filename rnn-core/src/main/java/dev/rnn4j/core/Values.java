@@ -5,8 +5,8 @@ import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * Array helpers: bulk reads of small arrays into Java (ND4J's {@code toDoubleMatrix} reads row by row, about 2 ms for a
- * 128x10 array here; one bulk copy of the buffer takes microseconds) and sample views.
+ * Array helpers: bulk reads of small arrays into Java (ND4J's {@code toDoubleMatrix} reads row by row; one bulk copy of
+ * the buffer is orders of magnitude faster) and sample views.
  */
 public final class Values {
     private Values() {

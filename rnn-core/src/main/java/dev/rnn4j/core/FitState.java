@@ -10,15 +10,14 @@ import java.util.Objects;
 /**
  * Where a {@link Sequential#fit} (or {@link Model#fit}) run stands, beyond the model's weights, the optimizer's state
  * and the generator's position: what a checkpoint must also hold so that a resumed run continues exactly as the run
- * that was never stopped. An immutable snapshot. The running sums are those of one output: a model with several
- * outputs resumes only from an epoch's end.
+ * that was never stopped. An immutable snapshot.
  *
  * <ul>
  *   <li>At the end of an epoch: {@link #epoch()} epochs are done, {@link #step()} is 0, {@link #logs()} are the
  *   epoch's logs.</li>
  *   <li>When fit stops at its stop signal in the middle of an epoch: {@link #epoch()} epochs are done and
- *   {@link #step()} steps of the next one; {@link #lossSum()}, {@link #correct()} and {@link #seen()} are that
- *   epoch's running sums (for its logs) and {@link #logs()} is empty.</li>
+ *   {@link #step()} steps of the next one; {@link #running()} holds that epoch's running sums (of the loss, of each
+ *   output's loss and of each metric, for its logs) and {@link #logs()} is empty.</li>
  * </ul>
  * {@link #order()} is the order of the training samples of the current (or last) epoch: fit shuffles this order again
  * at the start of each epoch, so the next epoch's order depends on it.
@@ -31,10 +30,7 @@ public final class FitState {
     private final int[] order;
     private final Map<String, List<Double>> history;
     private final Map<String, Double> logs;
-    private final double lossSum;
-    private final long correct;
-    private final long seen;
-    private final long counted;
+    private final Map<String, double[]> running;
 
     /**
      * @param epoch         epochs completed, at least 0
@@ -45,36 +41,15 @@ public final class FitState {
      * @param history       the logs of the completed epochs
      * @param logs          the last completed epoch's logs when {@code step == 0} (may be empty before any epoch);
      *                      empty otherwise
-     * @param lossSum       the running sum of {@code loss * batch} of the epoch in progress (0 when {@code step == 0})
-     * @param correct       the running count of correct predictions of the epoch in progress
-     * @param seen          the samples seen in the epoch in progress
+     * @param running       the running sums of the epoch in progress, by log name ({@code loss}, {@code seen}, each
+     *                      metric's {@link dev.rnn4j.core.metrics.Metric#state()}); empty when {@code step == 0}
      */
     public FitState(int epoch, int step, int stepsPerEpoch, int batchSize, int[] order, History history,
-            Map<String, Double> logs, double lossSum, long correct, long seen) {
-        this(epoch, step, stepsPerEpoch, batchSize, order, history, logs, lossSum, correct, seen, seen);
-    }
-
-    /**
-     * A state whose accuracy counts rows other than samples (per-timestep outputs, masked timesteps left out).
-     *
-     * @param epoch         epochs completed, at least 0
-     * @param step          steps done of the next epoch
-     * @param stepsPerEpoch steps per epoch, at least 1
-     * @param batchSize     samples per step, at least 1
-     * @param order         the current order of the training samples
-     * @param history       the logs of the completed epochs
-     * @param logs          the last completed epoch's logs when {@code step == 0}; empty otherwise
-     * @param lossSum       the running sum of {@code loss * batch} of the epoch in progress
-     * @param correct       the running count of correct predictions of the epoch in progress
-     * @param seen          the samples seen in the epoch in progress
-     * @param counted       the predictions the accuracy counted in the epoch in progress (samples, or unmasked
-     *                      timesteps)
-     */
-    public FitState(int epoch, int step, int stepsPerEpoch, int batchSize, int[] order, History history,
-            Map<String, Double> logs, double lossSum, long correct, long seen, long counted) {
+            Map<String, Double> logs, Map<String, double[]> running) {
         Objects.requireNonNull(order, "order is null");
         Objects.requireNonNull(history, "history is null");
         Objects.requireNonNull(logs, "logs is null");
+        Objects.requireNonNull(running, "running is null");
         if (epoch < 0) {
             throw new IllegalArgumentException("epoch: expected at least 0, found " + epoch);
         }
@@ -85,10 +60,21 @@ public final class FitState {
         if (step < 0 || step >= stepsPerEpoch) {
             throw new IllegalArgumentException("step: expected 0 to " + (stepsPerEpoch - 1) + ", found " + step);
         }
-        if (seen < 0 || correct < 0 || correct > counted || (step == 0 && (seen != 0 || counted != 0))) {
-            throw new IllegalArgumentException("running sums: expected 0 <= correct <= counted (and 0 at an epoch's"
-                    + " end), found correct " + correct + ", counted " + counted + ", seen " + seen);
+        if (step == 0 && !running.isEmpty()) {
+            throw new IllegalArgumentException("running sums: expected none at an epoch's end, found "
+                    + running.keySet());
         }
+        Map<String, double[]> sums = new LinkedHashMap<>();
+        running.forEach((name, values) -> {
+            Objects.requireNonNull(values, "running sums of " + name + " are null");
+            for (double value : values) {
+                if (!Double.isFinite(value)) {
+                    throw new IllegalArgumentException("running sums of " + name + ": expected finite values, found "
+                            + Arrays.toString(values));
+                }
+            }
+            sums.put(name, values.clone());
+        });
         checkPermutation(order);
         this.epoch = epoch;
         this.step = step;
@@ -97,10 +83,7 @@ public final class FitState {
         this.order = order.clone();
         this.history = history.asMap();
         this.logs = Collections.unmodifiableMap(new LinkedHashMap<>(logs));
-        this.lossSum = lossSum;
-        this.correct = correct;
-        this.seen = seen;
-        this.counted = counted;
+        this.running = sums;
     }
 
     private static void checkPermutation(int[] order) {
@@ -171,24 +154,23 @@ public final class FitState {
         return logs;
     }
 
-    /** @return the running sum of {@code loss * batch size} of the epoch in progress */
-    public double lossSum() {
-        return lossSum;
+    /**
+     * @return the running sums of the epoch in progress, by log name (copies); empty at an epoch's end
+     */
+    public Map<String, double[]> running() {
+        Map<String, double[]> copy = new LinkedHashMap<>();
+        running.forEach((name, values) -> copy.put(name, values.clone()));
+        return copy;
     }
 
-    /** @return the running count of correct predictions of the epoch in progress */
-    public long correct() {
-        return correct;
+    /** @return the running sum of {@code loss * batch size} of the epoch in progress */
+    public double lossSum() {
+        return running.containsKey("loss") ? running.get("loss")[0] : 0.0;
     }
 
     /** @return the samples seen in the epoch in progress */
     public long seen() {
-        return seen;
-    }
-
-    /** @return the predictions the accuracy counted in the epoch in progress: samples, or unmasked timesteps */
-    public long counted() {
-        return counted;
+        return running.containsKey("seen") ? (long) running.get("seen")[0] : 0L;
     }
 
     @Override
@@ -202,8 +184,12 @@ public final class FitState {
         return other instanceof FitState state && epoch == state.epoch && step == state.step
                 && stepsPerEpoch == state.stepsPerEpoch && batchSize == state.batchSize
                 && Arrays.equals(order, state.order) && history.equals(state.history) && logs.equals(state.logs)
-                && Double.compare(lossSum, state.lossSum) == 0 && correct == state.correct && seen == state.seen
-                && counted == state.counted;
+                && sameSums(running, state.running);
+    }
+
+    private static boolean sameSums(Map<String, double[]> a, Map<String, double[]> b) {
+        return a.keySet().equals(b.keySet()) && a.entrySet().stream()
+                .allMatch(entry -> Arrays.equals(entry.getValue(), b.get(entry.getKey())));
     }
 
     @Override

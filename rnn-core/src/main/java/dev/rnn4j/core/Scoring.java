@@ -2,6 +2,7 @@ package dev.rnn4j.core;
 
 import dev.rnn4j.api.Loss;
 import dev.rnn4j.api.Shape;
+import dev.rnn4j.core.metrics.Metrics;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -13,33 +14,10 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * How targets, masks and weights meet the loss and the accuracy, as Keras does it: a mask becomes loss weights
  * ({@code keras.losses.loss.apply_mask}), a {@code class_weight} becomes sample weights
- * ({@code class_weight_to_sample_weights}), and {@code "accuracy"} means the binary, sparse or categorical accuracy the
- * loss and the shapes call for.
+ * ({@code class_weight_to_sample_weights}).
  */
 final class Scoring {
     private Scoring() {
-    }
-
-    /** Which accuracy {@code "accuracy"} resolves to. */
-    enum AccuracyKind {
-        /** One probability per row, thresholded at 0.5. */
-        BINARY,
-        /** Class indices as targets. */
-        SPARSE,
-        /** One-hot targets. */
-        CATEGORICAL
-    }
-
-    /**
-     * @param loss   the compiled loss
-     * @param output the output's sample shape
-     * @return the accuracy Keras's {@code "accuracy"} resolves to for that loss and output
-     */
-    static AccuracyKind accuracyKind(Loss loss, Shape output) {
-        if (output.last() == 1 || "binary_crossentropy".equals(loss.name())) {
-            return AccuracyKind.BINARY;
-        }
-        return loss.targetShapes(output).get(0).equals(output) ? AccuracyKind.CATEGORICAL : AccuracyKind.SPARSE;
     }
 
     /**
@@ -89,7 +67,7 @@ final class Scoring {
     }
 
     /** @return the mask's values, one per output row, after checking that it has one per row */
-    private static double[] maskValues(INDArray output, INDArray mask, String outputName) {
+    static double[] maskValues(INDArray output, INDArray mask, String outputName) {
         long rows = output.length() / output.size(output.rank() - 1);
         if (output.rank() != 3 || mask.rank() != 2 || mask.size(0) != output.size(0) || mask.length() != rows) {
             throw new IllegalArgumentException("the mask of " + outputName + " has shape "
@@ -97,48 +75,6 @@ final class Scoring {
                     + " needs one value per timestep, [" + output.size(0) + ", " + output.size(1) + "]");
         }
         return Values.of(mask);
-    }
-
-    /**
-     * Correct predictions and the rows counted, masked rows left out (Keras's metrics take the mask, not the sample
-     * weights).
-     *
-     * @param kind    the accuracy
-     * @param output  the output batch
-     * @param targets its targets
-     * @param mask    the output's mask, or null
-     * @return {@code {correct, counted}}
-     */
-    static long[] accuracy(AccuracyKind kind, INDArray output, INDArray targets, INDArray mask) {
-        double[] p = Values.of(output);
-        double[] y = Values.of(targets);
-        int width = Math.toIntExact(output.size(output.rank() - 1));
-        int rows = p.length / width;
-        double[] m = mask == null ? null : maskValues(output, mask, "the output");
-        long correct = 0;
-        long counted = 0;
-        for (int r = 0; r < rows; r++) {
-            if (m != null && m[r] == 0.0) {
-                continue;
-            }
-            counted++;
-            int at = r * width;
-            boolean hit = switch (kind) {
-                case BINARY -> {
-                    boolean all = true;
-                    for (int i = 0; i < width; i++) {
-                        all &= (p[at + i] > 0.5) == (y[at + i] > 0.5);
-                    }
-                    yield all;
-                }
-                case SPARSE -> argmax(p, at, width) == (int) Math.rint(y[r]);
-                case CATEGORICAL -> argmax(p, at, width) == argmax(y, at, width);
-            };
-            if (hit) {
-                correct++;
-            }
-        }
-        return new long[] {correct, counted};
     }
 
     private static int argmax(double[] values, int at, int width) {
@@ -170,9 +106,9 @@ final class Scoring {
                         + output + "; expected classes in [0, " + classes + ")");
             }
         }
-        AccuracyKind kind = accuracyKind(loss, output);
+        Metrics.TargetKind kind = Metrics.targetKind(loss, output);
         double[] values = Values.of(y);
-        int width = kind == AccuracyKind.SPARSE ? 1 : output.last();
+        int width = kind == Metrics.TargetKind.SPARSE ? 1 : output.last();
         int rows = values.length / width;
         double[] weights = new double[rows];
         for (int r = 0; r < rows; r++) {

@@ -415,11 +415,10 @@ public final class Sequential {
         outputs = contiguous(outputs);
         y = prepareTargets("evaluateOutputs", outputs, y);
         long samples = outputs.size(0);
-        Trainer.Scores scores = trainer.scores(network.outputNames());
+        Trainer.Scores scores = trainer.scores(network.outputNames(), network.outputShapes());
         for (long from = 0; from < samples; from += batchSize) {
             long to = Math.min(samples, from + batchSize);
-            scores.add(List.of(Values.rows(outputs, from, to)), List.of(Values.rows(y, from, to)), null, null,
-                    network.outputShapes());
+            scores.add(List.of(Values.rows(outputs, from, to)), List.of(Values.rows(y, from, to)), null, null);
         }
         return scores.logs();
     }

@@ -6,6 +6,8 @@ import dev.rnn4j.api.Optimizer;
 import dev.rnn4j.api.Parameter;
 import dev.rnn4j.api.Shape;
 import dev.rnn4j.core.layers.Activation;
+import dev.rnn4j.core.metrics.Metric;
+import dev.rnn4j.core.metrics.Metrics;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,8 +36,6 @@ final class Trainer {
     private Loss loss;
     private Optimizer optimizer;
     private List<String> metrics = List.of();
-    /** Per output, what {@code "accuracy"} resolves to: fixed by the loss and the built outputs, found once. */
-    private Scoring.AccuracyKind[] accuracyKinds;
     /** Per batch size: the inputs, then the targets, then the targets' gradients. */
     private final Map<Integer, INDArray[]> batchBuffers = new HashMap<>();
 
@@ -122,14 +122,14 @@ final class Trainer {
         Objects.requireNonNull(loss, "loss is null");
         Objects.requireNonNull(optimizer, "optimizer is null");
         for (String metric : metrics) {
-            if (!"accuracy".equals(metric) && !"acc".equals(metric)) {
-                throw new IllegalArgumentException("metrics: expected 'accuracy', found '" + metric + "'");
-            }
+            Metrics.check(metric);
+        }
+        if (new java.util.HashSet<>(List.of(metrics)).size() != metrics.length) {
+            throw new IllegalArgumentException("metrics: expected each name once, found " + List.of(metrics));
         }
         this.loss = loss;
         this.optimizer = optimizer;
         this.metrics = List.of(metrics);
-        this.accuracyKinds = null;
     }
 
     Loss loss() {
@@ -142,10 +142,6 @@ final class Trainer {
 
     List<String> metrics() {
         return metrics;
-    }
-
-    private boolean accuracy() {
-        return metrics.contains("accuracy") || metrics.contains("acc");
     }
 
     /**
@@ -209,7 +205,7 @@ final class Trainer {
         boolean interactive = options.interactive != null ? options.interactive : ProgressBar.stdoutIsTerminal();
         PrintStream out = options.out;
         FitState resume = options.resume;
-        checkResume(resume, samples, batchSize, steps, trainY.size());
+        checkResume(resume, samples, batchSize, steps);
         History history = resume != null ? resume.history() : new History();
         int[] order = resume != null ? resume.order() : identity(samples);
         int resumeStep = resume != null ? resume.step() : 0;
@@ -225,9 +221,9 @@ final class Trainer {
                 shuffle(order);
             }
             ProgressBar bar = new ProgressBar(out, options.verbose, interactive, steps);
-            Scores scores = new Scores(names);
+            Scores scores = new Scores(names, outputShapes);
             if (continuing) {
-                scores.restore(resume.lossSum(), resume.correct(), resume.seen(), resume.counted());
+                scores.restore(resume.running());
             }
             int firstStep = resumeStep;
             resumeStep = 0;
@@ -244,24 +240,22 @@ final class Trainer {
                 if (trainWeights != null) {
                     backend.gatherRows(trainWeights, order, from, batch.weights);
                 }
-                StepResult result = trainStep(network, batch);
-                if (!Double.isFinite(result.total())) {
+                double[] losses = trainStep(network, batch, scores);
+                if (!Double.isFinite(total(losses))) {
                     throw new IllegalStateException(String.format(Locale.ROOT,
                             "fit: the loss became %s at epoch %d, batch %d of %d; lower the learning rate (now %s)"
                                     + " or check the data for NaN or infinite values",
-                            result.total(), epoch, step + 1, steps, optimizer.learningRate()));
+                            total(losses), epoch, step + 1, steps, optimizer.learningRate()));
                 }
-                scores.add(result, count);
+                scores.add(losses, count);
                 if (step + 1 < steps) {
                     bar.update(step + 1, scores.logs());
                     if (options.stopSignal.getAsBoolean()) {
                         if (options.verbose == 1 && interactive) {
                             out.println();
                         }
-                        boolean one = names.size() == 1;
                         FitState stopped = new FitState(epoch - 1, step + 1, steps, batchSize, order, history,
-                                Map.of(), scores.lossSum, one ? scores.correct[0] : 0, scores.seen,
-                                one ? scores.counted[0] : scores.seen);
+                                Map.of(), scores.running());
                         for (FitOptions.EpochListener listener : options.listeners) {
                             network.onStop(listener, stopped);
                         }
@@ -277,7 +271,7 @@ final class Trainer {
             }
             bar.update(steps, logs);
             history.append(logs);
-            FitState ended = new FitState(epoch, 0, steps, batchSize, order, history, logs, 0, 0, 0);
+            FitState ended = new FitState(epoch, 0, steps, batchSize, order, history, logs, Map.of());
             boolean proceed = true;
             for (FitOptions.EpochListener listener : options.listeners) {
                 proceed &= network.onEpochEnd(listener, ended);
@@ -304,7 +298,8 @@ final class Trainer {
         for (Shape shape : network.outputShapes()) {
             gradients.add(backend.zeros(dataType, shape.withBatch(samples)));
         }
-        return backend.runStep(() -> forwardBackward(network, inputs, targets, null, gradients, training)).total();
+        return total(backend.runStep(() -> forwardBackward(network, inputs, targets, null, gradients, training,
+                null)));
     }
 
     /**
@@ -333,31 +328,32 @@ final class Trainer {
         });
     }
 
-    private StepResult trainStep(Network network, Batch batch) {
+    private double[] trainStep(Network network, Batch batch, Scores scores) {
         return backend.runStep(() -> {
-            StepResult result = forwardBackward(network, batch.x, batch.y, batch.weights, batch.gradients, true);
+            double[] losses = forwardBackward(network, batch.x, batch.y, batch.weights, batch.gradients, true,
+                    scores);
             optimizer.step(network.parameters(), backend);
-            return result;
+            return losses;
         });
     }
 
-    private StepResult forwardBackward(Network network, List<INDArray> x, List<INDArray> y,
-            INDArray sampleWeights, List<INDArray> gradients, boolean training) {
+    /** @return the loss of each output; the metrics of {@code scores} (when not null) updated with the outputs */
+    private double[] forwardBackward(Network network, List<INDArray> x, List<INDArray> y,
+            INDArray sampleWeights, List<INDArray> gradients, boolean training, Scores scores) {
         List<INDArray> outputs = network.forward(x, training);
         List<INDArray> masks = network.outputMasks();
         List<String> names = network.outputNames();
         int count = outputs.size();
         double[] losses = new double[count];
-        long[][] hits = new long[count][];
         boolean[] beforeActivation = new boolean[count];
         for (int i = 0; i < count; i++) {
             INDArray output = outputs.get(i);
             // null without masks and sample weights: the unweighted sums, to the last bit
             INDArray weights = Scoring.lossWeights(output, masks.get(i), sampleWeights, names.get(i));
             losses[i] = loss.compute(output, y.get(i), weights);
-            hits[i] = accuracy() ? Scoring.accuracy(accuracyKind(network::outputShapes, i), output, y.get(i),
-                    masks.get(i))
-                    : NO_HITS;
+            if (scores != null) {
+                scores.update(i, output, y.get(i), masks.get(i));
+            }
             Activation activation = network.outputActivation(i);
             if (activation != null && loss.fusesWith(activation.function())) {
                 loss.gradientBeforeActivation(output, y.get(i), weights, gradients.get(i));
@@ -367,17 +363,19 @@ final class Trainer {
             }
         }
         network.backward(gradients, beforeActivation);
-        return new StepResult(losses, hits);
+        return losses;
     }
 
-    private static final long[] NO_HITS = {0, 0};
-
-    private Scoring.AccuracyKind accuracyKind(java.util.function.Supplier<List<Shape>> shapes, int output) {
-        if (accuracyKinds == null) {
-            accuracyKinds = shapes.get().stream().map(shape -> Scoring.accuracyKind(loss, shape))
-                    .toArray(Scoring.AccuracyKind[]::new);
+    /** @return the model's loss: the sum over outputs (the one output's loss itself with one) */
+    private static double total(double[] losses) {
+        if (losses.length == 1) {
+            return losses[0];
         }
-        return accuracyKinds[output];
+        double sum = 0;
+        for (double value : losses) {
+            sum += value;
+        }
+        return sum;
     }
 
     /**
@@ -416,57 +414,114 @@ final class Trainer {
         int size = Math.min(batchSize, samples);
         int steps = (samples + size - 1) / size;
         ProgressBar bar = new ProgressBar(System.out, verbose, ProgressBar.stdoutIsTerminal(), steps);
-        Scores scores = new Scores(network.outputNames());
+        Scores scores = new Scores(network.outputNames(), network.outputShapes());
         for (int step = 0; step < steps; step++) {
             long from = (long) step * size;
             long to = Math.min(samples, from + size);
             List<INDArray> outputs = network.forward(rows(x, from, to), false);
             scores.add(outputs, rows(y, from, to), network.outputMasks(),
-                    weights == null ? null : Values.rows(weights, from, to), network.outputShapes());
+                    weights == null ? null : Values.rows(weights, from, to));
             bar.update(step + 1, scores.logs());
         }
         return scores.logs();
     }
 
     /**
-     * @param outputNames the outputs' names in logs
+     * @param outputNames  the outputs' names in logs
+     * @param outputShapes the outputs' sample shapes
      * @return empty running scores
      */
-    Scores scores(List<String> outputNames) {
-        return new Scores(outputNames);
+    Scores scores(List<String> outputNames, List<Shape> outputShapes) {
+        return new Scores(outputNames, outputShapes);
     }
 
-    /** Running sums of the loss and of correct predictions, per output, over the batches seen so far. */
+    /** Running sums of the loss, per output, and the compiled metrics of each output, over the batches so far. */
     final class Scores {
         private final List<String> names;
         private final double[] lossSums;
-        private final long[] correct;
-        private final long[] counted;
+        private final List<List<Metric>> outputMetrics = new ArrayList<>();
         private double lossSum;
         private long seen;
 
-        private Scores(List<String> names) {
+        private Scores(List<String> names, List<Shape> shapes) {
             this.names = names;
             this.lossSums = new double[names.size()];
-            this.correct = new long[names.size()];
-            this.counted = new long[names.size()];
+            for (Shape shape : shapes) {
+                outputMetrics.add(metrics.stream().map(name -> Metrics.resolve(name, loss, shape)).toList());
+            }
         }
 
-        private void restore(double lossSum, long correct, long seen, long counted) {
-            this.lossSum = lossSum;
-            this.correct[0] = correct;
-            this.counted[0] = counted;
-            this.seen = seen;
+        /** @return the running sums by log name, what {@link FitState#running()} holds */
+        private Map<String, double[]> running() {
+            Map<String, double[]> running = new LinkedHashMap<>();
+            running.put("loss", new double[] {lossSum});
+            running.put("seen", new double[] {seen});
+            for (int i = 0; i < names.size(); i++) {
+                if (names.size() > 1) {
+                    running.put(names.get(i) + "_loss", new double[] {lossSums[i]});
+                }
+                for (Metric metric : outputMetrics.get(i)) {
+                    running.put(logName(i, metric), metric.state());
+                }
+            }
+            return running;
         }
 
-        private void add(StepResult result, long count) {
-            lossSum += result.total() * count;
+        private void restore(Map<String, double[]> running) {
+            lossSum = sum(running, "loss");
+            seen = (long) sum(running, "seen");
+            for (int i = 0; i < names.size(); i++) {
+                lossSums[i] = names.size() > 1 ? sum(running, names.get(i) + "_loss") : lossSum;
+                for (Metric metric : outputMetrics.get(i)) {
+                    metric.restore(sums(running, logName(i, metric)));
+                }
+            }
+        }
+
+        private double sum(Map<String, double[]> running, String name) {
+            double[] values = sums(running, name);
+            if (values.length != 1) {
+                throw new IllegalArgumentException("fit: the state to resume from has " + values.length
+                        + " running sums of " + name + ", expected 1");
+            }
+            return values[0];
+        }
+
+        private double[] sums(Map<String, double[]> running, String name) {
+            double[] values = running.get(name);
+            if (values == null) {
+                throw new IllegalArgumentException("fit: the state to resume from stopped in the middle of an epoch"
+                        + " without the running sums of " + name + " (it has " + running.keySet() + "); resume with"
+                        + " the metrics and outputs it was trained with, or from an epoch's end");
+            }
+            return values;
+        }
+
+        private String logName(int output, Metric metric) {
+            return names.size() == 1 ? metric.name() : names.get(output) + "_" + metric.name();
+        }
+
+        private void add(double[] losses, long count) {
+            lossSum += total(losses) * count;
             for (int i = 0; i < lossSums.length; i++) {
-                lossSums[i] += result.losses[i] * count;
-                correct[i] += result.hits[i][0];
-                counted[i] += result.hits[i][1];
+                lossSums[i] += losses[i] * count;
             }
             seen += count;
+        }
+
+        /** Updates the metrics of one output with a batch, masked rows left out. */
+        private void update(int output, INDArray predictions, INDArray targets, INDArray mask) {
+            List<Metric> list = outputMetrics.get(output);
+            if (list.isEmpty()) {
+                return;
+            }
+            double[] p = Values.of(predictions);
+            double[] y = Values.of(targets);
+            double[] rows = mask == null ? null : Scoring.maskValues(predictions, mask, names.get(output));
+            int width = Math.toIntExact(predictions.size(predictions.rank() - 1));
+            for (Metric metric : list) {
+                metric.update(p, width, y, rows);
+            }
         }
 
         /**
@@ -476,19 +531,16 @@ final class Trainer {
          * @param targets       their targets
          * @param masks         the outputs' masks, null entries for none
          * @param sampleWeights the batch's sample weights, or null
-         * @param shapes        the outputs' sample shapes
          */
-        void add(List<INDArray> outputs, List<INDArray> targets, List<INDArray> masks, INDArray sampleWeights,
-                List<Shape> shapes) {
+        void add(List<INDArray> outputs, List<INDArray> targets, List<INDArray> masks, INDArray sampleWeights) {
             double[] losses = new double[outputs.size()];
-            long[][] hits = new long[outputs.size()][];
             for (int i = 0; i < losses.length; i++) {
                 INDArray mask = masks == null ? null : masks.get(i);
                 losses[i] = loss.compute(outputs.get(i), targets.get(i),
                         Scoring.lossWeights(outputs.get(i), mask, sampleWeights, names.get(i)));
-                hits[i] = Scoring.accuracy(accuracyKind(() -> shapes, i), outputs.get(i), targets.get(i), mask);
+                update(i, outputs.get(i), targets.get(i), mask);
             }
-            add(new StepResult(losses, hits), outputs.get(0).size(0));
+            add(losses, outputs.get(0).size(0));
         }
 
         /** @return {@code loss} and the metrics, averaged over the samples seen, as Keras names them */
@@ -500,13 +552,9 @@ final class Trainer {
                     logs.put(names.get(i) + "_loss", lossSums[i] / seen);
                 }
             }
-            if (accuracy()) {
-                if (names.size() == 1) {
-                    logs.put("accuracy", (double) correct[0] / counted[0]);
-                } else {
-                    for (int i = 0; i < names.size(); i++) {
-                        logs.put(names.get(i) + "_accuracy", (double) correct[i] / counted[i]);
-                    }
+            for (int i = 0; i < names.size(); i++) {
+                for (Metric metric : outputMetrics.get(i)) {
+                    logs.put(logName(i, metric), metric.result());
                 }
             }
             return logs;
@@ -559,7 +607,7 @@ final class Trainer {
         return order;
     }
 
-    private static void checkResume(FitState resume, int samples, int batchSize, int steps, int outputs) {
+    private static void checkResume(FitState resume, int samples, int batchSize, int steps) {
         if (resume == null) {
             return;
         }
@@ -571,11 +619,6 @@ final class Trainer {
             throw new IllegalArgumentException("fit: the state to resume from stopped at step " + resume.step()
                     + " of an epoch with batch size " + resume.batchSize() + "; resume it with that batch size, found "
                     + batchSize);
-        }
-        if (resume.midEpoch() && outputs > 1) {
-            throw new IllegalArgumentException("fit: the state to resume from stopped at step " + resume.step()
-                    + " of epoch " + (resume.epoch() + 1) + ", but a FitState holds the running sums of one output and"
-                    + " this model has " + outputs + "; resume a model with several outputs from an epoch's end");
         }
     }
 
@@ -598,26 +641,6 @@ final class Trainer {
     static void requireBatchSize(int batchSize) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch_size: expected at least 1, found " + batchSize);
-        }
-    }
-
-    /**
-     * One step's outcome.
-     *
-     * @param losses the loss of each output
-     * @param hits   per output, the correct predictions and the predictions counted
-     */
-    private record StepResult(double[] losses, long[][] hits) {
-        /** @return the model's loss: the sum over outputs (the one output's loss itself with one) */
-        double total() {
-            if (losses.length == 1) {
-                return losses[0];
-            }
-            double sum = 0;
-            for (double value : losses) {
-                sum += value;
-            }
-            return sum;
         }
     }
 }

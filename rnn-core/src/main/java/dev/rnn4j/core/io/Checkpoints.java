@@ -71,7 +71,7 @@ public final class Checkpoints implements FitOptions.EpochListener {
     /** The value of {@code format} in {@code trainer.json}. */
     public static final String FORMAT = "rnn4j-checkpoint";
     /** The newest {@code format_version} this rnn4j writes and reads. */
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
     /** The entry with the training state. */
     public static final String TRAINER_ENTRY = "trainer.json";
     /** The entry with the optimizer's scalars and slot names. */
@@ -267,12 +267,7 @@ public final class Checkpoints implements FitOptions.EpochListener {
         trainer.addProperty("samples", state.samples());
         trainer.add("history", GSON.toJsonTree(state.history().asMap()));
         trainer.add("logs", GSON.toJsonTree(state.logs()));
-        JsonObject running = new JsonObject();
-        running.addProperty("loss_sum", state.lossSum());
-        running.addProperty("correct", state.correct());
-        running.addProperty("seen", state.seen());
-        running.addProperty("counted", state.counted());
-        trainer.add("running", running);
+        trainer.add("running", GSON.toJsonTree(state.running()));
         SeededRandom.State random = model.random().state();
         JsonObject randomJson = new JsonObject();
         randomJson.addProperty("seed", random.seed());
@@ -425,12 +420,7 @@ public final class Checkpoints implements FitOptions.EpochListener {
             int samples = intValue(trainer, "samples");
             History history = history(object(trainer, "history"));
             Map<String, Double> logs = doubles(object(trainer, "logs"), "logs");
-            JsonObject running = object(trainer, "running");
-            double lossSum = number(running, "loss_sum");
-            long correct = integer(running, "correct");
-            long seen = integer(running, "seen");
-            // checkpoints written before per-timestep accuracy counted samples
-            long counted = running.has("counted") ? integer(running, "counted") : seen;
+            Map<String, double[]> running = running(object(trainer, "running"));
             JsonObject random = object(trainer, "random");
             SeededRandom.State randomState;
             try {
@@ -446,14 +436,45 @@ public final class Checkpoints implements FitOptions.EpochListener {
             FitState state;
             entry = TRAINER_ENTRY;
             try {
-                state = new FitState(epoch, step, stepsPerEpoch, batchSize, order, history, logs, lossSum, correct,
-                        seen, counted);
+                state = new FitState(epoch, step, stepsPerEpoch, batchSize, order, history, logs, running);
             } catch (IllegalArgumentException e) {
                 throw error(e.getMessage(), e);
             }
             restoreOptimizer(model);
             model.restoreRandom(randomState);
             return new Restored(file, model, state, metadata);
+        }
+
+        /** @return the running sums by log name; format 1 held one output's loss and accuracy sums */
+        private Map<String, double[]> running(JsonObject running) throws IOException {
+            Map<String, double[]> sums = new LinkedHashMap<>();
+            if (running.has("loss_sum")) {
+                long seen = integer(running, "seen");
+                if (seen > 0) {
+                    sums.put("loss", new double[] {number(running, "loss_sum")});
+                    sums.put("seen", new double[] {seen});
+                    long counted = running.has("counted") ? integer(running, "counted") : seen;
+                    sums.put("accuracy", new double[] {integer(running, "correct"), counted});
+                }
+                return sums;
+            }
+            for (Map.Entry<String, JsonElement> entry : running.entrySet()) {
+                if (!entry.getValue().isJsonArray()) {
+                    throw error("running." + entry.getKey() + ": expected an array of numbers, found "
+                            + entry.getValue());
+                }
+                JsonArray array = entry.getValue().getAsJsonArray();
+                double[] values = new double[array.size()];
+                for (int i = 0; i < values.length; i++) {
+                    JsonElement element = array.get(i);
+                    if (!element.isJsonPrimitive() || !element.getAsJsonPrimitive().isNumber()) {
+                        throw error("running." + entry.getKey() + "[" + i + "]: expected a number, found " + element);
+                    }
+                    values[i] = element.getAsDouble();
+                }
+                sums.put(entry.getKey(), values);
+            }
+            return sums;
         }
 
         private int[] readOrder(int samples) throws IOException {

@@ -166,6 +166,46 @@ class CheckpointsTest {
                 .containsExactly("checkpoint-2.zip", "checkpoint-3.zip", "checkpoint-4.zip");
     }
 
+    /** Format 1 held the running sums of one output's loss and accuracy as four numbers. */
+    @Test
+    void aFormatOneCheckpointInTheMiddleOfAnEpochStillResumesBitIdentical() throws IOException {
+        Setup setup = (Setup) setups().findFirst().orElseThrow().get()[0];
+        Sequential uninterrupted = model(setup);
+        History expected = uninterrupted.fit(X, Y, options());
+        AtomicInteger steps = new AtomicInteger();
+        Checkpoints checkpoints = new Checkpoints(folder, 3);
+        model(setup).fit(X, Y, options().listener(checkpoints).stopSignal(() -> steps.incrementAndGet() >= 6));
+        Path file = checkpoints.lastWritten();
+        Path old = folder.resolve("old.zip");
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(file.toFile());
+                java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(Files.newOutputStream(old))) {
+            for (java.util.zip.ZipEntry entry : java.util.Collections.list(zip.entries())) {
+                byte[] bytes = zip.getInputStream(entry).readAllBytes();
+                if (entry.getName().equals(Checkpoints.TRAINER_ENTRY)) {
+                    com.google.gson.JsonObject trainer = com.google.gson.JsonParser.parseString(
+                            new String(bytes, java.nio.charset.StandardCharsets.UTF_8)).getAsJsonObject();
+                    com.google.gson.JsonObject running = trainer.getAsJsonObject("running");
+                    com.google.gson.JsonObject format1 = new com.google.gson.JsonObject();
+                    format1.addProperty("loss_sum", running.getAsJsonArray("loss").get(0).getAsDouble());
+                    format1.addProperty("correct", running.getAsJsonArray("accuracy").get(0).getAsLong());
+                    format1.addProperty("seen", running.getAsJsonArray("seen").get(0).getAsLong());
+                    format1.addProperty("counted", running.getAsJsonArray("accuracy").get(1).getAsLong());
+                    trainer.add("running", format1);
+                    trainer.addProperty("format_version", 1);
+                    bytes = trainer.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                }
+                out.putNextEntry(new java.util.zip.ZipEntry(entry.getName()));
+                out.write(bytes);
+                out.closeEntry();
+            }
+        }
+        Checkpoints.Restored restored = Checkpoints.restore(old, TestSupport.BACKEND);
+        assertThat(restored.state().running()).containsOnlyKeys("loss", "seen", "accuracy");
+        History resumed = restored.model().fit(X, Y, options().resume(restored.state()));
+        assertSameWeights(restored.model(), uninterrupted);
+        assertThat(resumed.asMap()).isEqualTo(expected.asMap());
+    }
+
     @Test
     void aStopAtAnEpochsEndWritesNothingTwice() throws IOException {
         Setup setup = (Setup) setups().findFirst().orElseThrow().get()[0];

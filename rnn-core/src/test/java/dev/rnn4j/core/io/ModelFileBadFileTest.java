@@ -261,6 +261,7 @@ class ModelFileBadFileTest {
                 .getAsJsonObject("config").addProperty("learning_rate", -1)),
                 "compile.optimizer.config: SGD learning_rate: expected a positive finite value, found -1.0");
         assertLoadFails(editConfig(c -> c.getAsJsonObject("compile").add("metrics",
-                JsonParser.parseString("[\"auc\"]"))), "compile.metrics: metrics: expected 'accuracy', found 'auc'");
+                JsonParser.parseString("[\"f1_score\"]"))),
+                "compile.metrics: metrics: unknown metric 'f1_score'; known: accuracy, acc, binary_accuracy");
     }
 }

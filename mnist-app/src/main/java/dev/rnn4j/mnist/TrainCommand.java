@@ -4,6 +4,7 @@ import com.google.gson.GsonBuilder;
 import dev.rnn4j.api.Backend;
 import dev.rnn4j.api.Shape;
 import dev.rnn4j.core.Categorical;
+import dev.rnn4j.core.Callback;
 import dev.rnn4j.core.FitOptions;
 import dev.rnn4j.core.FitState;
 import dev.rnn4j.core.History;
@@ -405,12 +406,11 @@ final class TrainCommand implements Callable<Integer> {
         FitOptions options = new FitOptions().epochs(epochs).batchSize(batchSize).verbose(verbose)
                 .validationSplit(validationSplit)
                 // Before the checkpoints, so that a checkpoint holds the time of its own epoch.
-                .listener((epoch, logs) -> {
+                .callbacks(Callback.atEpochEnd((epoch, logs) -> {
                     long now = System.nanoTime();
                     epochSeconds.add((now - epochStart[0]) / 1e9);
                     epochStart[0] = now;
-                    return true;
-                });
+                }));
         if (resumeState != null) {
             options.resume(resumeState);
         }
@@ -427,16 +427,11 @@ final class TrainCommand implements Callable<Integer> {
                 metadata.put("epoch_in_progress_seconds", (now - epochStart[0]) / 1e9);
                 return metadata;
             });
-            options.listener(checkpoints);
+            options.callbacks(checkpoints);
         }
-        options.listener(new FitOptions.EpochListener() {
+        options.callbacks(new Callback() {
             @Override
-            public boolean onEpochEnd(int epoch, Map<String, Double> logs) {
-                return true;
-            }
-
-            @Override
-            public void onStop(Sequential stoppedModel, FitState state) {
+            public void onInterrupt(FitState state) {
                 stoppedAt[0] = state;
             }
         });

@@ -27,7 +27,7 @@ public final class FitOptions {
     Boolean interactive;
     INDArray sampleWeight;
     Map<Integer, Double> classWeight;
-    final List<EpochListener> listeners = new ArrayList<>();
+    final List<Callback> callbacks = new ArrayList<>();
 
     /**
      * @param epochs the number of epochs, at least 0
@@ -185,9 +185,9 @@ public final class FitOptions {
 
     /**
      * A stop request, checked after every step (for Ctrl-C): when it returns true, fit finishes the step in progress,
-     * calls every listener's {@link EpochListener#onStop} with the state reached and returns the history of the
+     * calls every callback's {@link Callback#onInterrupt} with the state reached and returns the history of the
      * completed epochs. When the step was an epoch's last, the epoch is completed first (validation, logs,
-     * {@link EpochListener#onEpochEnd(Sequential, FitState)}).
+     * {@link Callback#onEpochEnd}).
      *
      * @param stopSignal returns true once training should stop; called from the training thread
      * @return this
@@ -216,69 +216,15 @@ public final class FitOptions {
     }
 
     /**
-     * @param listener called after every epoch
+     * Adds callbacks (Keras's {@code callbacks=[...]}), called in the order added.
+     *
+     * @param callbacks callbacks
      * @return this
      */
-    public FitOptions listener(EpochListener listener) {
-        listeners.add(Objects.requireNonNull(listener, "listener is null"));
+    public FitOptions callbacks(Callback... callbacks) {
+        for (Callback callback : callbacks) {
+            this.callbacks.add(Objects.requireNonNull(callback, "callback is null"));
+        }
         return this;
-    }
-
-    /**
-     * Called after every epoch of {@code fit}, with the epoch's logs. Listeners that need the whole training state
-     * (checkpoints) override {@link #onEpochEnd(Sequential, FitState)} and {@link #onStop(Sequential, FitState)} as
-     * well, and their {@link Model} forms for functional models.
-     */
-    @FunctionalInterface
-    public interface EpochListener {
-        /**
-         * @param epoch the epoch just finished, 1-based
-         * @param logs  loss, metrics and validation values of the epoch
-         * @return false to stop training after this epoch
-         */
-        boolean onEpochEnd(int epoch, Map<String, Double> logs);
-
-        /**
-         * What fit calls after every epoch; by default {@link #onEpochEnd(int, Map)} with the state's epoch and logs.
-         *
-         * @param model the model being trained
-         * @param state the state at the end of the epoch: {@code state.epoch()} is the epoch just finished
-         * @return false to stop training after this epoch
-         */
-        default boolean onEpochEnd(Sequential model, FitState state) {
-            return onEpochEnd(state.epoch(), state.logs());
-        }
-
-        /**
-         * Called once when fit stops because its {@linkplain FitOptions#stopSignal stop signal} was raised, after the
-         * step in progress (and, at an epoch's end, after {@link #onEpochEnd(Sequential, FitState)}). Does nothing by
-         * default.
-         *
-         * @param model the model being trained
-         * @param state the state reached; in the middle of an epoch when {@code state.midEpoch()}
-         */
-        default void onStop(Sequential model, FitState state) {
-        }
-
-        /**
-         * {@link #onEpochEnd(Sequential, FitState)} for a functional {@link Model}; by default
-         * {@link #onEpochEnd(int, Map)} with the state's epoch and logs.
-         *
-         * @param model the model being trained
-         * @param state the state at the end of the epoch
-         * @return false to stop training after this epoch
-         */
-        default boolean onEpochEnd(Model model, FitState state) {
-            return onEpochEnd(state.epoch(), state.logs());
-        }
-
-        /**
-         * {@link #onStop(Sequential, FitState)} for a functional {@link Model}. Does nothing by default.
-         *
-         * @param model the model being trained
-         * @param state the state reached
-         */
-        default void onStop(Model model, FitState state) {
-        }
     }
 }

@@ -30,6 +30,13 @@ public final class History {
         return Collections.unmodifiableList(values.getOrDefault(key, List.of()));
     }
 
+    /** @return a history with the same series, appended to independently of this one */
+    public History copy() {
+        History copy = new History();
+        values.forEach((key, list) -> copy.values.put(key, new ArrayList<>(list)));
+        return copy;
+    }
+
     /** @return every series, in the order first logged */
     public Map<String, List<Double>> asMap() {
         Map<String, List<Double>> copy = new LinkedHashMap<>();

@@ -56,7 +56,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * built. Not yet: saving a functional model to a model file, checkpoints (they save the model), and resuming a model
  * with several outputs from a {@link FitState} in the middle of an epoch (it holds one output's running sums).
  */
-public final class Model {
+public final class Model implements Trainable {
     private final Backend backend;
     private final DataType dataType;
     /** Final: layers keep it from build on (see {@link Sequential}). */
@@ -461,7 +461,7 @@ public final class Model {
      *
      * @param x       one array {@code [samples, ...shape]} per input, in order
      * @param y       one target array {@code [samples, ...shape]} per output, in order
-     * @param options epochs, batch size, verbosity, shuffling, validation, listeners
+     * @param options epochs, batch size, verbosity, shuffling, validation, callbacks
      * @return per-epoch loss, metrics and validation values
      * @throws IllegalArgumentException for data that does not fit the model, before any computation
      * @throws IllegalStateException    when the model is not compiled, or the loss becomes NaN or infinite
@@ -897,13 +897,8 @@ public final class Model {
         }
 
         @Override
-        public boolean onEpochEnd(FitOptions.EpochListener listener, FitState state) {
-            return listener.onEpochEnd(Model.this, state);
-        }
-
-        @Override
-        public void onStop(FitOptions.EpochListener listener, FitState state) {
-            listener.onStop(Model.this, state);
+        public Trainable model() {
+            return Model.this;
         }
     }
 }

@@ -39,7 +39,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@link FitState}, so a run stopped and resumed from a checkpoint ({@code dev.rnn4j.core.io.Checkpoints}) ends with
  * the same weights, bit for bit, as one never stopped.
  */
-public final class Sequential {
+public final class Sequential implements Trainable {
     private final Backend backend;
     private final DataType dataType;
     private final List<Layer> layers = new ArrayList<>();
@@ -302,7 +302,7 @@ public final class Sequential {
      *
      * @param x       inputs {@code [samples, ...inputShape]}; built from its shape when the model is not built yet
      * @param y       targets {@code [samples, ...outputShape]}
-     * @param options epochs, batch size, verbosity, shuffling, validation, listeners
+     * @param options epochs, batch size, verbosity, shuffling, validation, callbacks
      * @return per-epoch loss, metrics and validation values
      * @throws IllegalArgumentException for data that does not fit the model, before any computation
      * @throws IllegalStateException    when the model is not compiled, or the loss becomes NaN or infinite
@@ -554,13 +554,8 @@ public final class Sequential {
         }
 
         @Override
-        public boolean onEpochEnd(FitOptions.EpochListener listener, FitState state) {
-            return listener.onEpochEnd(Sequential.this, state);
-        }
-
-        @Override
-        public void onStop(FitOptions.EpochListener listener, FitState state) {
-            listener.onStop(Sequential.this, state);
+        public Trainable model() {
+            return Sequential.this;
         }
     }
 }

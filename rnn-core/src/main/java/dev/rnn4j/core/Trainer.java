@@ -98,18 +98,8 @@ final class Trainer {
         /** @return the outputs' names in logs (the layers that make them) */
         List<String> outputNames();
 
-        /**
-         * @param listener a listener
-         * @param state    the state at an epoch's end
-         * @return false to stop training
-         */
-        boolean onEpochEnd(FitOptions.EpochListener listener, FitState state);
-
-        /**
-         * @param listener a listener
-         * @param state    the state fit stopped at
-         */
-        void onStop(FitOptions.EpochListener listener, FitState state);
+        /** @return the model, as callbacks see it */
+        Trainable model();
     }
 
     Trainer(Backend backend, DataType dataType, SeededRandom random) {
@@ -211,9 +201,21 @@ final class Trainer {
         int resumeStep = resume != null ? resume.step() : 0;
         List<String> names = network.outputNames();
         List<Shape> outputShapes = network.outputShapes();
+        FitContext context = new FitContext(network.model(), options.epochs, steps, options.verbose, out);
+        List<Callback> callbacks = options.callbacks;
+        for (Callback callback : callbacks) {
+            callback.setContext(context);
+        }
+        for (Callback callback : callbacks) {
+            callback.onTrainBegin(new LinkedHashMap<>());
+        }
+        Map<String, Double> lastLogs = new LinkedHashMap<>();
         for (int epoch = options.initialEpoch + 1; epoch <= options.epochs; epoch++) {
             if (options.verbose > 0) {
                 out.println("Epoch " + epoch + "/" + options.epochs);
+            }
+            for (Callback callback : callbacks) {
+                callback.onEpochBegin(epoch - 1, new LinkedHashMap<>());
             }
             // A run resumed in the middle of an epoch continues that epoch's order, sums and steps.
             boolean continuing = resumeStep > 0;
@@ -228,6 +230,9 @@ final class Trainer {
             int firstStep = resumeStep;
             resumeStep = 0;
             for (int step = firstStep; step < steps; step++) {
+                for (Callback callback : callbacks) {
+                    callback.onBatchBegin(step, new LinkedHashMap<>());
+                }
                 int from = step * batchSize;
                 int count = Math.min(batchSize, samples - from);
                 Batch batch = batch(count, trainX, trainY, trainWeights, outputShapes);
@@ -241,23 +246,30 @@ final class Trainer {
                     backend.gatherRows(trainWeights, order, from, batch.weights);
                 }
                 double[] losses = trainStep(network, batch, scores);
-                if (!Double.isFinite(total(losses))) {
+                scores.add(losses, count);
+                Map<String, Double> batchLogs = scores.logs();
+                for (Callback callback : callbacks) {
+                    callback.onBatchEnd(step, batchLogs);
+                }
+                if (!Double.isFinite(total(losses)) && !context.stopRequested()) {
                     throw new IllegalStateException(String.format(Locale.ROOT,
                             "fit: the loss became %s at epoch %d, batch %d of %d; lower the learning rate (now %s)"
-                                    + " or check the data for NaN or infinite values",
+                                    + " or check the data for NaN or infinite values (TerminateOnNaN stops instead)",
                             total(losses), epoch, step + 1, steps, optimizer.learningRate()));
                 }
-                scores.add(losses, count);
+                if (context.stopRequested()) {
+                    break;
+                }
                 if (step + 1 < steps) {
-                    bar.update(step + 1, scores.logs());
+                    bar.update(step + 1, batchLogs);
                     if (options.stopSignal.getAsBoolean()) {
                         if (options.verbose == 1 && interactive) {
                             out.println();
                         }
                         FitState stopped = new FitState(epoch - 1, step + 1, steps, batchSize, order, history,
                                 Map.of(), scores.running());
-                        for (FitOptions.EpochListener listener : options.listeners) {
-                            network.onStop(listener, stopped);
+                        for (Callback callback : callbacks) {
+                            callback.onInterrupt(stopped);
                         }
                         return history;
                     }
@@ -269,24 +281,38 @@ final class Trainer {
                         batchSize, 0);
                 validation.forEach((key, value) -> logs.put("val_" + key, value));
             }
+            int done = epoch;
+            // Built when asked, so that it holds what the callbacks before the asking one added to the logs.
+            context.state(() -> new FitState(done, 0, steps, batchSize, order, withEpoch(history, logs), logs,
+                    Map.of()));
+            for (Callback callback : callbacks) {
+                callback.onEpochEnd(epoch - 1, logs);
+            }
+            FitState ended = context.state();
+            context.state(null);
             bar.update(steps, logs);
             history.append(logs);
-            FitState ended = new FitState(epoch, 0, steps, batchSize, order, history, logs, Map.of());
-            boolean proceed = true;
-            for (FitOptions.EpochListener listener : options.listeners) {
-                proceed &= network.onEpochEnd(listener, ended);
-            }
-            if (!proceed) {
+            lastLogs = logs;
+            if (context.stopRequested()) {
                 break;
             }
             if (epoch < options.epochs && options.stopSignal.getAsBoolean()) {
-                for (FitOptions.EpochListener listener : options.listeners) {
-                    network.onStop(listener, ended);
+                for (Callback callback : callbacks) {
+                    callback.onInterrupt(ended);
                 }
-                break;
+                return history;
             }
         }
+        for (Callback callback : callbacks) {
+            callback.onTrainEnd(lastLogs);
+        }
         return history;
+    }
+
+    private static History withEpoch(History history, Map<String, Double> logs) {
+        History copy = history.copy();
+        copy.append(logs);
+        return copy;
     }
 
     double computeGradients(Network network, List<INDArray> x, List<INDArray> y, boolean training) {

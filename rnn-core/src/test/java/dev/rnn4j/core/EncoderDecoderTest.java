@@ -221,26 +221,20 @@ class EncoderDecoderTest {
         List<INDArray> y = List.of(oneHot(DataType.FLOAT, random, 40, 3), oneHot(DataType.FLOAT, random, 40, 2));
         List<Model> seen = new ArrayList<>();
         FitState[] stopped = {null};
-        FitOptions.EpochListener listener = new FitOptions.EpochListener() {
+        Callback listener = new Callback() {
             @Override
-            public boolean onEpochEnd(int epoch, Map<String, Double> logs) {
-                return true;
+            public void onEpochEnd(int epoch, Map<String, Double> logs) {
+                seen.add((Model) context().model());
             }
 
             @Override
-            public boolean onEpochEnd(Model trained, FitState state) {
-                seen.add(trained);
-                return true;
-            }
-
-            @Override
-            public void onStop(Model trained, FitState state) {
+            public void onInterrupt(FitState state) {
                 stopped[0] = state;
             }
         };
 
         History history = model.fit(x, y, new FitOptions().epochs(2).batchSize(8).verbose(0)
-                .validationData(x, y).listener(listener));
+                .validationData(x, y).callbacks(listener));
 
         assertThat(history.asMap()).containsOnlyKeys("loss", "activation_loss", "second_loss", "activation_accuracy",
                 "second_accuracy", "val_loss", "val_activation_loss", "val_second_loss", "val_activation_accuracy",
@@ -258,7 +252,7 @@ class EncoderDecoderTest {
         History whole = twoOutputs().fit(x, y, new FitOptions().epochs(2).batchSize(8).verbose(0));
         Model interrupted = twoOutputs();
         int[] steps = {0};
-        interrupted.fit(x, y, new FitOptions().epochs(2).batchSize(8).verbose(0).listener(listener)
+        interrupted.fit(x, y, new FitOptions().epochs(2).batchSize(8).verbose(0).callbacks(listener)
                 .stopSignal(() -> ++steps[0] == 7));
         assertThat(stopped[0].midEpoch()).isTrue();
         assertThat(stopped[0].running()).containsOnlyKeys("loss", "seen", "activation_loss", "second_loss",

@@ -94,14 +94,9 @@ class MetricsInFitTest {
         FitState[] stopped = {null};
         int[] steps = {0};
         interrupted.fit(train[0], train[1], new FitOptions().epochs(2).batchSize(16).verbose(0)
-                .stopSignal(() -> ++steps[0] == 9).listener(new FitOptions.EpochListener() {
+                .stopSignal(() -> ++steps[0] == 9).callbacks(new Callback() {
                     @Override
-                    public boolean onEpochEnd(int epoch, Map<String, Double> logs) {
-                        return true;
-                    }
-
-                    @Override
-                    public void onStop(Sequential model, FitState state) {
+                    public void onInterrupt(FitState state) {
                         stopped[0] = state;
                     }
                 }));

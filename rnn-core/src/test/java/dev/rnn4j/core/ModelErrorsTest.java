@@ -164,7 +164,7 @@ class ModelErrorsTest {
         Tensor input = Input.of(Shape.of(2));
         Model model = new Model(TestSupport.BACKEND, List.of(input), List.of(Graph.call(new Activation("softmax"),
                 Graph.call(new Dense(2), input)))).compile(new CategoricalCrossentropy(), new SGD());
-        FitOptions options = new FitOptions().verbose(0).listener(new Checkpoints(folder, 1));
+        FitOptions options = new FitOptions().verbose(0).callbacks(new Checkpoints(folder, 1));
         assertThatThrownBy(() -> model.fit(List.of(Nd4j.zeros(DataType.FLOAT, 4, 2)), Nd4j.zeros(DataType.FLOAT, 4,
                 2), options)).isInstanceOf(UnsupportedOperationException.class)
                 .hasMessageContaining("a functional Model cannot be written to a model file yet");

@@ -9,7 +9,7 @@ import dev.rnn4j.api.Backend;
 import dev.rnn4j.api.Layer;
 import dev.rnn4j.api.Optimizer;
 import dev.rnn4j.api.Parameter;
-import dev.rnn4j.core.FitOptions;
+import dev.rnn4j.core.Callback;
 import dev.rnn4j.core.FitState;
 import dev.rnn4j.core.History;
 import dev.rnn4j.core.Model;
@@ -41,15 +41,15 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Training checkpoints: everything a {@link Sequential#fit} run needs to continue exactly as if it had never stopped
- * (docs/checkpoints.md). As a fit listener it writes, after every epoch, {@code checkpoint-<epoch>.zip} into its folder
+ * (docs/checkpoints.md). As a fit callback it writes, after every epoch, {@code checkpoint-<epoch>.zip} into its folder
  * and deletes all but the newest {@code keepLast}; when fit stops at its stop signal (Ctrl-C) in the middle of an epoch
  * it writes {@code checkpoint-<epoch>-step-<step>.zip} for the epoch in progress.
  * <pre>{@code
  * Checkpoints checkpoints = new Checkpoints(Path.of("run/checkpoints"), 2);
- * model.fit(x, y, new FitOptions().epochs(20).listener(checkpoints));
+ * model.fit(x, y, new FitOptions().epochs(20).callbacks(checkpoints));
  * // later, in another JVM:
  * Checkpoints.Restored restored = Checkpoints.restore(Checkpoints.latest(folder).orElseThrow(), backend);
- * restored.model().fit(x, y, new FitOptions().epochs(20).resume(restored.state()).listener(checkpoints));
+ * restored.model().fit(x, y, new FitOptions().epochs(20).resume(restored.state()).callbacks(checkpoints));
  * }</pre>
  *
  * <p>A checkpoint is one zip, written to a temporary file, flushed to disk and renamed (as {@link ModelFile#save}), so
@@ -67,7 +67,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>Exactness: weights and optimizer slots are stored as float32, so a float32 model (the training type) resumes bit
  * for bit; the layers' only other state is the model's generator, stored whole ({@link SeededRandom.State}).
  */
-public final class Checkpoints implements FitOptions.EpochListener {
+public final class Checkpoints extends Callback {
     /** The value of {@code format} in {@code trainer.json}. */
     public static final String FORMAT = "rnn4j-checkpoint";
     /** The newest {@code format_version} this rnn4j writes and reads. */
@@ -131,21 +131,15 @@ public final class Checkpoints implements FitOptions.EpochListener {
         return lastWritten;
     }
 
-    /** Unused: {@link #onEpochEnd(Sequential, FitState)} does the work. */
-    @Override
-    public boolean onEpochEnd(int epoch, Map<String, Double> logs) {
-        return true;
-    }
-
     /**
      * Writes the checkpoint of the epoch just finished.
      *
      * @throws UncheckedIOException when writing fails (the checkpoints written before are kept)
+     * @throws UnsupportedOperationException for a functional {@link Model}, which has no model file yet
      */
     @Override
-    public boolean onEpochEnd(Sequential model, FitState state) {
-        writeUnchecked(model, state);
-        return true;
+    public void onEpochEnd(int epoch, Map<String, Double> logs) {
+        writeUnchecked(sequential(), context().state());
     }
 
     /**
@@ -154,29 +148,16 @@ public final class Checkpoints implements FitOptions.EpochListener {
      * @throws UncheckedIOException when writing fails
      */
     @Override
-    public void onStop(Sequential model, FitState state) {
+    public void onInterrupt(FitState state) {
         if (!state.equals(lastState)) {
-            writeUnchecked(model, state);
+            writeUnchecked(sequential(), state);
         }
     }
 
-    /**
-     * Refuses: a checkpoint holds the model file, and functional models cannot be written to one yet.
-     *
-     * @throws UnsupportedOperationException always
-     */
-    @Override
-    public boolean onEpochEnd(Model model, FitState state) {
-        throw new UnsupportedOperationException(functionalModels());
-    }
-
-    /**
-     * Refuses, as {@link #onEpochEnd(Model, FitState)}.
-     *
-     * @throws UnsupportedOperationException always
-     */
-    @Override
-    public void onStop(Model model, FitState state) {
+    private Sequential sequential() {
+        if (context().model() instanceof Sequential sequential) {
+            return sequential;
+        }
         throw new UnsupportedOperationException(functionalModels());
     }
 

@@ -127,6 +127,17 @@ public final class Metrics {
     }
 
     /**
+     * @param name a name {@code compile} takes
+     * @return whether larger values are better (accuracies, precision, recall, AUC), as Keras's {@code _direction}
+     * @throws IllegalArgumentException for an unknown name
+     */
+    public static boolean higherIsBetter(String name) {
+        check(name);
+        String canonical = ALIASES.getOrDefault(name, name);
+        return !canonical.equals("mean_absolute_error") && !canonical.equals("mean_squared_error");
+    }
+
+    /**
      * @param loss   the compiled loss
      * @param output the output's sample shape
      * @return what the loss's targets for that output are

@@ -102,6 +102,18 @@ class CheckpointsTest {
         return new FitOptions().epochs(EPOCHS).batchSize(BATCH).verbose(0).validationSplit(0.2);
     }
 
+    /** @return a callback that stops training after the given 1-based epoch */
+    private static dev.rnn4j.core.Callback stopAfterEpoch(int epochs) {
+        return new dev.rnn4j.core.Callback() {
+            @Override
+            public void onEpochEnd(int epoch, Map<String, Double> logs) {
+                if (epoch + 1 >= epochs) {
+                    context().stopTraining();
+                }
+            }
+        };
+    }
+
     private static void assertSameWeights(Sequential actual, Sequential expected) {
         List<Parameter> expectedParameters = expected.parameters();
         List<Parameter> actualParameters = actual.parameters();
@@ -121,7 +133,7 @@ class CheckpointsTest {
 
         Checkpoints checkpoints = new Checkpoints(folder, 2);
         Sequential first = model(setup);
-        first.fit(X, Y, options().listener(checkpoints).listener((epoch, logs) -> epoch < 2));
+        first.fit(X, Y, options().callbacks(checkpoints).callbacks(stopAfterEpoch(2)));
         assertThat(checkpoints.lastWritten()).isEqualTo(folder.resolve("checkpoint-2.zip"));
 
         Checkpoints.Restored restored = Checkpoints.restore(Checkpoints.latest(folder).orElseThrow(),
@@ -129,7 +141,7 @@ class CheckpointsTest {
         assertThat(restored.state().epoch()).isEqualTo(2);
         assertThat(restored.state().midEpoch()).isFalse();
         assertThat(restored.model()).isNotSameAs(first);
-        History resumed = restored.model().fit(X, Y, options().resume(restored.state()).listener(checkpoints));
+        History resumed = restored.model().fit(X, Y, options().resume(restored.state()).callbacks(checkpoints));
 
         assertSameWeights(restored.model(), uninterrupted);
         assertThat(resumed.asMap()).isEqualTo(expected.asMap());
@@ -147,7 +159,7 @@ class CheckpointsTest {
         // 32 training samples after the split: 4 steps per epoch; stop after step 2 of epoch 2.
         AtomicInteger steps = new AtomicInteger();
         Checkpoints checkpoints = new Checkpoints(folder, 3);
-        History partial = model(setup).fit(X, Y, options().listener(checkpoints)
+        History partial = model(setup).fit(X, Y, options().callbacks(checkpoints)
                 .stopSignal(() -> steps.incrementAndGet() >= 6));
         assertThat(partial.epochs()).isEqualTo(1);
         assertThat(checkpoints.lastWritten()).isEqualTo(folder.resolve("checkpoint-2-step-2.zip"));
@@ -158,7 +170,7 @@ class CheckpointsTest {
         assertThat(state.epoch()).isEqualTo(1);
         assertThat(state.step()).isEqualTo(2);
         assertThat(state.seen()).isEqualTo(2 * BATCH);
-        History resumed = restored.model().fit(X, Y, options().resume(state).listener(checkpoints));
+        History resumed = restored.model().fit(X, Y, options().resume(state).callbacks(checkpoints));
 
         assertSameWeights(restored.model(), uninterrupted);
         assertThat(resumed.asMap()).isEqualTo(expected.asMap());
@@ -174,7 +186,7 @@ class CheckpointsTest {
         History expected = uninterrupted.fit(X, Y, options());
         AtomicInteger steps = new AtomicInteger();
         Checkpoints checkpoints = new Checkpoints(folder, 3);
-        model(setup).fit(X, Y, options().listener(checkpoints).stopSignal(() -> steps.incrementAndGet() >= 6));
+        model(setup).fit(X, Y, options().callbacks(checkpoints).stopSignal(() -> steps.incrementAndGet() >= 6));
         Path file = checkpoints.lastWritten();
         Path old = folder.resolve("old.zip");
         try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(file.toFile());
@@ -211,14 +223,14 @@ class CheckpointsTest {
         Setup setup = (Setup) setups().findFirst().orElseThrow().get()[0];
         AtomicInteger steps = new AtomicInteger();
         Checkpoints checkpoints = new Checkpoints(folder, 5);
-        model(setup).fit(X, Y, options().listener(checkpoints).stopSignal(() -> steps.incrementAndGet() >= 4));
+        model(setup).fit(X, Y, options().callbacks(checkpoints).stopSignal(() -> steps.incrementAndGet() >= 4));
         assertThat(Checkpoints.list(folder)).containsExactly(folder.resolve("checkpoint-1.zip"));
     }
 
     @Test
     void keepsTheLastKAndLeavesNoTemporaryFiles() throws IOException {
         Setup setup = (Setup) setups().findFirst().orElseThrow().get()[0];
-        model(setup).fit(X, Y, options().epochs(5).listener(new Checkpoints(folder, 2)));
+        model(setup).fit(X, Y, options().epochs(5).callbacks(new Checkpoints(folder, 2)));
         try (Stream<Path> files = Files.list(folder)) {
             assertThat(files.map(path -> path.getFileName().toString()).sorted())
                     .containsExactly("checkpoint-4.zip", "checkpoint-5.zip");
@@ -234,7 +246,7 @@ class CheckpointsTest {
         Files.createDirectories(folder.resolve("checkpoint-3.zip"));
         Files.writeString(folder.resolve("checkpoint-3.zip").resolve("in-the-way"), "x");
         Sequential model = model(setup);
-        assertThatThrownBy(() -> model.fit(X, Y, options().listener(new Checkpoints(folder, 2))))
+        assertThatThrownBy(() -> model.fit(X, Y, options().callbacks(new Checkpoints(folder, 2))))
                 .isInstanceOf(UncheckedIOException.class).hasMessageContaining("checkpoint-3.zip");
         try (Stream<Path> files = Files.list(folder)) {
             assertThat(files.map(path -> path.getFileName().toString()).sorted())
@@ -248,7 +260,7 @@ class CheckpointsTest {
     void aCheckpointIsAlsoAModelFile() throws IOException {
         Setup setup = (Setup) setups().findFirst().orElseThrow().get()[0];
         Sequential model = model(setup);
-        model.fit(X, Y, options().epochs(1).listener(new Checkpoints(folder, 1)));
+        model.fit(X, Y, options().epochs(1).callbacks(new Checkpoints(folder, 1)));
         Sequential loaded = ModelFile.load(folder.resolve("checkpoint-1.zip"), TestSupport.BACKEND);
         assertSameWeights(loaded, model);
     }
@@ -257,7 +269,7 @@ class CheckpointsTest {
     void resumingWithOtherDataOrBatchSizeIsRefused() throws IOException {
         Setup setup = (Setup) setups().findFirst().orElseThrow().get()[0];
         AtomicInteger steps = new AtomicInteger();
-        model(setup).fit(X, Y, options().listener(new Checkpoints(folder, 1))
+        model(setup).fit(X, Y, options().callbacks(new Checkpoints(folder, 1))
                 .stopSignal(() -> steps.incrementAndGet() >= 2));
         Checkpoints.Restored restored = Checkpoints.restore(Checkpoints.latest(folder).orElseThrow(),
                 TestSupport.BACKEND);
@@ -271,7 +283,7 @@ class CheckpointsTest {
     @Test
     void aCorruptCheckpointIsAnErrorNamingTheFile() throws IOException {
         Setup setup = (Setup) setups().findFirst().orElseThrow().get()[0];
-        model(setup).fit(X, Y, options().epochs(2).listener(new Checkpoints(folder, 2)));
+        model(setup).fit(X, Y, options().epochs(2).callbacks(new Checkpoints(folder, 2)));
         Path latest = Checkpoints.latest(folder).orElseThrow();
         byte[] bytes = Files.readAllBytes(latest);
         Files.write(latest, java.util.Arrays.copyOf(bytes, bytes.length / 2));
@@ -290,7 +302,7 @@ class CheckpointsTest {
         Setup setup = (Setup) setups().findFirst().orElseThrow().get()[0];
         Checkpoints checkpoints = new Checkpoints(folder, 1)
                 .metadata(() -> Map.of("units", 6, "cell", "simple", "seconds", List.of(1.5, 2.5)));
-        model(setup).fit(X, Y, options().epochs(1).listener(checkpoints));
+        model(setup).fit(X, Y, options().epochs(1).callbacks(checkpoints));
         Checkpoints.Restored restored = Checkpoints.restore(checkpoints.lastWritten(), TestSupport.BACKEND);
         assertThat(restored.metadata()).containsEntry("units", 6).containsEntry("cell", "simple")
                 .containsEntry("seconds", List.of(1.5, 2.5));

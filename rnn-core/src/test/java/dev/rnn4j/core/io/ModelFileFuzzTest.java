@@ -104,7 +104,7 @@ class ModelFileFuzzTest {
         INDArray x = Nd4j.create(values, new long[] {12, 5, 4}, 'c');
         Checkpoints checkpoints = new Checkpoints(folder.resolve("checkpoints"), 1);
         small.fit(x, Categorical.toCategorical(labels, 3), new FitOptions().epochs(1).batchSize(4).verbose(0)
-                .listener(checkpoints));
+                .callbacks(checkpoints));
         storedCheckpoint = stored(entries(Files.readAllBytes(checkpoints.lastWritten())));
 
         hotOffsets = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.rnn4j.core.data;
 
+import dev.rnn4j.core.io.IoErrors;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -188,12 +189,33 @@ public final class RecordFile implements RecordSet, Closeable {
 
         @Override
         public int length(int number) throws IOException {
-            entry(number);
+            try {
+                entry(number);
+            } catch (RecordFileException bad) {
+                throw bad;
+            } catch (IOException failure) {
+                throw named(number, failure);
+            }
             return length;
         }
 
         @Override
         public SequenceRecord read(int number) throws IOException {
+            try {
+                return readRecord(number);
+            } catch (RecordFileException bad) {
+                throw bad;
+            } catch (IOException failure) {
+                throw named(number, failure);
+            }
+        }
+
+        /** @return the failure of the file system with the file and record in its message */
+        private IOException named(int number, IOException failure) {
+            return new IOException(IoErrors.describe("cannot read", path + ", record " + number, failure), failure);
+        }
+
+        private SequenceRecord readRecord(int number) throws IOException {
             entry(number);
             long bytes = recordBytes(length);
             if (offset < HEADER_BYTES || offset + bytes > indexOffset) {

@@ -12,7 +12,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * How targets, masks and weights meet the loss and the accuracy, as Keras does it: a mask becomes loss weights
+ * How targets, masks and weights meet the loss, as Keras does it: a mask becomes loss weights
  * ({@code keras.losses.loss.apply_mask}), a {@code class_weight} becomes sample weights
  * ({@code class_weight_to_sample_weights}).
  */
@@ -77,16 +77,6 @@ final class Scoring {
         return Values.of(mask);
     }
 
-    private static int argmax(double[] values, int at, int width) {
-        int best = 0;
-        for (int i = 1; i < width; i++) {
-            if (values[at + i] > values[at + best]) {
-                best = i;
-            }
-        }
-        return best;
-    }
-
     /**
      * Keras's {@code class_weight}: each sample's (or, for per-timestep targets, each row's) weight is the weight of
      * its class, 1 for classes not listed.
@@ -114,8 +104,8 @@ final class Scoring {
         for (int r = 0; r < rows; r++) {
             int label = switch (kind) {
                 case SPARSE -> (int) Math.rint(values[r]);
-                case BINARY -> width == 1 ? (int) Math.rint(values[r]) : argmax(values, r * width, width);
-                case CATEGORICAL -> argmax(values, r * width, width);
+                case BINARY -> width == 1 ? (int) Math.rint(values[r]) : Metrics.argmax(values, r * width, width);
+                case CATEGORICAL -> Metrics.argmax(values, r * width, width);
             };
             weights[r] = classWeight.getOrDefault(label, 1.0);
         }

@@ -1,5 +1,6 @@
 package dev.rnn4j.core.data;
 
+import dev.rnn4j.core.io.IoErrors;
 import java.io.IOException;
 
 /**
@@ -14,7 +15,7 @@ public class RecordFileException extends IOException {
      * @param message one line: the file, what was expected, what was found
      */
     public RecordFileException(String message) {
-        super(escape(message));
+        super(IoErrors.oneLine(message));
     }
 
     /**
@@ -22,19 +23,6 @@ public class RecordFileException extends IOException {
      * @param cause   the underlying failure
      */
     public RecordFileException(String message, Throwable cause) {
-        super(escape(message), cause);
-    }
-
-    private static String escape(String message) {
-        StringBuilder text = new StringBuilder(message.length());
-        for (int i = 0; i < message.length(); i++) {
-            char c = message.charAt(i);
-            if (c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x2028 || c == 0x2029) {
-                text.append(String.format("\\u%04x", (int) c));
-            } else {
-                text.append(c);
-            }
-        }
-        return text.toString();
+        super(IoErrors.oneLine(message), cause);
     }
 }

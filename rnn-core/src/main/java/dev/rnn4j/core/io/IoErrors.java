@@ -78,4 +78,40 @@ public final class IoErrors {
     public static String describe(String operation, Object path, IOException failure) {
         return operation + " " + path + ": " + cause(failure);
     }
+
+    /**
+     * Escapes the control characters a corrupt file can put into a message (an entry or file name with a line break:
+     * {@code \n}, {@code \r}, {@code \t}, others as {@code \}{@code uXXXX}), so the message stays one line and
+     * cannot forge lines of a log.
+     *
+     * @param message a message, or null
+     * @return the message on one line
+     */
+    public static String oneLine(String message) {
+        if (message == null || message.chars().noneMatch(IoErrors::isControl)) {
+            return message;
+        }
+        StringBuilder text = new StringBuilder(message.length() + 16);
+        for (int i = 0; i < message.length(); i++) {
+            char c = message.charAt(i);
+            switch (c) {
+                case '\n' -> text.append("\\n");
+                case '\r' -> text.append("\\r");
+                case '\t' -> text.append("\\t");
+                default -> {
+                    if (isControl(c)) {
+                        text.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        text.append(c);
+                    }
+                }
+            }
+        }
+        return text.toString();
+    }
+
+    /** C0 and C1 control characters, DEL, and Unicode's line and paragraph separators. */
+    private static boolean isControl(int c) {
+        return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x2028 || c == 0x2029;
+    }
 }

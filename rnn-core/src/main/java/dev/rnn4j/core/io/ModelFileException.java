@@ -16,7 +16,7 @@ public class ModelFileException extends IOException {
      * @param message one line: the file, what was expected, what was found
      */
     public ModelFileException(String message) {
-        super(escapeControlCharacters(message));
+        super(IoErrors.oneLine(message));
     }
 
     /**
@@ -24,34 +24,6 @@ public class ModelFileException extends IOException {
      * @param cause   the underlying failure
      */
     public ModelFileException(String message, Throwable cause) {
-        super(escapeControlCharacters(message), cause);
-    }
-
-    private static String escapeControlCharacters(String message) {
-        if (message == null || message.chars().noneMatch(ModelFileException::isControl)) {
-            return message;
-        }
-        StringBuilder text = new StringBuilder(message.length() + 16);
-        for (int i = 0; i < message.length(); i++) {
-            char c = message.charAt(i);
-            switch (c) {
-                case '\n' -> text.append("\\n");
-                case '\r' -> text.append("\\r");
-                case '\t' -> text.append("\\t");
-                default -> {
-                    if (isControl(c)) {
-                        text.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        text.append(c);
-                    }
-                }
-            }
-        }
-        return text.toString();
-    }
-
-    /** C0 and C1 control characters, DEL, and Unicode's line and paragraph separators. */
-    private static boolean isControl(int c) {
-        return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x2028 || c == 0x2029;
+        super(IoErrors.oneLine(message), cause);
     }
 }

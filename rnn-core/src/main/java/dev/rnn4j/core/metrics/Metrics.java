@@ -252,8 +252,13 @@ public final class Metrics {
         return index;
     }
 
-    /** @return the first index of the largest of {@code width} values from {@code at} (as Keras's argmax) */
-    static int argmax(double[] values, int at, int width) {
+    /**
+     * @param values values
+     * @param at     the first of the row
+     * @param width  the row's length
+     * @return the first index of the largest of {@code width} values from {@code at} (as Keras's argmax)
+     */
+    public static int argmax(double[] values, int at, int width) {
         int best = 0;
         for (int i = 1; i < width; i++) {
             if (values[at + i] > values[at + best]) {

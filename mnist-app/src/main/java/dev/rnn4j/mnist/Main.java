@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 @Command(name = "mnist-app", mixinStandardHelpOptions = true, version = "rnn4j mnist-app 0.1.0",
         description = "The Keras notebook 'RNN for MNIST digits classification' on rnn4j.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class,
-            InfoCommand.class, BenchCommand.class})
+            InfoCommand.class, BenchCommand.class, BenchDataCommand.class})
 public final class Main implements Runnable {
     /** Exit status for bad input or a failed run. */
     static final int EXIT_ERROR = 2;

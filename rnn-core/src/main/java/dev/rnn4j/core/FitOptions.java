@@ -1,5 +1,6 @@
 package dev.rnn4j.core;
 
+import dev.rnn4j.core.data.BatchSource;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +21,7 @@ public final class FitOptions {
     double validationSplit;
     List<INDArray> validationX;
     List<INDArray> validationY;
+    BatchSource validationSource;
     int initialEpoch;
     FitState resume;
     BooleanSupplier stopSignal = () -> false;
@@ -110,6 +112,21 @@ public final class FitOptions {
     public FitOptions validationData(List<INDArray> x, List<INDArray> y) {
         this.validationX = copyOf(x, "validation x");
         this.validationY = copyOf(y, "validation y");
+        this.validationSource = null;
+        return this;
+    }
+
+    /**
+     * Validation batches from a source (Keras's {@code validation_data=dataset}), evaluated after every epoch; with
+     * arrays or with a training source alike.
+     *
+     * @param source the validation batches
+     * @return this
+     */
+    public FitOptions validationData(BatchSource source) {
+        this.validationSource = Objects.requireNonNull(source, "validation source is null");
+        this.validationX = null;
+        this.validationY = null;
         return this;
     }
 

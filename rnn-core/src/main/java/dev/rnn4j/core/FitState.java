@@ -20,7 +20,10 @@ import java.util.Objects;
  *   output's loss and of each metric, for its logs) and {@link #logs()} is empty.</li>
  * </ul>
  * {@link #order()} is the order of the training samples of the current (or last) epoch: fit shuffles this order again
- * at the start of each epoch, so the next epoch's order depends on it.
+ * at the start of each epoch, so the next epoch's order depends on it. A run on a
+ * {@link dev.rnn4j.core.data.BatchSource} other than an {@link dev.rnn4j.core.data.ArraySource} records no order
+ * (an empty one, {@link #samples()} 0): the source reopens any epoch at any batch from its seed alone, and
+ * {@link #batchSize()} is the rows of the run's first batch.
  */
 public final class FitState {
     private final int epoch;

@@ -7,6 +7,7 @@ import dev.rnn4j.api.Loss;
 import dev.rnn4j.api.Optimizer;
 import dev.rnn4j.api.Parameter;
 import dev.rnn4j.api.Shape;
+import dev.rnn4j.core.data.BatchSource;
 import dev.rnn4j.core.layers.Activation;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -509,6 +511,66 @@ public final class Model implements Trainable {
     }
 
     /**
+     * Trains the model on a source of batches, as {@link Sequential#fit(BatchSource, FitOptions)}; each batch holds
+     * one array per input and one per output. A batch's mask is refused: a functional model takes masks as tensors.
+     *
+     * @param source  the training batches
+     * @param options epochs, verbosity, validation, callbacks, resuming
+     * @return per-epoch loss, metrics and validation values
+     */
+    public History fit(BatchSource source, FitOptions options) {
+        return trainer.fit(network, source, options);
+    }
+
+    /**
+     * Evaluates loss and metrics on every batch of a source (its epoch 0).
+     *
+     * @param source  the batches
+     * @param verbose 0 silent, 1 progress bar, 2 one line
+     * @return {@code loss} and each metric, averaged over all samples
+     */
+    public Map<String, Double> evaluate(BatchSource source, int verbose) {
+        return trainer.evaluate(network, source, verbose, "evaluate");
+    }
+
+    /**
+     * Runs the model on every batch of a source (its epoch 0) and gives each batch's outputs to {@code each}.
+     *
+     * @param source the batches; their targets, if any, are not read
+     * @param each   receives one array per output, owned by the model and valid during the call
+     */
+    public void predict(BatchSource source, Consumer<List<INDArray>> each) {
+        trainer.predict(network, source, each);
+    }
+
+    /**
+     * Runs the model on every batch of a source (its epoch 0), as Keras's {@code predict(dataset)}.
+     *
+     * @param source the batches
+     * @return one array per output, the rows of all batches in order
+     * @throws IllegalArgumentException when batches give outputs of different shapes (use the consumer form)
+     */
+    public List<INDArray> predict(BatchSource source) {
+        List<List<INDArray>> parts = new ArrayList<>();
+        predict(source, outputs -> {
+            if (parts.isEmpty()) {
+                outputs.forEach(output -> parts.add(new ArrayList<>()));
+            }
+            for (int k = 0; k < outputs.size(); k++) {
+                parts.get(k).add(outputs.get(k).dup('c'));
+            }
+        });
+        if (parts.isEmpty()) {
+            throw new IllegalArgumentException("predict: the source yielded no batches; expected at least one");
+        }
+        List<INDArray> results = new ArrayList<>(parts.size());
+        for (List<INDArray> output : parts) {
+            results.add(Values.concatRows(output, "predict"));
+        }
+        return results;
+    }
+
+    /**
      * Computes the loss and fills every parameter's gradient for one batch, without updating weights.
      *
      * @param x        one batch per input
@@ -857,7 +919,13 @@ public final class Model implements Trainable {
         }
 
         @Override
-        public List<INDArray> forward(List<INDArray> x, boolean training) {
+        public List<INDArray> forward(List<INDArray> x, INDArray mask, boolean training) {
+            if (mask != null) {
+                throw new IllegalArgumentException("a functional Model reads masks as tensors given to the layers"
+                        + " that use them, so a batch's mask " + Arrays.toString(mask.shape()) + " has no layer to"
+                        + " reach; declare an Input for it and give it as one of the batch's x arrays, or put a"
+                        + " Masking or Embedding(maskZero) layer in the graph");
+            }
             return run(x, training);
         }
 

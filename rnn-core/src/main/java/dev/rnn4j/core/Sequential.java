@@ -7,6 +7,7 @@ import dev.rnn4j.api.Loss;
 import dev.rnn4j.api.Optimizer;
 import dev.rnn4j.api.Parameter;
 import dev.rnn4j.api.Shape;
+import dev.rnn4j.core.data.BatchSource;
 import dev.rnn4j.core.layers.Activation;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -312,6 +314,58 @@ public final class Sequential implements Trainable {
     }
 
     /**
+     * Trains the model on a source of batches (Keras's {@code fit(dataset)}): each epoch reads every batch of the
+     * source's epoch, in order; a batch's mask reaches the first layer and its sample weights the loss. The
+     * options' {@code batchSize}, {@code shuffle} and {@code validationSplit} belong to the source and do not apply;
+     * {@code validationData(source)} validates after each epoch. A run resumed from a {@link FitState} reopens the
+     * source at the epoch and batch the state holds.
+     *
+     * @param source  the training batches
+     * @param options epochs, verbosity, validation, callbacks, resuming
+     * @return per-epoch loss, metrics and validation values
+     * @throws IllegalArgumentException for a batch that does not fit the model, naming the epoch and batch
+     */
+    public History fit(BatchSource source, FitOptions options) {
+        return trainer.fit(network, source, options);
+    }
+
+    /**
+     * Evaluates loss and metrics on every batch of a source (its epoch 0), masks and sample weights applied.
+     *
+     * @param source  the batches
+     * @param verbose 0 silent, 1 progress bar, 2 one line
+     * @return {@code loss} and each metric, averaged over all samples
+     */
+    public Map<String, Double> evaluate(BatchSource source, int verbose) {
+        return trainer.evaluate(network, source, verbose, "evaluate");
+    }
+
+    /**
+     * Runs the model on every batch of a source (its epoch 0) and gives each batch's outputs to {@code each}, for
+     * outputs larger than memory or batches of different timesteps.
+     *
+     * @param source the batches; their targets, if any, are not read
+     * @param each   receives the outputs of one batch, owned by the model and valid during the call
+     */
+    public void predict(BatchSource source, Consumer<INDArray> each) {
+        Objects.requireNonNull(each, "predict: consumer is null");
+        trainer.predict(network, source, outputs -> each.accept(outputs.get(0)));
+    }
+
+    /**
+     * Runs the model on every batch of a source (its epoch 0), as Keras's {@code predict(dataset)}.
+     *
+     * @param source the batches; their targets, if any, are not read
+     * @return the outputs of all batches, in order, {@code [samples, ...outputShape]}
+     * @throws IllegalArgumentException when batches give outputs of different shapes (use the consumer form)
+     */
+    public INDArray predict(BatchSource source) {
+        List<INDArray> parts = new ArrayList<>();
+        predict(source, output -> parts.add(output.dup('c')));
+        return Values.concatRows(parts, "predict");
+    }
+
+    /**
      * Computes the loss and fills every parameter's gradient for one batch, without updating weights.
      *
      * @param x        a batch of inputs
@@ -332,25 +386,40 @@ public final class Sequential implements Trainable {
      * @return the output, owned by the last layer and valid until the next call
      */
     public INDArray forward(INDArray x, boolean training) {
+        return forward(x, null, training);
+    }
+
+    /**
+     * Runs the layers on one padded batch, as calling a Keras model with a mask: {@code model(x, mask=mask)}. The
+     * mask reaches the first layer as a mask made by a layer before it would.
+     *
+     * @param x        a batch {@code [batch, timesteps, ...]}, of the model's data type and C order
+     * @param mask     {@code [batch, timesteps]}, nonzero on real timesteps, or null
+     * @param training whether dropout applies
+     * @return the output, owned by the last layer and valid until the next call
+     * @throws IllegalArgumentException when a layer that the mask reaches does not support masking
+     */
+    public INDArray forward(INDArray x, INDArray mask, boolean training) {
         return backend.runStep(() -> {
             INDArray current = x;
-            INDArray mask = null;
+            INDArray carried = mask;
             Layer masking = null;
             for (Layer layer : layers) {
-                if (mask != null && !layer.supportsMasking()) {
+                if (carried != null && !layer.supportsMasking()) {
                     throw new IllegalArgumentException(label(layer) + " does not support masking, but its input"
-                            + " carries the mask of " + label(masking) + "; a layer must say supportsMasking() to"
-                            + " take padded timesteps, or the mask must stop before it");
+                            + " carries " + (masking == null ? "the mask of the padded batch" : "the mask of "
+                            + label(masking)) + "; a layer must say supportsMasking() to take padded timesteps, or"
+                            + " the mask must stop before it");
                 }
-                INDArray output = layer.forward(current, mask, training);
-                INDArray next = layer.computeMask(current, mask);
-                if (next != null && next != mask) {
+                INDArray output = layer.forward(current, carried, training);
+                INDArray next = layer.computeMask(current, carried);
+                if (next != null && next != carried) {
                     masking = layer;
                 }
-                mask = next;
+                carried = next;
                 current = output;
             }
-            outputMask = mask;
+            outputMask = carried;
             return current;
         });
     }
@@ -515,8 +584,8 @@ public final class Sequential implements Trainable {
         }
 
         @Override
-        public List<INDArray> forward(List<INDArray> x, boolean training) {
-            return List.of(Sequential.this.forward(x.get(0), training));
+        public List<INDArray> forward(List<INDArray> x, INDArray mask, boolean training) {
+            return List.of(Sequential.this.forward(x.get(0), mask, training));
         }
 
         @Override

@@ -5,6 +5,10 @@ import dev.rnn4j.api.Loss;
 import dev.rnn4j.api.Optimizer;
 import dev.rnn4j.api.Parameter;
 import dev.rnn4j.api.Shape;
+import dev.rnn4j.core.data.ArraySource;
+import dev.rnn4j.core.data.Batch;
+import dev.rnn4j.core.data.BatchIterator;
+import dev.rnn4j.core.data.BatchSource;
 import dev.rnn4j.core.layers.Activation;
 import dev.rnn4j.core.metrics.Metric;
 import dev.rnn4j.core.metrics.Metrics;
@@ -36,8 +40,8 @@ final class Trainer {
     private Loss loss;
     private Optimizer optimizer;
     private List<String> metrics = List.of();
-    /** Per batch size: the inputs, then the targets, then the targets' gradients. */
-    private final Map<Integer, INDArray[]> batchBuffers = new HashMap<>();
+    /** Per batch size: the outputs' gradients, reused from batch to batch. */
+    private final Map<Integer, List<INDArray>> gradientBuffers = new HashMap<>();
 
     /** What a model gives the loops. */
     interface Network {
@@ -62,10 +66,12 @@ final class Trainer {
 
         /**
          * @param x        one batch per input
+         * @param mask     the inputs' mask {@code [batch, timesteps]} (a padded batch's), or null
          * @param training whether training-only behaviour applies
          * @return one array per output, owned by the layers
+         * @throws IllegalArgumentException when the model cannot take the mask
          */
-        List<INDArray> forward(List<INDArray> x, boolean training);
+        List<INDArray> forward(List<INDArray> x, INDArray mask, boolean training);
 
         /**
          * @param output an output's index
@@ -191,14 +197,93 @@ final class Trainer {
         }
         int samples = Math.toIntExact(trainX.get(0).size(0));
         int batchSize = Math.min(options.batchSize, samples);
-        int steps = (samples + batchSize - 1) / batchSize;
+        // The in-memory path is one more source: the model's generator shuffles it, the backend gathers its rows.
+        ArraySource.Builder builder = ArraySource.builder(trainX, trainY).batchSize(batchSize)
+                .sampleWeight(trainWeights).gatherWith(backend, dataType).reuseBatchArrays();
+        if (options.shuffle) {
+            builder.shuffle(random);
+        }
+        ArraySource source = builder.build();
+        checkResume(options.resume, samples, batchSize, source.batchesPerEpoch());
+        List<INDArray> checkedX = validationX;
+        List<INDArray> checkedY = validationY;
+        INDArray checkedWeights = validationWeights;
+        Validation validation = checkedX != null
+                ? () -> evaluate(network, checkedX, checkedY, checkedWeights, batchSize, 0)
+                : validationSource(network, options);
+        return loop(network, source, validation, batchSize, null, options);
+    }
+
+    /**
+     * {@code fit} on a source of batches: {@code batchSize}, {@code shuffle}, {@code validationSplit},
+     * {@code sampleWeight} do not apply (the source decides them); {@code classWeight} weighs each batch's targets.
+     */
+    History fit(Network network, BatchSource source, FitOptions options) {
+        requireCompiled("fit");
+        Objects.requireNonNull(source, "fit: source is null");
+        if (options.validationSplit > 0.0) {
+            throw new IllegalArgumentException("fit: validation_split " + options.validationSplit + " needs arrays;"
+                    + " with a source, give validationData(source) instead (as Keras)");
+        }
+        if (options.sampleWeight != null) {
+            throw new IllegalArgumentException("fit: sample_weight needs arrays; with a source, each batch carries"
+                    + " its own sampleWeight");
+        }
+        int steps = source.batchesPerEpoch();
+        if (steps < 1) {
+            throw new IllegalArgumentException("fit: the source has " + steps + " batches per epoch, expected at"
+                    + " least 1");
+        }
+        FitState resume = options.resume;
+        if (resume != null && resume.stepsPerEpoch() != steps) {
+            throw new IllegalArgumentException("fit: the state to resume from has " + resume.stepsPerEpoch()
+                    + " batches per epoch, the source " + steps + "; resume with the same source and settings");
+        }
+        if (source instanceof ArraySource arrays) {
+            if (resume != null && resume.samples() != arrays.samples()) {
+                throw new IllegalArgumentException("fit: the state to resume from was trained on " + resume.samples()
+                        + " samples, the source has " + arrays.samples());
+            }
+        } else if (resume != null && resume.samples() != 0) {
+            throw new IllegalArgumentException("fit: the state to resume from was trained on " + resume.samples()
+                    + " samples in memory; resume it with those arrays, not a source");
+        }
+        BatchSource checked = source instanceof ArraySource ? source : source.checked();
+        return loop(network, checked, validationSource(network, options), 0, options.classWeight,
+                options);
+    }
+
+    /** The validation after each epoch: logs without the {@code val_} prefix. */
+    private interface Validation {
+        Map<String, Double> run();
+    }
+
+    private Validation validationSource(Network network, FitOptions options) {
+        BatchSource validation = options.validationSource;
+        return validation == null ? null : () -> evaluate(network, validation.checked(), 0, "fit validation");
+    }
+
+    /**
+     * The epochs of {@code fit}.
+     *
+     * @param batchSize the batch size a {@link FitState} records: the arrays' batch size, or 0 to record the rows of
+     *                  the first batch of a source
+     * @param classWeight Keras's {@code class_weight} for each batch's targets, or null
+     */
+    private History loop(Network network, BatchSource source, Validation validation, int batchSize,
+            Map<Integer, Double> classWeight, FitOptions options) {
+        int steps = source.batchesPerEpoch();
+        ArraySource arrays = source instanceof ArraySource array ? array : null;
         boolean interactive = options.interactive != null ? options.interactive : ProgressBar.stdoutIsTerminal();
         PrintStream out = options.out;
         FitState resume = options.resume;
-        checkResume(resume, samples, batchSize, steps);
         History history = resume != null ? resume.history() : new History();
-        int[] order = resume != null ? resume.order() : identity(samples);
+        if (resume != null && arrays != null) {
+            // The order the checkpoint saw: the epoch in progress's, or at an epoch's end the finished epoch's.
+            arrays.restore(resume.midEpoch() ? resume.epoch() : resume.epoch() - 1, resume.order());
+        }
         int resumeStep = resume != null ? resume.step() : 0;
+        int[] recordedBatch = {resume != null ? resume.batchSize() : batchSize};
         List<String> names = network.outputNames();
         List<Shape> outputShapes = network.outputShapes();
         FitContext context = new FitContext(network.model(), options.epochs, steps, options.verbose, out);
@@ -217,11 +302,8 @@ final class Trainer {
             for (Callback callback : callbacks) {
                 callback.onEpochBegin(epoch - 1, new LinkedHashMap<>());
             }
-            // A run resumed in the middle of an epoch continues that epoch's order, sums and steps.
+            // A run resumed in the middle of an epoch continues that epoch's batches, sums and steps.
             boolean continuing = resumeStep > 0;
-            if (options.shuffle && !continuing) {
-                shuffle(order);
-            }
             ProgressBar bar = new ProgressBar(out, options.verbose, interactive, steps);
             Scores scores = new Scores(names, outputShapes);
             if (continuing) {
@@ -229,62 +311,61 @@ final class Trainer {
             }
             int firstStep = resumeStep;
             resumeStep = 0;
-            for (int step = firstStep; step < steps; step++) {
-                for (Callback callback : callbacks) {
-                    callback.onBatchBegin(step, new LinkedHashMap<>());
-                }
-                int from = step * batchSize;
-                int count = Math.min(batchSize, samples - from);
-                Batch batch = batch(count, trainX, trainY, trainWeights, outputShapes);
-                for (int i = 0; i < trainX.size(); i++) {
-                    backend.gatherRows(trainX.get(i), order, from, batch.x.get(i));
-                }
-                for (int i = 0; i < trainY.size(); i++) {
-                    backend.gatherRows(trainY.get(i), order, from, batch.y.get(i));
-                }
-                if (trainWeights != null) {
-                    backend.gatherRows(trainWeights, order, from, batch.weights);
-                }
-                double[] losses = trainStep(network, batch, scores);
-                scores.add(losses, count);
-                Map<String, Double> batchLogs = scores.logs();
-                for (Callback callback : callbacks) {
-                    callback.onBatchEnd(step, batchLogs);
-                }
-                if (!Double.isFinite(total(losses)) && !context.stopRequested()) {
-                    throw new IllegalStateException(String.format(Locale.ROOT,
-                            "fit: the loss became %s at epoch %d, batch %d of %d; lower the learning rate (now %s)"
-                                    + " or check the data for NaN or infinite values (TerminateOnNaN stops instead)",
-                            total(losses), epoch, step + 1, steps, optimizer.learningRate()));
-                }
-                if (context.stopRequested()) {
-                    break;
-                }
-                if (step + 1 < steps) {
-                    bar.update(step + 1, batchLogs);
-                    if (options.stopSignal.getAsBoolean()) {
-                        if (options.verbose == 1 && interactive) {
-                            out.println();
+            try (BatchIterator batches = source.open(epoch - 1, firstStep)) {
+                for (int step = firstStep; step < steps; step++) {
+                    for (Callback callback : callbacks) {
+                        callback.onBatchBegin(step, new LinkedHashMap<>());
+                    }
+                    if (!batches.hasNext()) {
+                        throw new IllegalStateException("fit: epoch " + epoch + ": the source promised " + steps
+                                + " batches, found " + step);
+                    }
+                    Step batch = step(network, "fit (epoch " + epoch + ", batch " + (step + 1) + ")",
+                            batches.next(), classWeight);
+                    if (recordedBatch[0] == 0) {
+                        recordedBatch[0] = batch.rows();
+                    }
+                    double[] losses = trainStep(network, batch, scores);
+                    scores.add(losses, batch.rows());
+                    Map<String, Double> batchLogs = scores.logs();
+                    for (Callback callback : callbacks) {
+                        callback.onBatchEnd(step, batchLogs);
+                    }
+                    if (!Double.isFinite(total(losses)) && !context.stopRequested()) {
+                        throw new IllegalStateException(String.format(Locale.ROOT,
+                                "fit: the loss became %s at epoch %d, batch %d of %d; lower the learning rate (now"
+                                        + " %s) or check the data for NaN or infinite values (TerminateOnNaN stops"
+                                        + " instead)", total(losses), epoch, step + 1, steps,
+                                optimizer.learningRate()));
+                    }
+                    if (context.stopRequested()) {
+                        break;
+                    }
+                    if (step + 1 < steps) {
+                        bar.update(step + 1, batchLogs);
+                        if (options.stopSignal.getAsBoolean()) {
+                            if (options.verbose == 1 && interactive) {
+                                out.println();
+                            }
+                            FitState stopped = new FitState(epoch - 1, step + 1, steps, recordedBatch[0],
+                                    order(arrays), history, Map.of(), scores.running());
+                            for (Callback callback : callbacks) {
+                                callback.onInterrupt(stopped);
+                            }
+                            return history;
                         }
-                        FitState stopped = new FitState(epoch - 1, step + 1, steps, batchSize, order, history,
-                                Map.of(), scores.running());
-                        for (Callback callback : callbacks) {
-                            callback.onInterrupt(stopped);
-                        }
-                        return history;
                     }
                 }
             }
             Map<String, Double> logs = scores.logs();
-            if (validationX != null) {
-                Map<String, Double> validation = evaluate(network, validationX, validationY, validationWeights,
-                        batchSize, 0);
-                validation.forEach((key, value) -> logs.put("val_" + key, value));
+            if (validation != null) {
+                validation.run().forEach((key, value) -> logs.put("val_" + key, value));
             }
             int done = epoch;
+            int[] order = order(arrays);
             // Built when asked, so that it holds what the callbacks before the asking one added to the logs.
-            context.state(() -> new FitState(done, 0, steps, batchSize, order, withEpoch(history, logs), logs,
-                    Map.of()));
+            context.state(() -> new FitState(done, 0, steps, recordedBatch[0], order, withEpoch(history, logs),
+                    logs, Map.of()));
             for (Callback callback : callbacks) {
                 callback.onEpochEnd(epoch - 1, logs);
             }
@@ -309,6 +390,12 @@ final class Trainer {
         return history;
     }
 
+    /** @return the order a {@link FitState} records: the arrays' current order, none for other sources */
+    private static int[] order(ArraySource arrays) {
+        return arrays == null ? new int[0] : arrays.order();
+    }
+
+
     private static History withEpoch(History history, Map<String, Double> logs) {
         History copy = history.copy();
         copy.append(logs);
@@ -324,8 +411,8 @@ final class Trainer {
         for (Shape shape : network.outputShapes()) {
             gradients.add(backend.zeros(dataType, shape.withBatch(samples)));
         }
-        return total(backend.runStep(() -> forwardBackward(network, inputs, targets, null, gradients, training,
-                null)));
+        return total(backend.runStep(() -> forwardBackward(network, new Step(inputs, targets, null, null,
+                gradients), training, null)));
     }
 
     /**
@@ -342,7 +429,7 @@ final class Trainer {
         List<INDArray> inputs = network.prepareInputs("computeLoss", x);
         List<INDArray> targets = network.prepareTargets("computeLoss", inputs, y);
         return backend.runStep(() -> {
-            List<INDArray> outputs = network.forward(inputs, false);
+            List<INDArray> outputs = network.forward(inputs, null, false);
             List<INDArray> masks = network.outputMasks();
             List<String> names = network.outputNames();
             double total = 0;
@@ -354,19 +441,20 @@ final class Trainer {
         });
     }
 
-    private double[] trainStep(Network network, Batch batch, Scores scores) {
+    private double[] trainStep(Network network, Step batch, Scores scores) {
         return backend.runStep(() -> {
-            double[] losses = forwardBackward(network, batch.x, batch.y, batch.weights, batch.gradients, true,
-                    scores);
+            double[] losses = forwardBackward(network, batch, true, scores);
             optimizer.step(network.parameters(), backend);
             return losses;
         });
     }
 
     /** @return the loss of each output; the metrics of {@code scores} (when not null) updated with the outputs */
-    private double[] forwardBackward(Network network, List<INDArray> x, List<INDArray> y,
-            INDArray sampleWeights, List<INDArray> gradients, boolean training, Scores scores) {
-        List<INDArray> outputs = network.forward(x, training);
+    private double[] forwardBackward(Network network, Step batch, boolean training, Scores scores) {
+        List<INDArray> y = batch.y();
+        INDArray sampleWeights = batch.weights();
+        List<INDArray> gradients = batch.gradients();
+        List<INDArray> outputs = network.forward(batch.x(), batch.mask(), training);
         List<INDArray> masks = network.outputMasks();
         List<String> names = network.outputNames();
         int count = outputs.size();
@@ -444,12 +532,55 @@ final class Trainer {
         for (int step = 0; step < steps; step++) {
             long from = (long) step * size;
             long to = Math.min(samples, from + size);
-            List<INDArray> outputs = network.forward(rows(x, from, to), false);
+            List<INDArray> outputs = network.forward(rows(x, from, to), null, false);
             scores.add(outputs, rows(y, from, to), network.outputMasks(),
                     weights == null ? null : Values.rows(weights, from, to));
             bar.update(step + 1, scores.logs());
         }
         return scores.logs();
+    }
+
+    /**
+     * {@code evaluate} on a source: epoch 0 of it, every batch, the batches' masks and sample weights applied.
+     *
+     * @param operation the operation, for messages
+     */
+    Map<String, Double> evaluate(Network network, BatchSource source, int verbose, String operation) {
+        requireCompiled(operation);
+        Objects.requireNonNull(source, operation + ": source is null");
+        int steps = source.batchesPerEpoch();
+        ProgressBar bar = new ProgressBar(System.out, verbose, ProgressBar.stdoutIsTerminal(), Math.max(steps, 1));
+        Scores scores = new Scores(network.outputNames(), network.outputShapes());
+        try (BatchIterator batches = source.open(0, 0)) {
+            for (int step = 0; batches.hasNext(); step++) {
+                Step batch = step(network, operation + " (batch " + (step + 1) + ")", batches.next(), null);
+                List<INDArray> outputs = network.forward(batch.x(), batch.mask(), false);
+                scores.add(outputs, batch.y(), network.outputMasks(), batch.weights());
+                bar.update(step + 1, scores.logs());
+            }
+        }
+        if (scores.seen == 0) {
+            throw new IllegalArgumentException(operation + ": the source yielded no batches; expected at least one");
+        }
+        return scores.logs();
+    }
+
+    /**
+     * {@code predict} on a source: the outputs of every batch of its epoch 0, in order, given to {@code each}.
+     *
+     * @param each receives one array per output, owned by the layers and valid during the call
+     */
+    void predict(Network network, BatchSource source, java.util.function.Consumer<List<INDArray>> each) {
+        Objects.requireNonNull(source, "predict: source is null");
+        Objects.requireNonNull(each, "predict: consumer is null");
+        try (BatchIterator batches = source.open(0, 0)) {
+            for (int step = 0; batches.hasNext(); step++) {
+                Batch batch = batches.next();
+                String operation = "predict (batch " + (step + 1) + ")";
+                List<INDArray> x = network.prepareInputs(operation, batch.x());
+                each.accept(network.forward(x, mask(operation, batch.mask(), x), false));
+            }
+        }
     }
 
     /**
@@ -588,33 +719,77 @@ final class Trainer {
     }
 
     /**
-     * The arrays of one training batch: gathered inputs, targets and sample weights (null without), and the outputs'
-     * gradients.
+     * One batch as the loops use it: inputs and targets in the model's data type, sample weights (float64) and the
+     * input mask, or null without, and the outputs' gradients.
      */
-    private record Batch(List<INDArray> x, List<INDArray> y, INDArray weights, List<INDArray> gradients) {
+    private record Step(List<INDArray> x, List<INDArray> y, INDArray weights, INDArray mask,
+            List<INDArray> gradients) {
+        int rows() {
+            return Math.toIntExact(x.get(0).size(0));
+        }
     }
 
-    private Batch batch(int count, List<INDArray> x, List<INDArray> y, INDArray weights, List<Shape> outputs) {
-        INDArray[] arrays = batchBuffers.computeIfAbsent(count, size -> {
-            INDArray[] made = new INDArray[x.size() + 2 * y.size() + 1];
-            for (int i = 0; i < x.size(); i++) {
-                made[i] = backend.zeros(dataType, Shape.ofBatch(x.get(i).shape()).withBatch(size));
+    /**
+     * Checks a source's batch against the model and makes it a {@link Step}.
+     *
+     * @param operation   the operation and the batch, for messages
+     * @param classWeight Keras's {@code class_weight}, or null
+     */
+    private Step step(Network network, String operation, Batch batch, Map<Integer, Double> classWeight) {
+        List<INDArray> x = network.prepareInputs(operation, batch.x());
+        List<INDArray> y = network.prepareTargets(operation, x, batch.y());
+        List<Shape> shapes = network.outputShapes();
+        INDArray weights = batch.sampleWeight();
+        if (classWeight != null) {
+            if (weights != null) {
+                throw new IllegalArgumentException(operation + ": class_weight cannot be combined with the batch's"
+                        + " sampleWeight (as Keras); weigh the classes in the source's sample weights instead");
             }
-            for (int i = 0; i < y.size(); i++) {
-                made[x.size() + i] = backend.zeros(dataType, Shape.ofBatch(y.get(i).shape()).withBatch(size));
-                made[x.size() + y.size() + i] = backend.zeros(dataType, outputs.get(i).withBatch(size));
+            if (y.size() != 1) {
+                throw new IllegalArgumentException(operation + ": class_weight needs a model with one output, found "
+                        + y.size());
             }
-            return made;
-        });
-        long[] weightShape = weights == null ? null : Shape.ofBatch(weights.shape()).withBatch(count);
-        INDArray slot = arrays[arrays.length - 1];
-        if (weights != null && (slot == null || !java.util.Arrays.equals(slot.shape(), weightShape))) {
-            arrays[arrays.length - 1] = backend.zeros(DataType.DOUBLE, weightShape);
+            weights = Scoring.classWeights(classWeight, loss, shapes.get(0), y.get(0));
+        } else if (weights != null) {
+            weights = Scoring.checkSampleWeights(weights.dataType() == DataType.DOUBLE ? weights
+                    : weights.castTo(DataType.DOUBLE), shapes.get(0), x.get(0).size(0));
         }
-        List<INDArray> all = java.util.Arrays.asList(arrays);
-        return new Batch(all.subList(0, x.size()), all.subList(x.size(), x.size() + y.size()),
-                weights == null ? null : arrays[arrays.length - 1],
-                all.subList(x.size() + y.size(), arrays.length - 1));
+        INDArray mask = mask(operation, batch.mask(), x);
+        int rows = Math.toIntExact(x.get(0).size(0));
+        List<INDArray> gradients = gradientBuffers.computeIfAbsent(rows, count -> {
+            List<INDArray> made = new ArrayList<>(shapes.size());
+            for (Shape shape : shapes) {
+                made.add(backend.zeros(dataType, shape.withBatch(count)));
+            }
+            return List.copyOf(made);
+        });
+        return new Step(x, y, weights, mask, gradients);
+    }
+
+    /**
+     * @return the batch's mask in the model's data type, or null when it has none or it keeps every step; checked
+     *         against the inputs' timesteps
+     */
+    private INDArray mask(String operation, INDArray mask, List<INDArray> x) {
+        if (mask == null) {
+            return null;
+        }
+        INDArray first = x.get(0);
+        if (first.rank() < 2 || mask.size(0) != first.size(0) || mask.size(1) != first.size(1)) {
+            throw new IllegalArgumentException(operation + ": the mask has shape "
+                    + java.util.Arrays.toString(mask.shape()) + ", expected [batch, timesteps] of x[0] "
+                    + java.util.Arrays.toString(first.shape()));
+        }
+        // A batch without padding needs no mask: the layers then skip their per-step mask work.
+        boolean padded = false;
+        for (double value : Values.of(mask)) {
+            padded |= value == 0.0;
+        }
+        if (!padded) {
+            return null;
+        }
+        INDArray typed = mask.dataType() == dataType ? mask : mask.castTo(dataType);
+        return typed.ordering() == 'c' && !typed.isView() ? typed : typed.dup('c');
     }
 
     private static List<INDArray> rows(List<INDArray> arrays, long from, long to) {
@@ -625,17 +800,13 @@ final class Trainer {
         return views;
     }
 
-    private static int[] identity(int samples) {
-        int[] order = new int[samples];
-        for (int i = 0; i < samples; i++) {
-            order[i] = i;
-        }
-        return order;
-    }
-
     private static void checkResume(FitState resume, int samples, int batchSize, int steps) {
         if (resume == null) {
             return;
+        }
+        if (resume.samples() == 0) {
+            throw new IllegalArgumentException("fit: the state to resume from was trained on a source of batches;"
+                    + " resume it with fit(source, options), found " + samples + " samples in arrays");
         }
         if (resume.samples() != samples) {
             throw new IllegalArgumentException("fit: the state to resume from was trained on " + resume.samples()
@@ -645,15 +816,6 @@ final class Trainer {
             throw new IllegalArgumentException("fit: the state to resume from stopped at step " + resume.step()
                     + " of an epoch with batch size " + resume.batchSize() + "; resume it with that batch size, found "
                     + batchSize);
-        }
-    }
-
-    private void shuffle(int[] order) {
-        for (int i = order.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int swap = order[i];
-            order[i] = order[j];
-            order[j] = swap;
         }
     }
 

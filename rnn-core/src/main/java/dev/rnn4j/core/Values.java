@@ -1,6 +1,9 @@
 package dev.rnn4j.core;
 
+import java.util.Arrays;
+import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -25,6 +28,28 @@ public final class Values {
             index[i] = NDArrayIndex.all();
         }
         return array.get(index);
+    }
+
+    /**
+     * @param parts     arrays of the same sample shape, in order
+     * @param operation the operation, for messages
+     * @return their rows stacked, a new array
+     * @throws IllegalArgumentException when there are none, or two differ beyond their rows
+     */
+    static INDArray concatRows(List<INDArray> parts, String operation) {
+        if (parts.isEmpty()) {
+            throw new IllegalArgumentException(operation + ": the source yielded no batches; expected at least one");
+        }
+        long[] first = parts.get(0).shape();
+        for (int i = 1; i < parts.size(); i++) {
+            long[] shape = parts.get(i).shape();
+            if (shape.length != first.length || !Arrays.equals(shape, 1, shape.length, first, 1, first.length)) {
+                throw new IllegalArgumentException(operation + ": batch " + (i + 1) + " gives outputs of shape "
+                        + Arrays.toString(shape) + ", batch 1 gave " + Arrays.toString(first) + "; outputs of"
+                        + " different shapes cannot be stacked, take each batch's with predict(source, consumer)");
+            }
+        }
+        return parts.size() == 1 ? parts.get(0) : Nd4j.concat(0, parts.toArray(INDArray[]::new));
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.rnn4j.core.data;
 
+import dev.rnn4j.api.Backend;
 import dev.rnn4j.core.SeededRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,6 +36,11 @@ public final class ArraySource implements BatchSource {
     private final int samples;
     private final int batchSize;
     private final SeededRandom random;
+    private final Backend backend;
+    private final DataType dataType;
+    private final boolean reuse;
+    /** With {@code reuse}: per array and batch rows, the arrays the next batch overwrites. */
+    private final java.util.Map<Rows, java.util.Map<Integer, INDArray>> reused = new java.util.IdentityHashMap<>();
     private int epoch = -1;
     private int[] order;
 
@@ -50,6 +56,9 @@ public final class ArraySource implements BatchSource {
                 samples);
         this.batchSize = Math.min(Checks.batchSize(builder.batchSize), Math.max(samples, 1));
         this.random = builder.random;
+        this.backend = builder.backend;
+        this.dataType = builder.dataType;
+        this.reuse = builder.reuse;
         this.order = new int[samples];
         Arrays.setAll(order, i -> i);
     }
@@ -70,6 +79,9 @@ public final class ArraySource implements BatchSource {
         private INDArray sampleWeight;
         private int batchSize = 32;
         private SeededRandom random;
+        private Backend backend;
+        private DataType dataType;
+        private boolean reuse;
 
         private Builder(List<INDArray> x, List<INDArray> y) {
             Objects.requireNonNull(x, "x is null");
@@ -120,8 +132,37 @@ public final class ArraySource implements BatchSource {
             return shuffle(new SeededRandom(seed));
         }
 
+        /**
+         * Gathers batches with {@link Backend#gatherRows} into new arrays of {@code dataType} instead of float32
+         * copies: fit's in-memory path, whose arrays are already in the model's type.
+         *
+         * @param backend  the backend that copies the rows
+         * @param dataType the type of the batches' inputs and targets (sample weights stay double)
+         * @return this builder
+         */
+        public Builder gatherWith(Backend backend, DataType dataType) {
+            this.backend = Objects.requireNonNull(backend, "backend is null");
+            this.dataType = Objects.requireNonNull(dataType, "dataType is null");
+            return this;
+        }
+
+        /**
+         * With {@link #gatherWith}: each batch overwrites the arrays of the previous batch of the same size instead
+         * of allocating new ones, for a consumer that is done with a batch before it asks for the next (fit's loop);
+         * not for {@link BatchSource#prefetch}, which builds ahead.
+         *
+         * @return this builder
+         */
+        public Builder reuseBatchArrays() {
+            this.reuse = true;
+            return this;
+        }
+
         /** @return the source */
         public ArraySource build() {
+            if (reuse && backend == null) {
+                throw new IllegalStateException("ArraySource: reuseBatchArrays() needs gatherWith(backend, dataType)");
+            }
             return new ArraySource(this);
         }
     }
@@ -220,19 +261,33 @@ public final class ArraySource implements BatchSource {
             next++;
             List<INDArray> batchX = new ArrayList<>(x.size());
             for (Rows rows : x) {
-                batchX.add(rows.gather(picked));
+                batchX.add(gather(rows, picked, dataType));
             }
             List<INDArray> batchY = new ArrayList<>(y.size());
             for (Rows rows : y) {
-                batchY.add(rows.gather(picked));
+                batchY.add(gather(rows, picked, dataType));
             }
-            return new Batch(batchX, batchY, sampleWeight == null ? null : sampleWeight.gather(picked), null);
+            return new Batch(batchX, batchY, sampleWeight == null ? null
+                    : gather(sampleWeight, picked, DataType.DOUBLE), null);
         }
 
         @Override
         public void close() {
             next = batchesPerEpoch();
         }
+    }
+
+    private INDArray gather(Rows rows, int[] picked, DataType type) {
+        if (backend == null) {
+            return rows.gather(picked);
+        }
+        long[] batchShape = rows.shape.clone();
+        batchShape[0] = picked.length;
+        INDArray target = reuse ? reused.computeIfAbsent(rows, key -> new java.util.HashMap<>())
+                .computeIfAbsent(picked.length, count -> backend.zeros(type, batchShape))
+                : backend.zeros(type, batchShape);
+        backend.gatherRows(rows.array, picked, 0, target);
+        return target;
     }
 
     private static List<Rows> rows(List<INDArray> arrays, String name, int samples) {
@@ -245,6 +300,7 @@ public final class ArraySource implements BatchSource {
 
     /** One array seen as {@code [samples, rest]}, so that a batch is one row gather whatever the rank. */
     private static final class Rows {
+        private final INDArray array;
         private final INDArray flat;
         private final long[] shape;
 
@@ -256,6 +312,7 @@ public final class ArraySource implements BatchSource {
                 throw new IllegalArgumentException("ArraySource: " + name + " has shape "
                         + Checks.shape(array.shape()) + ", expected " + samples + " rows (the rows of x[0])");
             }
+            this.array = array;
             this.shape = array.shape();
             long rest = 1;
             for (int d = 1; d < shape.length; d++) {

@@ -174,4 +174,28 @@ class ArraySourceTest {
         assertThatThrownBy(() -> source.restore(0, new int[] {0, 1, 1, 3, 4, 5, 6, 7, 8, 9}))
                 .hasMessage("ArraySource: order: expected a permutation of 0..9, found 1 at position 2");
     }
+
+    @Test
+    void theBackendGathersIntoTheModelsTypeAndReusedArraysHoldEachBatch() {
+        dev.rnn4j.api.Backend backend = dev.rnn4j.core.TestSupport.BACKEND;
+        ArraySource plain = builder().batchSize(4).shuffle(6L).build();
+        ArraySource reused = builder().batchSize(4).shuffle(6L).gatherWith(backend, DataType.DOUBLE)
+                .reuseBatchArrays().build();
+        try (BatchIterator a = plain.open(0, 0); BatchIterator b = reused.open(0, 0)) {
+            INDArray previous = null;
+            while (a.hasNext()) {
+                Batch expected = a.next();
+                Batch actual = b.next();
+                assertThat(actual.x().get(0).dataType()).isEqualTo(DataType.DOUBLE);
+                assertThat(actual.x().get(0).castTo(DataType.FLOAT)).isEqualTo(expected.x().get(0));
+                assertThat(actual.y().get(0).castTo(DataType.FLOAT)).isEqualTo(expected.y().get(0));
+                if (previous != null && actual.size() == previous.size(0)) {
+                    assertThat(actual.x().get(0)).isSameAs(previous);
+                }
+                previous = actual.x().get(0);
+            }
+        }
+        assertThatThrownBy(() -> builder().reuseBatchArrays().build()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("needs gatherWith");
+    }
 }

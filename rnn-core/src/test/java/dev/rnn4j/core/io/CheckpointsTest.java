@@ -13,6 +13,13 @@ import dev.rnn4j.core.FitState;
 import dev.rnn4j.core.History;
 import dev.rnn4j.core.Sequential;
 import dev.rnn4j.core.TestSupport;
+import dev.rnn4j.core.data.BatchSource;
+import dev.rnn4j.core.data.Padding;
+import dev.rnn4j.core.data.RecordFile;
+import dev.rnn4j.core.data.RecordFileWriter;
+import dev.rnn4j.core.data.RecordFormat;
+import dev.rnn4j.core.data.RecordSource;
+import dev.rnn4j.core.data.SequenceRecord;
 import dev.rnn4j.core.layers.Activation;
 import dev.rnn4j.core.layers.Dense;
 import dev.rnn4j.core.layers.GRU;
@@ -26,6 +33,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -216,6 +224,48 @@ class CheckpointsTest {
         History resumed = restored.model().fit(X, Y, options().resume(restored.state()));
         assertSameWeights(restored.model(), uninterrupted);
         assertThat(resumed.asMap()).isEqualTo(expected.asMap());
+    }
+
+    /** @return X and Y as a record file in {@code folder}, read back shuffled through a buffer, on a loader thread */
+    private static BatchSource fileSource(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            List<SequenceRecord> records = new ArrayList<>();
+            float[] x = X.data().asFloat();
+            float[] y = Y.data().asFloat();
+            for (int i = 0; i < SAMPLES; i++) {
+                float[] input = java.util.Arrays.copyOfRange(x, i * 20, i * 20 + 20);
+                records.add(new SequenceRecord(5, input, java.util.Arrays.copyOfRange(y, i * 3, i * 3 + 3)));
+            }
+            RecordFileWriter.write(file, RecordFormat.vectors(4).withVectorTarget(3), records);
+        }
+        return RecordSource.builder(RecordFile.open(file)).batchSize(BATCH).shuffleBuffer(16).seed(5)
+                .padding(Padding.post().withMaxLength(5, Padding.Truncating.NONE)).build().prefetch(2);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("setups")
+    void aRunFromAFileSourceStoppedInTheMiddleOfAnEpochResumesBitIdentical(Setup setup) throws IOException {
+        Path file = Files.createDirectories(folder.resolve("data")).resolve("train.records");
+        FitOptions options = new FitOptions().epochs(EPOCHS).verbose(0);
+        Sequential uninterrupted = model(setup);
+        History expected = uninterrupted.fit(fileSource(file), options);
+
+        // 5 batches per epoch; stop after batch 2 of epoch 2, then resume in a new process's model and source.
+        AtomicInteger steps = new AtomicInteger();
+        Checkpoints checkpoints = new Checkpoints(folder.resolve("checkpoints"), 3);
+        model(setup).fit(fileSource(file), new FitOptions().epochs(EPOCHS).verbose(0).callbacks(checkpoints)
+                .stopSignal(() -> steps.incrementAndGet() >= 7));
+        Checkpoints.Restored restored = Checkpoints.restore(checkpoints.lastWritten(), TestSupport.BACKEND);
+        assertThat(restored.state().epoch()).isEqualTo(1);
+        assertThat(restored.state().step()).isEqualTo(2);
+        assertThat(restored.state().samples()).as("a source keeps no order in the state").isZero();
+        History resumed = restored.model().fit(fileSource(file), new FitOptions().epochs(EPOCHS).verbose(0)
+                .resume(restored.state()));
+
+        assertSameWeights(restored.model(), uninterrupted);
+        assertThat(resumed.asMap()).isEqualTo(expected.asMap());
+        assertThatThrownBy(() -> restored.model().fit(X, Y, options().resume(restored.state())))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -116,6 +116,24 @@ public interface Layer {
     INDArray backward(INDArray outputGradient, boolean needInputGradient);
 
     /**
+     * Keras's weight regularization losses ({@code sum(layer.losses)}): the {@link Regularizer} penalties of this
+     * layer's weights at their current values, which the model adds to the loss it minimises and reports. A wrapper
+     * includes its inner layers'.
+     *
+     * @return 0 by default, for a layer without regularized weights
+     */
+    default double regularizationLoss() {
+        return 0.0;
+    }
+
+    /**
+     * Adds the gradient of {@link #regularizationLoss()} to each parameter's gradient. The model calls it after
+     * {@link #backward}, which overwrote the gradients with those of the data loss.
+     */
+    default void addRegularizationGradients() {
+    }
+
+    /**
      * @return the trainable parameters in a fixed order (the save order and the summary order); empty before build or
      * for layers without weights
      */

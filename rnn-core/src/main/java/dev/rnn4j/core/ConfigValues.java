@@ -2,13 +2,16 @@ package dev.rnn4j.core;
 
 import dev.rnn4j.api.ActivationFunction;
 import dev.rnn4j.api.Initializer;
+import dev.rnn4j.api.Regularizer;
 import dev.rnn4j.core.initializers.Initializers;
+import dev.rnn4j.core.regularizers.Regularizers;
 import java.util.Map;
 
 /**
  * Typed reads from a config map as read back from JSON (strings, {@link Boolean}s, {@link Number}s, {@code null},
- * lists and maps), for the {@code fromConfig} readers of optimizers, losses and initializers. A missing key takes the
- * default; a bad value is an {@link IllegalArgumentException} naming the key, what was expected and what was found.
+ * lists and maps), for the {@code fromConfig} readers of layers, optimizers, losses, initializers and regularizers.
+ * A missing key takes the default; a bad value is an {@link IllegalArgumentException} naming the key, what was
+ * expected and what was found.
  */
 public final class ConfigValues {
     private ConfigValues() {
@@ -86,6 +89,32 @@ public final class ConfigValues {
         if (form != null) {
             config.put(key, form);
         }
+    }
+
+    /**
+     * @param config the config
+     * @param key    the key ({@code kernel_regularizer}, ...)
+     * @return the regularizer under {@code key}, read by {@link Regularizers#fromConfig}; null when the key is missing
+     *         or null (none, and files written before regularizers were saved)
+     * @throws IllegalArgumentException naming the key for a bad value
+     */
+    public static Regularizer regularizer(Map<?, ?> config, String key) {
+        try {
+            return Regularizers.fromConfig(config.get(key));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes a regularizer's saved form under {@code key}, or null for none, as Keras's {@code get_config} does.
+     *
+     * @param config      the config being written
+     * @param key         the key
+     * @param regularizer the regularizer, or null
+     */
+    public static void putRegularizer(Map<String, Object> config, String key, Regularizer regularizer) {
+        config.put(key, Regularizers.toConfig(regularizer));
     }
 
     /**

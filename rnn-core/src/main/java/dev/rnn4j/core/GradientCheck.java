@@ -15,7 +15,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * Numerical gradient checking for layers and models, users' own layers included.
  *
  * <p>In double precision, each parameter entry (and each input entry of a layer) is nudged by {@code ±1e-6}, and
- * {@code (L(w + eps) - L(w - eps)) / (2 eps)} is compared with the analytic gradient from {@code backward}. An entry
+ * {@code (L(w + eps) - L(w - eps)) / (2 eps)} is compared with the analytic gradient from {@code backward} (plus the
+ * weight regularizers' gradients: {@code L} includes their penalties, as training's loss does). An entry
  * fails when the relative error {@code |a - n| / (|a| + |n|)} is above {@code 1e-3} and the absolute error is above
  * {@code 1e-8} (both zero passes). No dropout is applied ({@code training = false}) and no optimizer step is taken.
  *
@@ -90,8 +91,9 @@ public final class GradientCheck {
     }
 
     /**
-     * Checks a layer built in float64, with the loss {@code L = sum(output * R)} for a fixed random {@code R}, so every
-     * output element carries a different weight.
+     * Checks a layer built in float64, with the loss {@code L = sum(output * R) + layer.regularizationLoss()} for a
+     * fixed random {@code R}, so every output element carries a different weight and the gradients of the layer's
+     * weight regularizers ({@link Layer#addRegularizationGradients()}) are checked too.
      *
      * @param layer a layer built with {@link DataType#DOUBLE}
      * @param input a float64 input batch
@@ -116,11 +118,13 @@ public final class GradientCheck {
         INDArray output = layer.forward(in, false);
         INDArray weights = random(output.shape(), new Random(12345));
         INDArray inputGradient = layer.backward(weights, true).dup('c');
+        layer.addRegularizationGradients();
         List<INDArray> analytic = new ArrayList<>();
         for (Parameter parameter : layer.parameters()) {
             analytic.add(parameter.gradient().dup('c'));
         }
-        DoubleSupplier lossFunction = () -> layer.forward(in, false).mul(weights).sumNumber().doubleValue();
+        DoubleSupplier lossFunction = () -> layer.forward(in, false).mul(weights).sumNumber().doubleValue()
+                + layer.regularizationLoss();
         List<Failure> failures = new ArrayList<>();
         long checked = 0;
         List<Parameter> parameters = layer.parameters();
@@ -135,7 +139,7 @@ public final class GradientCheck {
     }
 
     /**
-     * Checks a compiled float64 model's gradients of its loss on one batch.
+     * Checks a compiled float64 model's gradients of its loss (the regularization losses included) on one batch.
      *
      * @param model a compiled model built with {@link DataType#DOUBLE}
      * @param x     a float64 input batch

@@ -413,6 +413,21 @@ public final class Model implements Trainable {
         return all;
     }
 
+    /**
+     * Keras's {@code sum(model.losses)}: the layers' regularization losses ({@link Layer#regularizationLoss()}) at the
+     * current weights, which {@code fit} adds to the loss it minimises and {@code loss} in the logs (not to an
+     * output's {@code <name>_loss}), and {@code evaluate} to its {@code loss}.
+     *
+     * @return their sum, 0 without regularizers
+     */
+    public double regularizationLoss() {
+        double total = 0.0;
+        for (Layer layer : layers) {
+            total += layer.regularizationLoss();
+        }
+        return total;
+    }
+
     /** @return the total number of parameters, computed from the shapes (no build needed) */
     public long countParams() {
         long total = 0;
@@ -491,7 +506,7 @@ public final class Model implements Trainable {
      * @param y         one target array per output
      * @param batchSize samples per step, at least 1
      * @param verbose   0 silent, 1 progress bar, 2 one line
-     * @return {@code loss} and each metric, averaged over all samples
+     * @return {@code loss} (with {@link #regularizationLoss()}, as Keras) and each metric, averaged over all samples
      */
     public Map<String, Double> evaluate(List<INDArray> x, List<INDArray> y, int batchSize, int verbose) {
         return trainer.evaluate(network, x, y, batchSize, verbose);
@@ -576,15 +591,15 @@ public final class Model implements Trainable {
      * @param x        one batch per input
      * @param y        one target batch per output
      * @param training whether dropout applies
-     * @return the loss (summed over the outputs)
+     * @return the loss (summed over the outputs, plus the regularization losses, whose gradients are included too)
      */
     public double computeGradients(List<INDArray> x, List<INDArray> y, boolean training) {
         return trainer.computeGradients(network, x, y, training);
     }
 
     /**
-     * The loss of one batch as fit computes it (summed over the outputs), without gradients or weight updates: what a
-     * gradient check perturbs.
+     * The loss of one batch as fit computes it (summed over the outputs, plus {@link #regularizationLoss()}), without
+     * gradients or weight updates: what a gradient check perturbs.
      *
      * @param x one batch per input
      * @param y one target batch per output
@@ -957,6 +972,18 @@ public final class Model implements Trainable {
         @Override
         public List<Parameter> parameters() {
             return Model.this.parameters();
+        }
+
+        @Override
+        public double regularizationLoss() {
+            return Model.this.regularizationLoss();
+        }
+
+        @Override
+        public void addRegularizationGradients() {
+            for (Layer layer : layers) {
+                layer.addRegularizationGradients();
+            }
         }
 
         @Override

@@ -210,6 +210,21 @@ public final class Sequential implements Trainable {
         return all;
     }
 
+    /**
+     * Keras's {@code sum(model.losses)}: the layers' regularization losses ({@link Layer#regularizationLoss()}) at the
+     * current weights, which {@code fit} adds to the loss it minimises and {@code loss} in the logs (not to an
+     * output's {@code <name>_loss}), and {@code evaluate} to its {@code loss}.
+     *
+     * @return their sum, 0 without regularizers
+     */
+    public double regularizationLoss() {
+        double total = 0.0;
+        for (Layer layer : layers) {
+            total += layer.regularizationLoss();
+        }
+        return total;
+    }
+
     /** @return the backend */
     public Backend backend() {
         return backend;
@@ -371,7 +386,7 @@ public final class Sequential implements Trainable {
      * @param x        a batch of inputs
      * @param y        its targets
      * @param training whether dropout applies
-     * @return the loss
+     * @return the loss, the regularization losses included (their gradients too)
      */
     public double computeGradients(INDArray x, INDArray y, boolean training) {
         return trainer.computeGradients(network, Collections.singletonList(x), Collections.singletonList(y),
@@ -434,8 +449,8 @@ public final class Sequential implements Trainable {
     }
 
     /**
-     * The loss of one batch as fit computes it, masks included, without gradients or weight updates (what a gradient
-     * check perturbs).
+     * The loss of one batch as fit computes it, masks and {@link #regularizationLoss()} included, without gradients or
+     * weight updates (what a gradient check perturbs).
      *
      * @param x a batch of inputs
      * @param y its targets
@@ -456,7 +471,7 @@ public final class Sequential implements Trainable {
      * @param y         targets
      * @param batchSize samples per step, at least 1
      * @param verbose   0 silent, 1 progress bar, 2 one line
-     * @return {@code loss} and each metric, averaged over all samples
+     * @return {@code loss} (with {@link #regularizationLoss()}, as Keras) and each metric, averaged over all samples
      */
     public Map<String, Double> evaluate(INDArray x, INDArray y, int batchSize, int verbose) {
         return trainer.evaluate(network, Collections.singletonList(x), Collections.singletonList(y), batchSize,
@@ -487,7 +502,8 @@ public final class Sequential implements Trainable {
         Trainer.Scores scores = trainer.scores(network.outputNames(), network.outputShapes());
         for (long from = 0; from < samples; from += batchSize) {
             long to = Math.min(samples, from + batchSize);
-            scores.add(List.of(Values.rows(outputs, from, to)), List.of(Values.rows(y, from, to)), null, null);
+            scores.add(List.of(Values.rows(outputs, from, to)), List.of(Values.rows(y, from, to)), null, null,
+                    regularizationLoss());
         }
         return scores.logs();
     }
@@ -615,6 +631,18 @@ public final class Sequential implements Trainable {
         @Override
         public List<Parameter> parameters() {
             return Sequential.this.parameters();
+        }
+
+        @Override
+        public double regularizationLoss() {
+            return Sequential.this.regularizationLoss();
+        }
+
+        @Override
+        public void addRegularizationGradients() {
+            for (Layer layer : layers) {
+                layer.addRegularizationGradients();
+            }
         }
 
         @Override

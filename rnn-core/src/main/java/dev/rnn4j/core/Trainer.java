@@ -101,6 +101,12 @@ final class Trainer {
         /** @return the parameters the optimizer updates, in a fixed order */
         List<Parameter> parameters();
 
+        /** @return the layers' regularization losses at the current weights, summed (Keras's sum of model.losses) */
+        double regularizationLoss();
+
+        /** Adds the gradients of {@link #regularizationLoss()} to the parameters' gradients, after a backward pass. */
+        void addRegularizationGradients();
+
         /** @return the outputs' names in logs (the layers that make them) */
         List<String> outputNames();
 
@@ -416,13 +422,13 @@ final class Trainer {
     }
 
     /**
-     * The loss of one batch as training computes it (masks and all), without gradients: what a gradient check
-     * perturbs.
+     * The loss of one batch as training computes it (masks and the regularization losses included), without
+     * gradients: what a gradient check perturbs.
      *
      * @param network the model
      * @param x       one batch per input
      * @param y       one target batch per output
-     * @return the loss, summed over the outputs
+     * @return the loss, summed over the outputs, plus the regularization losses
      */
     double computeLoss(Network network, List<INDArray> x, List<INDArray> y) {
         requireCompiled("computeLoss");
@@ -437,7 +443,7 @@ final class Trainer {
                 total += loss.compute(outputs.get(i), targets.get(i),
                         Scoring.lossWeights(outputs.get(i), masks.get(i), null, names.get(i)));
             }
-            return total;
+            return total + network.regularizationLoss();
         });
     }
 
@@ -449,7 +455,11 @@ final class Trainer {
         });
     }
 
-    /** @return the loss of each output; the metrics of {@code scores} (when not null) updated with the outputs */
+    /**
+     * @return the loss of each output, then the regularization losses as one more entry ({@link #total} of it is the
+     *         loss training minimises, as Keras adds {@code model.losses}); the metrics of {@code scores} (when not
+     *         null) updated with the outputs
+     */
     private double[] forwardBackward(Network network, Step batch, boolean training, Scores scores) {
         List<INDArray> y = batch.y();
         INDArray sampleWeights = batch.weights();
@@ -458,7 +468,7 @@ final class Trainer {
         List<INDArray> masks = network.outputMasks();
         List<String> names = network.outputNames();
         int count = outputs.size();
-        double[] losses = new double[count];
+        double[] losses = new double[count + 1];
         boolean[] beforeActivation = new boolean[count];
         for (int i = 0; i < count; i++) {
             INDArray output = outputs.get(i);
@@ -477,14 +487,13 @@ final class Trainer {
             }
         }
         network.backward(gradients, beforeActivation);
+        network.addRegularizationGradients();
+        losses[count] = network.regularizationLoss(); // at the weights of this pass, before the optimizer's step
         return losses;
     }
 
-    /** @return the model's loss: the sum over outputs (the one output's loss itself with one) */
+    /** @return the model's loss: the sum of the entries, each output's and the regularization losses */
     private static double total(double[] losses) {
-        if (losses.length == 1) {
-            return losses[0];
-        }
         double sum = 0;
         for (double value : losses) {
             sum += value;
@@ -534,7 +543,7 @@ final class Trainer {
             long to = Math.min(samples, from + size);
             List<INDArray> outputs = network.forward(rows(x, from, to), null, false);
             scores.add(outputs, rows(y, from, to), network.outputMasks(),
-                    weights == null ? null : Values.rows(weights, from, to));
+                    weights == null ? null : Values.rows(weights, from, to), network.regularizationLoss());
             bar.update(step + 1, scores.logs());
         }
         return scores.logs();
@@ -555,7 +564,8 @@ final class Trainer {
             for (int step = 0; batches.hasNext(); step++) {
                 Step batch = step(network, operation + " (batch " + (step + 1) + ")", batches.next(), null);
                 List<INDArray> outputs = network.forward(batch.x(), batch.mask(), false);
-                scores.add(outputs, batch.y(), network.outputMasks(), batch.weights());
+                scores.add(outputs, batch.y(), network.outputMasks(), batch.weights(),
+                        network.regularizationLoss());
                 bar.update(step + 1, scores.logs());
             }
         }
@@ -658,6 +668,7 @@ final class Trainer {
             return names.size() == 1 ? metric.name() : names.get(output) + "_" + metric.name();
         }
 
+        /** Adds a batch's losses: each output's, then the regularization losses, which count in {@code loss} only. */
         private void add(double[] losses, long count) {
             lossSum += total(losses) * count;
             for (int i = 0; i < lossSums.length; i++) {
@@ -688,10 +699,13 @@ final class Trainer {
          * @param targets       their targets
          * @param masks         the outputs' masks, null entries for none
          * @param sampleWeights the batch's sample weights, or null
+         * @param penalty       the model's regularization losses, added to {@code loss} (not to an output's loss)
          */
-        void add(List<INDArray> outputs, List<INDArray> targets, List<INDArray> masks, INDArray sampleWeights) {
-            double[] losses = new double[outputs.size()];
-            for (int i = 0; i < losses.length; i++) {
+        void add(List<INDArray> outputs, List<INDArray> targets, List<INDArray> masks, INDArray sampleWeights,
+                double penalty) {
+            double[] losses = new double[outputs.size() + 1];
+            losses[outputs.size()] = penalty;
+            for (int i = 0; i < outputs.size(); i++) {
                 INDArray mask = masks == null ? null : masks.get(i);
                 losses[i] = loss.compute(outputs.get(i), targets.get(i),
                         Scoring.lossWeights(outputs.get(i), mask, sampleWeights, names.get(i)));

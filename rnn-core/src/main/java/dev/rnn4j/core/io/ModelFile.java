@@ -80,7 +80,9 @@ public final class ModelFile {
     static final long MAX_DEFLATE_RATIO = 1032;
     /** Zip entries get this fixed time, so saving the same model twice gives the same bytes. */
     private static final LocalDateTime ENTRY_TIME = LocalDateTime.of(2020, 1, 1, 0, 0);
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+    /** Nulls are written: a config's {@code "kernel_regularizer": null} is Keras's form for "none". */
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls()
+            .create();
 
     private ModelFile() {
     }

@@ -5,6 +5,7 @@ import dev.rnn4j.api.BuildContext;
 import dev.rnn4j.api.Initializer;
 import dev.rnn4j.api.Layer;
 import dev.rnn4j.api.Parameter;
+import dev.rnn4j.api.Regularizer;
 import dev.rnn4j.api.Shape;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,11 +22,14 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>A subclass implements {@link #outputShape}, {@link #forwardInternal}, {@link #backwardInternal} and
  * {@link #config}; a layer with weights also {@link #buildInternal} (calling {@link #addWeight} for each weight) and
- * {@link #countParams}.
+ * {@link #countParams}. A weight declared with a {@link Regularizer} takes part in {@link #regularizationLoss()} and
+ * {@link #addRegularizationGradients()} with no more code.
  */
 public abstract class AbstractLayer implements Layer {
     /** Insertion order is the save order and the summary order. */
     private final Map<String, Parameter> parameters = new LinkedHashMap<>();
+    /** The regularized weights' regularizers, by parameter name, in declaration order. */
+    private final Map<String, Regularizer> regularizers = new LinkedHashMap<>();
     private String name;
     private Shape inputShape;
     private BuildContext context;
@@ -147,6 +151,21 @@ public abstract class AbstractLayer implements Layer {
      * @throws IllegalArgumentException when the shape holds more than {@link #MAX_WEIGHT_VALUES} values
      */
     protected final INDArray addWeight(String name, int[] shape, Initializer initializer) {
+        return addWeight(name, shape, initializer, null);
+    }
+
+    /**
+     * Creates a weight and its gradient, as Keras's {@code add_weight(..., regularizer=...)}: the regularizer's
+     * penalty of the weight joins {@link #regularizationLoss()}, its gradient {@link #addRegularizationGradients()}.
+     *
+     * @param name        the parameter's Keras name
+     * @param shape       its shape
+     * @param initializer where its initial values come from
+     * @param regularizer the penalty on its values, or null for none
+     * @return the value array
+     * @throws IllegalArgumentException when the shape holds more than {@link #MAX_WEIGHT_VALUES} values
+     */
+    protected final INDArray addWeight(String name, int[] shape, Initializer initializer, Regularizer regularizer) {
         if (parameters.containsKey(name)) {
             throw new IllegalStateException(label() + ": parameter " + name + " added twice");
         }
@@ -164,7 +183,33 @@ public abstract class AbstractLayer implements Layer {
         }
         INDArray gradient = context.backend().zeros(context.dataType(), longShape);
         parameters.put(name, new Parameter(name, value, gradient));
+        if (regularizer != null) {
+            regularizers.put(name, regularizer);
+        }
         return value;
+    }
+
+    /**
+     * The penalties of the weights declared with a regularizer; a wrapper overrides it to add its inner layers'.
+     *
+     * @return their sum at the current values, 0 before build
+     */
+    @Override
+    public double regularizationLoss() {
+        double total = 0.0;
+        for (Map.Entry<String, Regularizer> entry : regularizers.entrySet()) {
+            total += entry.getValue().penalty(parameters.get(entry.getKey()).value());
+        }
+        return total;
+    }
+
+    /** Adds each regularized weight's penalty gradient; a wrapper overrides it to reach its inner layers. */
+    @Override
+    public void addRegularizationGradients() {
+        for (Map.Entry<String, Regularizer> entry : regularizers.entrySet()) {
+            Parameter parameter = parameters.get(entry.getKey());
+            entry.getValue().addGradient(parameter.value(), parameter.gradient());
+        }
     }
 
     /**

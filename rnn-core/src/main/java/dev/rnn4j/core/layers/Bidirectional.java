@@ -129,6 +129,20 @@ public final class Bidirectional extends AbstractLayer {
         return 2 * layer.countParams(inputShape);
     }
 
+    /** @return both directions' penalties: each has its own weights and the wrapped layer's regularizers */
+    @Override
+    public double regularizationLoss() {
+        return forwardLayer == null ? 0.0 : forwardLayer.regularizationLoss() + backwardLayer.regularizationLoss();
+    }
+
+    @Override
+    public void addRegularizationGradients() {
+        if (forwardLayer != null) {
+            forwardLayer.addRegularizationGradients();
+            backwardLayer.addRegularizationGradients();
+        }
+    }
+
     @Override
     public Map<String, Object> config() {
         Map<String, Object> config = new LinkedHashMap<>();

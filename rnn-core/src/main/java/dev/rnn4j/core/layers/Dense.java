@@ -3,6 +3,7 @@ package dev.rnn4j.core.layers;
 import dev.rnn4j.api.ActivationFunction;
 import dev.rnn4j.api.Backend;
 import dev.rnn4j.api.Initializer;
+import dev.rnn4j.api.Regularizer;
 import dev.rnn4j.api.Shape;
 import dev.rnn4j.core.ConfigValues;
 import dev.rnn4j.core.initializers.Initializers;
@@ -15,7 +16,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Keras's {@code Dense}: {@code y = activation(x · kernel + bias)} over the last axis, {@code kernel [in, units]}
  * (Glorot-uniform), {@code bias [units]} (zeros). A rank-3 input {@code [batch, timesteps, in]} is transformed at every
- * timestep, as Keras does, and its mask passes through.
+ * timestep, as Keras does, and its mask passes through. {@link #builder} sets the optional arguments, the weights'
+ * regularizers among them ({@code Dense.builder(10).kernelRegularizer(new L2(0.01)).build()}).
  */
 public final class Dense extends AbstractLayer {
     private final int units;
@@ -23,6 +25,8 @@ public final class Dense extends AbstractLayer {
     private final boolean useBias;
     private final Initializer kernelInitializer;
     private final Initializer biasInitializer;
+    private final Regularizer kernelRegularizer;
+    private final Regularizer biasRegularizer;
 
     private INDArray kernel;
     private INDArray bias;
@@ -56,14 +60,105 @@ public final class Dense extends AbstractLayer {
      */
     public Dense(int units, ActivationFunction activation, boolean useBias, Initializer kernelInitializer,
             Initializer biasInitializer) {
+        this(builder(units).activation(activation).useBias(useBias).kernelInitializer(kernelInitializer)
+                .biasInitializer(biasInitializer));
+    }
+
+    private Dense(Builder builder) {
+        int units = builder.units;
         if (units < 1) {
             throw new IllegalArgumentException("Dense units: expected at least 1, found " + units);
         }
         this.units = units;
-        this.activation = Objects.requireNonNull(activation, "activation is null");
-        this.useBias = useBias;
-        this.kernelInitializer = Objects.requireNonNull(kernelInitializer, "kernelInitializer is null");
-        this.biasInitializer = Objects.requireNonNull(biasInitializer, "biasInitializer is null");
+        this.activation = Objects.requireNonNull(builder.activation, "activation is null");
+        this.useBias = builder.useBias;
+        this.kernelInitializer = Objects.requireNonNull(builder.kernelInitializer, "kernelInitializer is null");
+        this.biasInitializer = Objects.requireNonNull(builder.biasInitializer, "biasInitializer is null");
+        this.kernelRegularizer = builder.kernelRegularizer;
+        this.biasRegularizer = builder.biasRegularizer;
+    }
+
+    /**
+     * @param units the output size, at least 1
+     * @return a builder for the optional arguments, Keras's defaults preset: linear, bias, Glorot-uniform kernel,
+     *         zero bias, no regularizers
+     */
+    public static Builder builder(int units) {
+        return new Builder(units);
+    }
+
+    /** Optional arguments of {@link Dense}, with Keras's defaults. */
+    public static final class Builder {
+        private final int units;
+        private ActivationFunction activation = ActivationFunction.LINEAR;
+        private boolean useBias = true;
+        private Initializer kernelInitializer = Initializers.glorotUniform();
+        private Initializer biasInitializer = Initializers.zeros();
+        private Regularizer kernelRegularizer;
+        private Regularizer biasRegularizer;
+
+        private Builder(int units) {
+            this.units = units;
+        }
+
+        /**
+         * @param activation the activation applied to the output (default linear)
+         * @return this
+         */
+        public Builder activation(ActivationFunction activation) {
+            this.activation = activation;
+            return this;
+        }
+
+        /**
+         * @param useBias whether to add a bias (default true)
+         * @return this
+         */
+        public Builder useBias(boolean useBias) {
+            this.useBias = useBias;
+            return this;
+        }
+
+        /**
+         * @param initializer the kernel's initializer (default Glorot-uniform)
+         * @return this
+         */
+        public Builder kernelInitializer(Initializer initializer) {
+            this.kernelInitializer = initializer;
+            return this;
+        }
+
+        /**
+         * @param initializer the bias's initializer (default zeros)
+         * @return this
+         */
+        public Builder biasInitializer(Initializer initializer) {
+            this.biasInitializer = initializer;
+            return this;
+        }
+
+        /**
+         * @param regularizer the penalty on the kernel, or null for none (the default)
+         * @return this
+         */
+        public Builder kernelRegularizer(Regularizer regularizer) {
+            this.kernelRegularizer = regularizer;
+            return this;
+        }
+
+        /**
+         * @param regularizer the penalty on the bias, or null for none (the default)
+         * @return this
+         */
+        public Builder biasRegularizer(Regularizer regularizer) {
+            this.biasRegularizer = regularizer;
+            return this;
+        }
+
+        /** @return the layer; invalid arguments throw {@link IllegalArgumentException} naming the argument */
+        public Dense build() {
+            return new Dense(this);
+        }
     }
 
     /** @return the output size */
@@ -104,27 +199,32 @@ public final class Dense extends AbstractLayer {
         config.put("use_bias", useBias);
         ConfigValues.putInitializer(config, "kernel_initializer", kernelInitializer);
         ConfigValues.putInitializer(config, "bias_initializer", biasInitializer);
+        ConfigValues.putRegularizer(config, "kernel_regularizer", kernelRegularizer);
+        ConfigValues.putRegularizer(config, "bias_regularizer", biasRegularizer);
         return config;
     }
 
     /**
      * @param config the layer's {@link #config()}, as Keras's {@code from_config}: {@code units}, {@code activation}
      *               (linear), {@code use_bias} (true), {@code kernel_initializer} (glorot_uniform),
-     *               {@code bias_initializer} (zeros)
+     *               {@code bias_initializer} (zeros), {@code kernel_regularizer} and {@code bias_regularizer} (none)
      * @return a new unbuilt layer
      */
     public static Dense fromConfig(Map<String, Object> config) {
-        return new Dense(ConfigValues.requiredInt(config, "units"),
-                ConfigValues.activation(config, "activation", ActivationFunction.LINEAR),
-                ConfigValues.optionalBoolean(config, "use_bias", true),
-                ConfigValues.initializer(config, "kernel_initializer", Initializers.glorotUniform()),
-                ConfigValues.initializer(config, "bias_initializer", Initializers.zeros()));
+        return builder(ConfigValues.requiredInt(config, "units"))
+                .activation(ConfigValues.activation(config, "activation", ActivationFunction.LINEAR))
+                .useBias(ConfigValues.optionalBoolean(config, "use_bias", true))
+                .kernelInitializer(ConfigValues.initializer(config, "kernel_initializer", Initializers.glorotUniform()))
+                .biasInitializer(ConfigValues.initializer(config, "bias_initializer", Initializers.zeros()))
+                .kernelRegularizer(ConfigValues.regularizer(config, "kernel_regularizer"))
+                .biasRegularizer(ConfigValues.regularizer(config, "bias_regularizer"))
+                .build();
     }
 
     @Override
     protected void buildInternal(Shape inputShape) {
-        kernel = addWeight("kernel", new int[] {inputShape.last(), units}, kernelInitializer);
-        bias = useBias ? addWeight("bias", new int[] {units}, biasInitializer) : null;
+        kernel = addWeight("kernel", new int[] {inputShape.last(), units}, kernelInitializer, kernelRegularizer);
+        bias = useBias ? addWeight("bias", new int[] {units}, biasInitializer, biasRegularizer) : null;
     }
 
     @Override

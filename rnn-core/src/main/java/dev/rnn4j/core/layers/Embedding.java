@@ -1,6 +1,7 @@
 package dev.rnn4j.core.layers;
 
 import dev.rnn4j.api.Initializer;
+import dev.rnn4j.api.Regularizer;
 import dev.rnn4j.api.Shape;
 import dev.rnn4j.core.ConfigValues;
 import dev.rnn4j.core.Values;
@@ -26,6 +27,7 @@ public final class Embedding extends AbstractLayer {
     private final int outputDim;
     private final boolean maskZero;
     private final Initializer embeddingsInitializer;
+    private final Regularizer embeddingsRegularizer;
 
     private INDArray embeddings;
     private final Map<Long, INDArray[]> buffersByBatch = new HashMap<>();
@@ -56,6 +58,18 @@ public final class Embedding extends AbstractLayer {
      * @param embeddingsInitializer the embeddings' initializer
      */
     public Embedding(int inputDim, int outputDim, boolean maskZero, Initializer embeddingsInitializer) {
+        this(inputDim, outputDim, maskZero, embeddingsInitializer, null);
+    }
+
+    /**
+     * @param inputDim              the vocabulary size, at least 1
+     * @param outputDim             the vector size, at least 1
+     * @param maskZero              whether id 0 is padding
+     * @param embeddingsInitializer the embeddings' initializer
+     * @param embeddingsRegularizer the penalty on the embeddings (all rows, as Keras), or null for none
+     */
+    public Embedding(int inputDim, int outputDim, boolean maskZero, Initializer embeddingsInitializer,
+            Regularizer embeddingsRegularizer) {
         if (inputDim < 1 || outputDim < 1) {
             throw new IllegalArgumentException("Embedding input_dim and output_dim: expected at least 1, found "
                     + inputDim + " and " + outputDim);
@@ -64,18 +78,20 @@ public final class Embedding extends AbstractLayer {
         this.outputDim = outputDim;
         this.maskZero = maskZero;
         this.embeddingsInitializer = Objects.requireNonNull(embeddingsInitializer, "embeddingsInitializer is null");
+        this.embeddingsRegularizer = embeddingsRegularizer;
     }
 
     /**
-     * @param config {@code input_dim}, {@code output_dim}, {@code mask_zero} (false) and
-     *               {@code embeddings_initializer} (uniform), as Keras's {@code from_config}
+     * @param config {@code input_dim}, {@code output_dim}, {@code mask_zero} (false), {@code embeddings_initializer}
+     *               (uniform) and {@code embeddings_regularizer} (none), as Keras's {@code from_config}
      * @return a new unbuilt layer
      */
     public static Embedding fromConfig(Map<String, Object> config) {
         return new Embedding(ConfigValues.requiredInt(config, "input_dim"),
                 ConfigValues.requiredInt(config, "output_dim"),
                 ConfigValues.optionalBoolean(config, "mask_zero", false),
-                ConfigValues.initializer(config, "embeddings_initializer", Initializers.randomUniform(-0.05, 0.05)));
+                ConfigValues.initializer(config, "embeddings_initializer", Initializers.randomUniform(-0.05, 0.05)),
+                ConfigValues.regularizer(config, "embeddings_regularizer"));
     }
 
     /** @return the vocabulary size */
@@ -114,6 +130,7 @@ public final class Embedding extends AbstractLayer {
         config.put("output_dim", outputDim);
         config.put("mask_zero", maskZero);
         ConfigValues.putInitializer(config, "embeddings_initializer", embeddingsInitializer);
+        ConfigValues.putRegularizer(config, "embeddings_regularizer", embeddingsRegularizer);
         return config;
     }
 
@@ -125,7 +142,8 @@ public final class Embedding extends AbstractLayer {
 
     @Override
     protected void buildInternal(Shape inputShape) {
-        embeddings = addWeight("embeddings", new int[] {inputDim, outputDim}, embeddingsInitializer);
+        embeddings = addWeight("embeddings", new int[] {inputDim, outputDim}, embeddingsInitializer,
+                embeddingsRegularizer);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.rnn4j.core.layers;
 
 import dev.rnn4j.api.ActivationFunction;
 import dev.rnn4j.api.Initializer;
+import dev.rnn4j.api.Regularizer;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -29,6 +30,9 @@ public final class GRUCell extends RecurrentCell {
     private final Initializer kernelInitializer;
     private final Initializer recurrentInitializer;
     private final Initializer biasInitializer;
+    private final Regularizer kernelRegularizer;
+    private final Regularizer recurrentRegularizer;
+    private final Regularizer biasRegularizer;
 
     /**
      * Keras's defaults: tanh and sigmoid, bias, reset after, no dropout.
@@ -48,6 +52,9 @@ public final class GRUCell extends RecurrentCell {
         this.kernelInitializer = settings.kernelInitializer;
         this.recurrentInitializer = settings.recurrentInitializer;
         this.biasInitializer = settings.biasInitializer;
+        this.kernelRegularizer = settings.kernelRegularizer;
+        this.recurrentRegularizer = settings.recurrentRegularizer;
+        this.biasRegularizer = settings.biasRegularizer;
     }
 
     @Override
@@ -77,10 +84,10 @@ public final class GRUCell extends RecurrentCell {
 
     @Override
     public void declareWeights(Weights weights) {
-        weights.kernel(kernelInitializer);
-        weights.recurrentKernel(recurrentInitializer);
+        weights.kernel(kernelInitializer, kernelRegularizer);
+        weights.recurrentKernel(recurrentInitializer, recurrentRegularizer);
         if (useBias) {
-            weights.biasPair(biasInitializer);
+            weights.biasPair(biasInitializer, biasRegularizer);
         }
     }
 
@@ -148,7 +155,7 @@ public final class GRUCell extends RecurrentCell {
     @Override
     public Map<String, Object> config() {
         Map<String, Object> config = RecurrentBuilder.writeConfig(this, activation, useBias, kernelInitializer,
-                recurrentInitializer, biasInitializer);
+                recurrentInitializer, biasInitializer, kernelRegularizer, recurrentRegularizer, biasRegularizer);
         config.put("recurrent_activation", recurrentActivation.kerasName());
         config.put("reset_after", true);
         return config;

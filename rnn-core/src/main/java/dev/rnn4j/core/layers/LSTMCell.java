@@ -2,6 +2,7 @@ package dev.rnn4j.core.layers;
 
 import dev.rnn4j.api.ActivationFunction;
 import dev.rnn4j.api.Initializer;
+import dev.rnn4j.api.Regularizer;
 import java.util.Arrays;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -35,6 +36,9 @@ public final class LSTMCell extends RecurrentCell {
     private final Initializer kernelInitializer;
     private final Initializer recurrentInitializer;
     private final Initializer biasInitializer;
+    private final Regularizer kernelRegularizer;
+    private final Regularizer recurrentRegularizer;
+    private final Regularizer biasRegularizer;
 
     /**
      * Keras's defaults: tanh and sigmoid, bias with unit forget bias, no dropout.
@@ -55,6 +59,9 @@ public final class LSTMCell extends RecurrentCell {
         this.kernelInitializer = settings.kernelInitializer;
         this.recurrentInitializer = settings.recurrentInitializer;
         this.biasInitializer = settings.biasInitializer;
+        this.kernelRegularizer = settings.kernelRegularizer;
+        this.recurrentRegularizer = settings.recurrentRegularizer;
+        this.biasRegularizer = settings.biasRegularizer;
     }
 
     @Override
@@ -84,10 +91,10 @@ public final class LSTMCell extends RecurrentCell {
 
     @Override
     public void declareWeights(Weights weights) {
-        weights.kernel(kernelInitializer);
-        weights.recurrentKernel(recurrentInitializer);
+        weights.kernel(kernelInitializer, kernelRegularizer);
+        weights.recurrentKernel(recurrentInitializer, recurrentRegularizer);
         if (useBias) {
-            weights.bias(unitForgetBias ? this::withForgetOnes : biasInitializer);
+            weights.bias(unitForgetBias ? this::withForgetOnes : biasInitializer, biasRegularizer);
         }
     }
 
@@ -156,7 +163,7 @@ public final class LSTMCell extends RecurrentCell {
     @Override
     public Map<String, Object> config() {
         Map<String, Object> config = RecurrentBuilder.writeConfig(this, activation, useBias, kernelInitializer,
-                recurrentInitializer, biasInitializer);
+                recurrentInitializer, biasInitializer, kernelRegularizer, recurrentRegularizer, biasRegularizer);
         config.put("recurrent_activation", recurrentActivation.kerasName());
         config.put("unit_forget_bias", unitForgetBias);
         return config;

@@ -6,6 +6,7 @@ import dev.rnn4j.api.Backend;
 import dev.rnn4j.api.Initializer;
 import dev.rnn4j.api.PreparedMatrix;
 import dev.rnn4j.api.RecurrencePlan;
+import dev.rnn4j.api.Regularizer;
 import dev.rnn4j.api.Shape;
 import dev.rnn4j.core.SeededRandom;
 import dev.rnn4j.core.Values;
@@ -375,7 +376,7 @@ public class RNN extends AbstractLayer {
         long[] count = new long[1];
         cell.declareWeights(new Declarations(inputShape.last()) {
             @Override
-            void weight(String name, int[] shape, Initializer initializer, Role role) {
+            void weight(String name, int[] shape, Initializer initializer, Regularizer regularizer, Role role) {
                 count[0] += Arrays.stream(shape).asLongStream().reduce(1, Math::multiplyExact);
             }
         });
@@ -415,7 +416,7 @@ public class RNN extends AbstractLayer {
             this.features = features;
         }
 
-        abstract void weight(String name, int[] shape, Initializer initializer, Role role);
+        abstract void weight(String name, int[] shape, Initializer initializer, Regularizer regularizer, Role role);
 
         @Override
         public int features() {
@@ -423,32 +424,32 @@ public class RNN extends AbstractLayer {
         }
 
         @Override
-        public void kernel(Initializer initializer) {
-            weight("kernel", new int[] {features, width}, initializer, Role.KERNEL);
+        public void kernel(Initializer initializer, Regularizer regularizer) {
+            weight("kernel", new int[] {features, width}, initializer, regularizer, Role.KERNEL);
         }
 
         @Override
-        public void recurrentKernel(Initializer initializer) {
+        public void recurrentKernel(Initializer initializer, Regularizer regularizer) {
             if (recurrence == RecurrentCell.Recurrence.NONE) {
                 throw new IllegalStateException(cell.typeName() + ": a cell without recurrent product declares no"
                         + " recurrent_kernel of the layer's; add its own weight instead");
             }
-            weight("recurrent_kernel", new int[] {units, width}, initializer, Role.RECURRENT_KERNEL);
+            weight("recurrent_kernel", new int[] {units, width}, initializer, regularizer, Role.RECURRENT_KERNEL);
         }
 
         @Override
-        public void bias(Initializer initializer) {
-            weight("bias", new int[] {width}, initializer, Role.BIAS);
+        public void bias(Initializer initializer, Regularizer regularizer) {
+            weight("bias", new int[] {width}, initializer, regularizer, Role.BIAS);
         }
 
         @Override
-        public void biasPair(Initializer initializer) {
-            weight("bias", new int[] {2, width}, initializer, Role.BIAS_PAIR);
+        public void biasPair(Initializer initializer, Regularizer regularizer) {
+            weight("bias", new int[] {2, width}, initializer, regularizer, Role.BIAS_PAIR);
         }
 
         @Override
-        public int add(String name, int[] shape, Initializer initializer) {
-            weight(name, shape, initializer, Role.CELL);
+        public int add(String name, int[] shape, Initializer initializer, Regularizer regularizer) {
+            weight(name, shape, initializer, regularizer, Role.CELL);
             return cellWeightNames.size() - 1;
         }
     }
@@ -458,8 +459,8 @@ public class RNN extends AbstractLayer {
         int features = inputShape.last();
         cell.declareWeights(new Declarations(features) {
             @Override
-            void weight(String name, int[] shape, Initializer initializer, Role role) {
-                INDArray value = addWeight(name, shape, initializer);
+            void weight(String name, int[] shape, Initializer initializer, Regularizer regularizer, Role role) {
+                INDArray value = addWeight(name, shape, initializer, regularizer);
                 switch (role) {
                     case KERNEL -> kernel = value;
                     case RECURRENT_KERNEL -> recurrentKernel = value;

@@ -2,6 +2,7 @@ package dev.rnn4j.core.layers;
 
 import dev.rnn4j.api.ActivationFunction;
 import dev.rnn4j.api.Initializer;
+import dev.rnn4j.api.Regularizer;
 import dev.rnn4j.core.ConfigValues;
 import dev.rnn4j.core.initializers.Initializers;
 import java.util.LinkedHashMap;
@@ -10,7 +11,8 @@ import java.util.Objects;
 
 /**
  * The settings every recurrent layer shares, with Keras's defaults: tanh, bias, the last state only, no input dropout,
- * Glorot-uniform kernel, orthogonal recurrent kernel, zero bias. Each layer's builder extends it with its own settings.
+ * Glorot-uniform kernel, orthogonal recurrent kernel, zero bias, no regularizers. Each layer's builder extends it with
+ * its own settings.
  *
  * @param <B> the concrete builder, returned by every setter
  */
@@ -26,6 +28,9 @@ public abstract class RecurrentBuilder<B extends RecurrentBuilder<B>> {
     Initializer kernelInitializer = Initializers.glorotUniform();
     Initializer recurrentInitializer = Initializers.orthogonal();
     Initializer biasInitializer = Initializers.zeros();
+    Regularizer kernelRegularizer;
+    Regularizer recurrentRegularizer;
+    Regularizer biasRegularizer;
 
     RecurrentBuilder(int units) {
         this.units = units;
@@ -150,6 +155,34 @@ public abstract class RecurrentBuilder<B extends RecurrentBuilder<B>> {
     }
 
     /**
+     * @param regularizer the penalty on the kernel, or null for none (the default)
+     * @return this
+     */
+    public B kernelRegularizer(Regularizer regularizer) {
+        this.kernelRegularizer = regularizer;
+        return self();
+    }
+
+    /**
+     * @param regularizer the penalty on the recurrent kernel, or null for none (the default)
+     * @return this
+     */
+    public B recurrentRegularizer(Regularizer regularizer) {
+        this.recurrentRegularizer = regularizer;
+        return self();
+    }
+
+    /**
+     * @param regularizer the penalty on the bias (for GRU both rows of {@code bias [2, 3·units]}, as Keras), or null
+     *                    for none (the default)
+     * @return this
+     */
+    public B biasRegularizer(Regularizer regularizer) {
+        this.biasRegularizer = regularizer;
+        return self();
+    }
+
+    /**
      * Applies a saved config's settings (Keras's names, {@link RecurrentCell#config()} and {@link RNN#config()});
      * missing keys keep the builder's values, which are Keras's defaults.
      *
@@ -165,6 +198,15 @@ public abstract class RecurrentBuilder<B extends RecurrentBuilder<B>> {
         kernelInitializer(ConfigValues.initializer(config, "kernel_initializer", kernelInitializer));
         recurrentInitializer(ConfigValues.initializer(config, "recurrent_initializer", recurrentInitializer));
         biasInitializer(ConfigValues.initializer(config, "bias_initializer", biasInitializer));
+        if (config.containsKey("kernel_regularizer")) {
+            kernelRegularizer(ConfigValues.regularizer(config, "kernel_regularizer"));
+        }
+        if (config.containsKey("recurrent_regularizer")) {
+            recurrentRegularizer(ConfigValues.regularizer(config, "recurrent_regularizer"));
+        }
+        if (config.containsKey("bias_regularizer")) {
+            biasRegularizer(ConfigValues.regularizer(config, "bias_regularizer"));
+        }
         RNN.Options.read(options, config);
         returnSequences(ConfigValues.optionalBoolean(config, "return_sequences", returnSequences));
         return self();
@@ -172,7 +214,8 @@ public abstract class RecurrentBuilder<B extends RecurrentBuilder<B>> {
 
     /** Writes the settings every cell shares, under Keras's names, for a cell's {@link RecurrentCell#config()}. */
     static Map<String, Object> writeConfig(RecurrentCell cell, ActivationFunction activation, boolean useBias,
-            Initializer kernelInitializer, Initializer recurrentInitializer, Initializer biasInitializer) {
+            Initializer kernelInitializer, Initializer recurrentInitializer, Initializer biasInitializer,
+            Regularizer kernelRegularizer, Regularizer recurrentRegularizer, Regularizer biasRegularizer) {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("units", cell.units());
         config.put("activation", activation.kerasName());
@@ -180,6 +223,9 @@ public abstract class RecurrentBuilder<B extends RecurrentBuilder<B>> {
         ConfigValues.putInitializer(config, "kernel_initializer", kernelInitializer);
         ConfigValues.putInitializer(config, "recurrent_initializer", recurrentInitializer);
         ConfigValues.putInitializer(config, "bias_initializer", biasInitializer);
+        ConfigValues.putRegularizer(config, "kernel_regularizer", kernelRegularizer);
+        ConfigValues.putRegularizer(config, "recurrent_regularizer", recurrentRegularizer);
+        ConfigValues.putRegularizer(config, "bias_regularizer", biasRegularizer);
         config.put("dropout", cell.dropout());
         config.put("recurrent_dropout", cell.recurrentDropout());
         return config;

@@ -1,6 +1,7 @@
 package dev.rnn4j.core.layers;
 
 import dev.rnn4j.api.Initializer;
+import dev.rnn4j.api.Regularizer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -148,7 +149,9 @@ public abstract class RecurrentCell {
 
     /**
      * The weights a cell declares ({@link #declareWeights}). The three projection weights have Keras's names and
-     * shapes and the layer uses them itself; {@link #add} declares a weight the cell uses on its own.
+     * shapes and the layer uses them itself; {@link #add} declares a weight the cell uses on its own. Each takes an
+     * optional {@link Regularizer} (Keras's {@code kernel_regularizer}, ...), whose penalty the layer then reports in
+     * {@link RNN#regularizationLoss()}.
      */
     public interface Weights {
         /** @return the input's feature count */
@@ -158,31 +161,71 @@ public abstract class RecurrentCell {
          * {@code kernel [features, gates * units]}: the input projection.
          *
          * @param initializer its initial values
+         * @param regularizer the penalty on it, or null for none
          */
-        void kernel(Initializer initializer);
+        void kernel(Initializer initializer, Regularizer regularizer);
+
+        /**
+         * {@link #kernel(Initializer, Regularizer)} without a regularizer.
+         *
+         * @param initializer its initial values
+         */
+        default void kernel(Initializer initializer) {
+            kernel(initializer, null);
+        }
 
         /**
          * {@code recurrent_kernel [units, gates * units]}: the recurrent product ({@link Recurrence#ADDED} and
          * {@link Recurrence#SEPARATE} only).
          *
          * @param initializer its initial values
+         * @param regularizer the penalty on it, or null for none
          */
-        void recurrentKernel(Initializer initializer);
+        void recurrentKernel(Initializer initializer, Regularizer regularizer);
+
+        /**
+         * {@link #recurrentKernel(Initializer, Regularizer)} without a regularizer.
+         *
+         * @param initializer its initial values
+         */
+        default void recurrentKernel(Initializer initializer) {
+            recurrentKernel(initializer, null);
+        }
 
         /**
          * {@code bias [gates * units]}, added to the input projection.
          *
          * @param initializer its initial values
+         * @param regularizer the penalty on it, or null for none
          */
-        void bias(Initializer initializer);
+        void bias(Initializer initializer, Regularizer regularizer);
+
+        /**
+         * {@link #bias(Initializer, Regularizer)} without a regularizer.
+         *
+         * @param initializer its initial values
+         */
+        default void bias(Initializer initializer) {
+            bias(initializer, null);
+        }
 
         /**
          * {@code bias [2, gates * units]}: row 0 added to the input projection, row 1 to the recurrent product
          * ({@link Recurrence#SEPARATE}; GRU's {@code reset_after}).
          *
          * @param initializer its initial values
+         * @param regularizer the penalty on both rows, or null for none
          */
-        void biasPair(Initializer initializer);
+        void biasPair(Initializer initializer, Regularizer regularizer);
+
+        /**
+         * {@link #biasPair(Initializer, Regularizer)} without a regularizer.
+         *
+         * @param initializer its initial values
+         */
+        default void biasPair(Initializer initializer) {
+            biasPair(initializer, null);
+        }
 
         /**
          * A weight the cell uses itself ({@link CellStep#weight}).
@@ -190,8 +233,21 @@ public abstract class RecurrentCell {
          * @param name        its Keras name
          * @param shape       its shape
          * @param initializer its initial values
+         * @param regularizer the penalty on it, or null for none
          * @return its index for {@link CellStep#weight} and {@link CellStep#weightGradient}
          */
-        int add(String name, int[] shape, Initializer initializer);
+        int add(String name, int[] shape, Initializer initializer, Regularizer regularizer);
+
+        /**
+         * {@link #add(String, int[], Initializer, Regularizer)} without a regularizer.
+         *
+         * @param name        its Keras name
+         * @param shape       its shape
+         * @param initializer its initial values
+         * @return its index for {@link CellStep#weight} and {@link CellStep#weightGradient}
+         */
+        default int add(String name, int[] shape, Initializer initializer) {
+            return add(name, shape, initializer, null);
+        }
     }
 }

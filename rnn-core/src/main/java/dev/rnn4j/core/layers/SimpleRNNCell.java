@@ -2,6 +2,7 @@ package dev.rnn4j.core.layers;
 
 import dev.rnn4j.api.ActivationFunction;
 import dev.rnn4j.api.Initializer;
+import dev.rnn4j.api.Regularizer;
 import java.util.Map;
 
 /**
@@ -15,6 +16,9 @@ public final class SimpleRNNCell extends RecurrentCell {
     private final Initializer kernelInitializer;
     private final Initializer recurrentInitializer;
     private final Initializer biasInitializer;
+    private final Regularizer kernelRegularizer;
+    private final Regularizer recurrentRegularizer;
+    private final Regularizer biasRegularizer;
 
     /**
      * Keras's defaults: tanh, bias, no dropout.
@@ -33,14 +37,17 @@ public final class SimpleRNNCell extends RecurrentCell {
         this.kernelInitializer = settings.kernelInitializer;
         this.recurrentInitializer = settings.recurrentInitializer;
         this.biasInitializer = settings.biasInitializer;
+        this.kernelRegularizer = settings.kernelRegularizer;
+        this.recurrentRegularizer = settings.recurrentRegularizer;
+        this.biasRegularizer = settings.biasRegularizer;
     }
 
     @Override
     public void declareWeights(Weights weights) {
-        weights.kernel(kernelInitializer);
-        weights.recurrentKernel(recurrentInitializer);
+        weights.kernel(kernelInitializer, kernelRegularizer);
+        weights.recurrentKernel(recurrentInitializer, recurrentRegularizer);
         if (useBias) {
-            weights.bias(biasInitializer);
+            weights.bias(biasInitializer, biasRegularizer);
         }
     }
 
@@ -65,7 +72,7 @@ public final class SimpleRNNCell extends RecurrentCell {
 
     @Override
     public Map<String, Object> config() {
-        return RecurrentBuilder.writeConfig(this, activation, useBias, kernelInitializer, recurrentInitializer,
-                biasInitializer);
+        return RecurrentBuilder.writeConfig(this, activation, useBias, kernelInitializer,
+                recurrentInitializer, biasInitializer, kernelRegularizer, recurrentRegularizer, biasRegularizer);
     }
 }

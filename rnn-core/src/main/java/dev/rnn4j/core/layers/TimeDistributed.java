@@ -72,6 +72,17 @@ public final class TimeDistributed extends AbstractLayer {
         return config;
     }
 
+    /** @return the inner layer's penalty, once: its weights are shared by every timestep */
+    @Override
+    public double regularizationLoss() {
+        return layer.regularizationLoss();
+    }
+
+    @Override
+    public void addRegularizationGradients() {
+        layer.addRegularizationGradients();
+    }
+
     @Override
     public boolean supportsMasking() {
         return true;

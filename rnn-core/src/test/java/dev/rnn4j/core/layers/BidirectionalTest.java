@@ -8,6 +8,8 @@ import dev.rnn4j.api.Parameter;
 import dev.rnn4j.api.Shape;
 import dev.rnn4j.core.TestSupport;
 import dev.rnn4j.core.initializers.Initializers;
+import dev.rnn4j.core.regularizers.L1;
+import dev.rnn4j.core.regularizers.L2;
 import dev.rnn4j.core.testkit.LayerContractTest;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,6 +43,8 @@ class BidirectionalTest extends LayerContractTest<Bidirectional> {
                 Bidirectional.MergeMode.AVE));
         variants.put("simple_sequences_concat", () -> new Bidirectional(SimpleRNN.builder(2).returnSequences(true)
                 .build()));
+        variants.put("regularized_lstm", () -> new Bidirectional(LSTM.builder(2).kernelRegularizer(new L2(0.3))
+                .recurrentRegularizer(new L1(0.1)).biasRegularizer(new L2(0.2)).build()));
         return variants;
     }
 

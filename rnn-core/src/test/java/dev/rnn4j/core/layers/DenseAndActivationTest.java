@@ -8,6 +8,8 @@ import dev.rnn4j.api.Shape;
 import dev.rnn4j.core.GradientCheck;
 import dev.rnn4j.core.TestSupport;
 import dev.rnn4j.core.initializers.Initializers;
+import dev.rnn4j.core.regularizers.L1L2;
+import dev.rnn4j.core.regularizers.L2;
 import dev.rnn4j.core.testkit.LayerContractTest;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -41,6 +43,10 @@ class DenseAndActivationTest {
             variants.put("tanh", () -> new Dense(2, ActivationFunction.TANH));
             variants.put("no_bias", () -> new Dense(2, ActivationFunction.LINEAR, false,
                     Initializers.glorotUniform(), Initializers.zeros()));
+            // the check's loss includes the penalties, so a wrong penalty gradient fails it
+            variants.put("regularized", () -> Dense.builder(2).activation(ActivationFunction.TANH)
+                    .kernelRegularizer(new L1L2(0.1, 0.2)).biasRegularizer(new L2(0.3))
+                    .biasInitializer(Initializers.constant(0.5)).build());
             return variants;
         }
     }

@@ -14,6 +14,8 @@ import dev.rnn4j.core.GradientCheck;
 import dev.rnn4j.core.TestSupport;
 import dev.rnn4j.core.initializers.Initializers;
 import dev.rnn4j.core.io.LayerRegistry;
+import dev.rnn4j.core.regularizers.L1L2;
+import dev.rnn4j.core.regularizers.L2;
 import dev.rnn4j.core.testkit.LayerContractTest;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -48,6 +50,8 @@ class GRUTest extends LayerContractTest<GRU> {
         variants.put("dropout_and_recurrent_dropout", () -> GRU.builder(3).dropout(0.3).recurrentDropout(0.4)
                 .returnSequences(true).build());
         variants.put("go_backwards", () -> GRU.builder(2).goBackwards(true).build());
+        variants.put("regularized", () -> GRU.builder(2).kernelRegularizer(new L1L2(0.1, 0.1))
+                .recurrentRegularizer(new L2(0.3)).biasRegularizer(new L2(0.2)).biasInitializer(uniform()).build());
         return variants;
     }
 

@@ -13,6 +13,9 @@ import dev.rnn4j.core.GradientCheck;
 import dev.rnn4j.core.TestSupport;
 import dev.rnn4j.core.initializers.Initializers;
 import dev.rnn4j.core.io.LayerRegistry;
+import dev.rnn4j.core.regularizers.L1;
+import dev.rnn4j.core.regularizers.L1L2;
+import dev.rnn4j.core.regularizers.L2;
 import dev.rnn4j.core.testkit.LayerContractTest;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -47,6 +50,8 @@ class LSTMTest extends LayerContractTest<LSTM> {
                 .returnSequences(true).build());
         variants.put("go_backwards_sequences", () -> LSTM.builder(2).goBackwards(true)
                 .returnSequences(true).build());
+        variants.put("regularized", () -> LSTM.builder(2).kernelRegularizer(new L2(0.3))
+                .recurrentRegularizer(new L1(0.1)).biasRegularizer(new L1L2(0.05, 0.2)).build());
         return variants;
     }
 

@@ -9,6 +9,8 @@ import dev.rnn4j.api.Shape;
 import dev.rnn4j.core.TestSupport;
 import dev.rnn4j.core.Values;
 import dev.rnn4j.core.initializers.Initializers;
+import dev.rnn4j.core.regularizers.L1;
+import dev.rnn4j.core.regularizers.L2;
 import dev.rnn4j.core.testkit.LayerContractTest;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -50,6 +52,7 @@ class SequenceLayersTest {
             Map<String, Supplier<Embedding>> variants = new LinkedHashMap<>();
             variants.put("mask_zero", () -> new Embedding(7, 2, true));
             variants.put("glorot", () -> new Embedding(7, 4, false, Initializers.glorotUniform()));
+            variants.put("regularized", () -> new Embedding(7, 3, true, Initializers.glorotUniform(), new L2(0.5)));
             return variants;
         }
 
@@ -111,7 +114,11 @@ class SequenceLayersTest {
 
         @Override
         protected Map<String, Supplier<TimeDistributed>> variants() {
-            return Map.of("softmax", () -> new TimeDistributed(new Activation("softmax")));
+            Map<String, Supplier<TimeDistributed>> variants = new LinkedHashMap<>();
+            variants.put("softmax", () -> new TimeDistributed(new Activation("softmax")));
+            variants.put("regularized_dense", () -> new TimeDistributed(Dense.builder(2)
+                    .kernelRegularizer(new L2(0.4)).biasRegularizer(new L1(0.2)).build()));
+            return variants;
         }
     }
 

@@ -9,6 +9,9 @@ import dev.rnn4j.api.Shape;
 import dev.rnn4j.core.GradientCheck;
 import dev.rnn4j.core.TestSupport;
 import dev.rnn4j.core.initializers.Initializers;
+import dev.rnn4j.core.regularizers.L1;
+import dev.rnn4j.core.regularizers.L1L2;
+import dev.rnn4j.core.regularizers.L2;
 import dev.rnn4j.core.testkit.LayerContractTest;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -42,6 +45,9 @@ class SimpleRNNTest extends LayerContractTest<SimpleRNN> {
         variants.put("dropout", () -> SimpleRNN.builder(3).dropout(0.3).returnSequences(true).build());
         variants.put("recurrent_dropout_go_backwards", () -> SimpleRNN.builder(3).dropout(0.2).recurrentDropout(0.3)
                 .goBackwards(true).returnSequences(true).build());
+        variants.put("regularized", () -> SimpleRNN.builder(3).kernelRegularizer(new L1(0.1))
+                .recurrentRegularizer(new L2(0.2)).biasRegularizer(new L1L2(0.1, 0.1))
+                .biasInitializer(Initializers.constant(0.1)).returnSequences(true).build());
         return variants;
     }
 

@@ -38,7 +38,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * The contract every {@link Layer} keeps, as a JUnit 5 test to extend: give it a factory for your layer and the input
  * shape to try, and it checks, for the layer and for each of its {@link #variants()}:
  * <ol>
- *   <li><b>gradients</b>: {@link GradientCheck#checkLayer} passes in float64 (parameters and input);</li>
+ *   <li><b>gradients</b>: {@link GradientCheck#checkLayer} passes in float64 (parameters and input; the checked loss
+ *   includes {@link Layer#regularizationLoss()}, so a variant with regularizers checks their gradients too);</li>
  *   <li><b>shapes</b>: {@link Layer#outputShape} is the shape {@code forward} returns, in training and inference and
  *   for two batch sizes; {@code backward} returns an input-shaped gradient and fills parameter-shaped gradients;</li>
  *   <li><b>parameters</b>: nothing exists before {@code build}; after it, {@link Layer#countParams} equals the sum of

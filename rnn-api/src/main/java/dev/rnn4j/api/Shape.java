@@ -4,19 +4,23 @@ import java.util.Arrays;
 
 /**
  * The shape of one sample, without the batch dimension: a sequence batch {@code [batch, timesteps, features]} has the
- * sample shape {@code (timesteps, features)}. Immutable; every dimension is at least 1.
+ * sample shape {@code (timesteps, features)}. Immutable; every dimension is at least 1, or {@link #ANY}: a size
+ * each batch sets, as Keras's {@code None} ({@code Input(shape=(None, 28))} takes sequences of any length).
  *
- * <p>{@link #toString()} prints the shape as Keras's summary does, with the batch dimension as {@code None}:
- * {@code (None, 28, 28)}.
+ * <p>{@link #toString()} prints the shape as Keras's summary does, with the batch dimension and any {@link #ANY}
+ * dimension as {@code None}: {@code (None, 28, 28)}, {@code (None, None, 28)}.
  */
 public final class Shape {
+    /** A dimension whose size each batch sets (Keras's {@code None}), typically the timesteps. */
+    public static final int ANY = -1;
+
     private final int[] dims;
 
     private Shape(int[] dims) {
         for (int i = 0; i < dims.length; i++) {
-            if (dims[i] < 1) {
-                throw new IllegalArgumentException(
-                        "shape " + Arrays.toString(dims) + ": dimension " + i + " must be at least 1, found " + dims[i]);
+            if (dims[i] < 1 && dims[i] != ANY) {
+                throw new IllegalArgumentException("shape " + Arrays.toString(dims) + ": dimension " + i
+                        + " must be at least 1 (or Shape.ANY for a size each batch sets), found " + dims[i]);
             }
         }
         this.dims = dims;
@@ -25,7 +29,7 @@ public final class Shape {
     /**
      * Creates a sample shape.
      *
-     * @param dims the dimensions without the batch dimension, each at least 1
+     * @param dims the dimensions without the batch dimension, each at least 1 or {@link #ANY}
      * @return the shape
      */
     public static Shape of(int... dims) {
@@ -56,19 +60,51 @@ public final class Shape {
 
     /**
      * @param index the dimension, 0-based, not counting the batch
-     * @return its size
+     * @return its size, or {@link #ANY}
      */
     public int dim(int index) {
         return dims[index];
     }
 
-    /** @return the last dimension (features or units) */
+    /** @return the last dimension (features or units), or {@link #ANY} */
     public int last() {
         return dims[dims.length - 1];
     }
 
-    /** @return the number of elements of one sample */
+    /** @return whether every dimension has a size (none is {@link #ANY}) */
+    public boolean isFixed() {
+        for (int dim : dims) {
+            if (dim == ANY) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether a concrete shape is one of this shape's: the same rank, and each dimension equal or {@link #ANY} here.
+     *
+     * @param actual a shape, for example {@link #ofBatch} of an array
+     * @return whether it fits
+     */
+    public boolean accepts(Shape actual) {
+        if (actual.dims.length != dims.length) {
+            return false;
+        }
+        for (int i = 0; i < dims.length; i++) {
+            if (dims[i] != ANY && dims[i] != actual.dims[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * @return the number of elements of one sample
+     * @throws IllegalStateException when a dimension is {@link #ANY}
+     */
     public long size() {
+        requireFixed("size()");
         long size = 1;
         for (int dim : dims) {
             size *= dim;
@@ -84,8 +120,10 @@ public final class Shape {
     /**
      * @param batch the batch size
      * @return the shape of a whole batch, {@code [batch, dims...]}
+     * @throws IllegalStateException when a dimension is {@link #ANY}
      */
     public long[] withBatch(long batch) {
+        requireFixed("withBatch()");
         long[] shape = new long[dims.length + 1];
         shape[0] = batch;
         for (int i = 0; i < dims.length; i++) {
@@ -109,8 +147,14 @@ public final class Shape {
     public String toString() {
         StringBuilder text = new StringBuilder("(None");
         for (int dim : dims) {
-            text.append(", ").append(dim);
+            text.append(", ").append(dim == ANY ? "None" : Integer.toString(dim));
         }
         return text.append(')').toString();
+    }
+
+    private void requireFixed(String operation) {
+        if (!isFixed()) {
+            throw new IllegalStateException("shape " + this + ": " + operation + " needs every dimension known");
+        }
     }
 }

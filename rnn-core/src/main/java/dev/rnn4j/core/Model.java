@@ -70,6 +70,8 @@ public final class Model implements Trainable {
     private final List<Layer> layers;
     /** Per slot (a tensor's index in this model: the inputs, then each node's outputs in node order). */
     private final Shape[] shapes;
+    /** Whether no input has a {@link Shape#ANY} dimension, so every tensor's shape is {@link #shapes}'. */
+    private final boolean fixedShapes;
     private final int[] outputSlots;
     private final Activation[] outputActivations;
     private final Step[] producers;
@@ -83,9 +85,10 @@ public final class Model implements Trainable {
     private final INDArray[] gradients;
     /** Whether {@link #gradients} holds this model's own sum buffer (else a layer's array, not to be written). */
     private final boolean[] summed;
-    private final Map<Long, INDArray[]> sumBuffers = new HashMap<>();
-    private final Map<Long, INDArray[]> zeroBuffers = new HashMap<>();
-    private long batch;
+    /** Gradient buffers per slot, by the shapes of the inputs of the pass (the batch, and lengths that vary). */
+    private final ShapeCache<INDArray[]> sumBuffers = new ShapeCache<>();
+    private final ShapeCache<INDArray[]> zeroBuffers = new ShapeCache<>();
+    private List<INDArray> runInputs;
 
     /** A node as this model runs it: where its tensors are. */
     private static final class Step {
@@ -153,6 +156,7 @@ public final class Model implements Trainable {
         this.steps = List.copyOf(made);
         this.layers = List.copyOf(used);
         this.shapes = slotShapes.toArray(new Shape[0]);
+        this.fixedShapes = this.inputs.stream().allMatch(input -> input.shape().isFixed());
         this.producers = new Step[shapes.length];
         int[] readers = new int[shapes.length];
         for (Step step : steps) {
@@ -620,9 +624,10 @@ public final class Model implements Trainable {
         Trainer.requireBatchSize(batchSize);
         List<INDArray> prepared = network.prepareInputs("predict", x);
         long samples = prepared.get(0).size(0);
+        Shape[] concrete = shapesFor(prepared);
         List<INDArray> results = new ArrayList<>();
         for (int slot : outputSlots) {
-            results.add(backend.zeros(dataType, shapes[slot].withBatch(samples)));
+            results.add(backend.zeros(dataType, concrete[slot].withBatch(samples)));
         }
         for (long from = 0; from < samples; from += batchSize) {
             long to = Math.min(samples, from + batchSize);
@@ -652,7 +657,7 @@ public final class Model implements Trainable {
 
     private List<INDArray> run(List<INDArray> x, boolean training) {
         return backend.runStep(() -> {
-            batch = x.get(0).size(0);
+            runInputs = x;
             for (int i = 0; i < inputs.size(); i++) {
                 values[i] = x.get(i);
             }
@@ -746,12 +751,34 @@ public final class Model implements Trainable {
         return buffer(zeroBuffers, slot);
     }
 
-    private INDArray buffer(Map<Long, INDArray[]> buffers, int slot) {
-        INDArray[] bySlot = buffers.computeIfAbsent(batch, size -> new INDArray[shapes.length]);
+    private INDArray buffer(ShapeCache<INDArray[]> buffers, int slot) {
+        INDArray[] bySlot = buffers.get(runInputs, () -> new INDArray[shapes.length]);
         if (bySlot[slot] == null) {
-            bySlot[slot] = backend.zeros(dataType, shapes[slot].withBatch(batch));
+            // a gradient has its tensor's shape in this pass
+            bySlot[slot] = backend.zeros(dataType, values[slot].shape());
         }
         return bySlot[slot];
+    }
+
+    /**
+     * @param x inputs that fit the model's
+     * @return every tensor's sample shape for them: the graph's own when no input has a {@link Shape#ANY} dimension
+     */
+    private Shape[] shapesFor(List<INDArray> x) {
+        if (fixedShapes) {
+            return shapes;
+        }
+        Shape[] concrete = shapes.clone();
+        for (int i = 0; i < inputs.size(); i++) {
+            concrete[i] = Shape.ofBatch(x.get(i).shape());
+        }
+        for (Step step : steps) {
+            List<Shape> made = step.node.outputShapes(concrete[step.input]);
+            for (int k = 0; k < step.outputs.length; k++) {
+                concrete[step.outputs[k]] = made.get(k);
+            }
+        }
+        return concrete;
     }
 
     private static List<INDArray> rows(List<INDArray> arrays, long from, long to) {
@@ -779,7 +806,7 @@ public final class Model implements Trainable {
                         + " empty (shape " + Arrays.toString(array.shape()) + "); expected at least one sample");
             }
             Shape sample = Shape.ofBatch(array.shape());
-            if (!sample.equals(input.shape())) {
+            if (!input.shape().accepts(sample)) {
                 throw new IllegalArgumentException(operation + ": input " + input.name() + " (x[" + i + "]) expects"
                         + " arrays of shape " + input.shape() + ", found " + Arrays.toString(array.shape()));
             }
@@ -923,11 +950,12 @@ public final class Model implements Trainable {
                         + (y.size() == 1 ? "" : "s"));
             }
             List<INDArray> prepared = new ArrayList<>(y.size());
+            Shape[] concrete = shapesFor(x);
             for (int k = 0; k < y.size(); k++) {
                 Tensor output = outputs.get(k);
                 INDArray array = Objects.requireNonNull(y.get(k), operation + ": y[" + k + "] is null");
-                trainer.checkTargets(operation, "y[" + k + "]", output.shape(), "outputs[" + k + "], " + output,
-                        x.get(0).size(0), array);
+                trainer.checkTargets(operation, "y[" + k + "]", concrete[outputSlots[k]], "outputs[" + k + "], "
+                        + output, x.get(0).size(0), array);
                 prepared.add(contiguous(array));
             }
             return prepared;
@@ -967,6 +995,16 @@ public final class Model implements Trainable {
                 shapes.add(output.shape());
             }
             return shapes;
+        }
+
+        @Override
+        public List<Shape> outputShapes(List<INDArray> x) {
+            Shape[] concrete = shapesFor(x);
+            List<Shape> made = new ArrayList<>(outputSlots.length);
+            for (int slot : outputSlots) {
+                made.add(concrete[slot]);
+            }
+            return made;
         }
 
         @Override

@@ -100,6 +100,19 @@ final class Node {
     }
 
     /**
+     * @param input a concrete shape of this node's input, for example a batch's when the graph's has {@link Shape#ANY}
+     * @return the shapes of the outputs for it: the layer's output for the main ones, the states as declared
+     */
+    List<Shape> outputShapes(Shape input) {
+        Shape main = layer.outputShape(input);
+        List<Shape> shapes = new ArrayList<>(outputs.size());
+        for (int k = 0; k < outputs.size(); k++) {
+            shapes.add(k < mainOutputs ? main : outputs.get(k).shape());
+        }
+        return shapes;
+    }
+
+    /**
      * Runs the layer.
      *
      * @param x            the input batch

@@ -178,7 +178,16 @@ public final class Sequential implements Trainable {
     /** @return the output sample shape; requires a built model */
     public Shape outputShape() {
         requireBuilt();
-        Shape shape = inputShape;
+        return outputShape(inputShape);
+    }
+
+    /**
+     * @param input an input sample shape, for example a batch's (every dimension known when the model's has
+     *              {@link Shape#ANY})
+     * @return the output sample shape for it
+     */
+    private Shape outputShape(Shape input) {
+        Shape shape = input;
         for (Layer layer : layers) {
             shape = layer.outputShape(shape);
         }
@@ -497,7 +506,7 @@ public final class Sequential implements Trainable {
                     + outputShape() + ", found " + Arrays.toString(outputs.shape()));
         }
         outputs = contiguous(outputs);
-        y = prepareTargets("evaluateOutputs", outputs, y);
+        y = prepareTargets("evaluateOutputs", Shape.ofBatch(outputs.shape()), outputs.size(0), y);
         long samples = outputs.size(0);
         Trainer.Scores scores = trainer.scores(network.outputNames(), network.outputShapes());
         for (long from = 0; from < samples; from += batchSize) {
@@ -519,7 +528,7 @@ public final class Sequential implements Trainable {
         Trainer.requireBatchSize(batchSize);
         x = prepareInputs("predict", x);
         long samples = x.size(0);
-        INDArray result = backend.zeros(dataType, outputShape().withBatch(samples));
+        INDArray result = backend.zeros(dataType, outputShape(Shape.ofBatch(x.shape())).withBatch(samples));
         for (long from = 0; from < samples; from += batchSize) {
             long to = Math.min(samples, from + batchSize);
             Values.rows(result, from, to).assign(forward(Values.rows(x, from, to), false));
@@ -537,7 +546,7 @@ public final class Sequential implements Trainable {
             build(Shape.ofBatch(x.shape()));
         }
         Shape actual = Shape.ofBatch(x.shape());
-        if (!actual.equals(inputShape)) {
+        if (!inputShape.accepts(actual)) {
             throw new IllegalArgumentException(operation + ": " + layers.get(0).name() + " ("
                     + layers.get(0).typeName() + ") expects x of shape " + inputShape + ", found "
                     + Arrays.toString(x.shape()));
@@ -545,17 +554,21 @@ public final class Sequential implements Trainable {
         return contiguous(x);
     }
 
-    private INDArray prepareTargets(String operation, INDArray x, INDArray y) {
+    /**
+     * @param output  the output's sample shape for the inputs
+     * @param samples the inputs' samples
+     */
+    private INDArray prepareTargets(String operation, Shape output, long samples, INDArray y) {
         Objects.requireNonNull(y, operation + ": y is null");
-        trainer.checkTargets(operation, "y", outputShape(), "the output of " + label(layers.get(layers.size() - 1)),
-                x.size(0), y);
+        trainer.checkTargets(operation, "y", output, "the output of " + label(layers.get(layers.size() - 1)),
+                samples, y);
         return contiguous(y);
     }
 
     /** @return whether an array is a batch of the model's outputs: {@code [samples, ...outputShape]} */
     private boolean hasOutputShape(INDArray array) {
         Shape output = outputShape();
-        return array.rank() == output.rank() + 1 && Shape.ofBatch(array.shape()).equals(output);
+        return array.rank() == output.rank() + 1 && output.accepts(Shape.ofBatch(array.shape()));
     }
 
     private INDArray contiguous(INDArray array) {
@@ -589,7 +602,9 @@ public final class Sequential implements Trainable {
         @Override
         public List<INDArray> prepareTargets(String operation, List<INDArray> x, List<INDArray> y) {
             requireOne(operation, "target", y);
-            return List.of(Sequential.this.prepareTargets(operation, x.get(0), y.get(0)));
+            INDArray input = x.get(0);
+            return List.of(Sequential.this.prepareTargets(operation, outputShape(Shape.ofBatch(input.shape())),
+                    input.size(0), y.get(0)));
         }
 
         private void requireOne(String operation, String what, List<INDArray> arrays) {
@@ -626,6 +641,11 @@ public final class Sequential implements Trainable {
         @Override
         public List<Shape> outputShapes() {
             return List.of(outputShape());
+        }
+
+        @Override
+        public List<Shape> outputShapes(List<INDArray> x) {
+            return List.of(outputShape(Shape.ofBatch(x.get(0).shape())));
         }
 
         @Override

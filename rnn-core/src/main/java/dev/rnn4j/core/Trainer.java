@@ -14,7 +14,6 @@ import dev.rnn4j.core.metrics.Metric;
 import dev.rnn4j.core.metrics.Metrics;
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -41,7 +40,7 @@ final class Trainer {
     private Optimizer optimizer;
     private List<String> metrics = List.of();
     /** Per batch size: the outputs' gradients, reused from batch to batch. */
-    private final Map<Integer, List<INDArray>> gradientBuffers = new HashMap<>();
+    private final ShapeCache<List<INDArray>> gradientBuffers = new ShapeCache<>();
 
     /** What a model gives the loops. */
     interface Network {
@@ -95,8 +94,14 @@ final class Trainer {
          */
         List<INDArray> outputMasks();
 
-        /** @return the outputs' sample shapes, in order */
+        /** @return the outputs' sample shapes, in order; a dimension each batch sets stays {@link Shape#ANY} */
         List<Shape> outputShapes();
+
+        /**
+         * @param x prepared inputs ({@link #prepareInputs})
+         * @return the outputs' sample shapes for these inputs, every dimension known
+         */
+        List<Shape> outputShapes(List<INDArray> x);
 
         /** @return the parameters the optimizer updates, in a fixed order */
         List<Parameter> parameters();
@@ -176,7 +181,7 @@ final class Trainer {
         requireCompiled("fit");
         x = network.prepareInputs("fit", x);
         y = network.prepareTargets("fit", x, y);
-        INDArray weights = sampleWeights(network, options, y);
+        INDArray weights = sampleWeights(network, options, x, y);
         List<INDArray> trainX = x;
         List<INDArray> trainY = y;
         INDArray trainWeights = weights;
@@ -414,7 +419,7 @@ final class Trainer {
         List<INDArray> targets = network.prepareTargets("computeGradients", inputs, y);
         List<INDArray> gradients = new ArrayList<>();
         long samples = inputs.get(0).size(0);
-        for (Shape shape : network.outputShapes()) {
+        for (Shape shape : network.outputShapes(inputs)) {
             gradients.add(backend.zeros(dataType, shape.withBatch(samples)));
         }
         return total(backend.runStep(() -> forwardBackward(network, new Step(inputs, targets, null, null,
@@ -505,11 +510,11 @@ final class Trainer {
      * @return fit's sample weights ({@code [samples]} or {@code [samples, timesteps]}), from {@code sampleWeight} or
      *         {@code classWeight}; null for none
      */
-    private INDArray sampleWeights(Network network, FitOptions options, List<INDArray> y) {
+    private INDArray sampleWeights(Network network, FitOptions options, List<INDArray> x, List<INDArray> y) {
         if (options.sampleWeight != null && options.classWeight != null) {
             throw new IllegalArgumentException("fit: give sample_weight or class_weight, not both (as Keras)");
         }
-        List<Shape> shapes = network.outputShapes();
+        List<Shape> shapes = network.outputShapes(x);
         if (options.classWeight != null) {
             if (y.size() != 1) {
                 throw new IllegalArgumentException("fit: class_weight needs a model with one output, found "
@@ -752,7 +757,7 @@ final class Trainer {
     private Step step(Network network, String operation, Batch batch, Map<Integer, Double> classWeight) {
         List<INDArray> x = network.prepareInputs(operation, batch.x());
         List<INDArray> y = network.prepareTargets(operation, x, batch.y());
-        List<Shape> shapes = network.outputShapes();
+        List<Shape> shapes = network.outputShapes(x);
         INDArray weights = batch.sampleWeight();
         if (classWeight != null) {
             if (weights != null) {
@@ -770,10 +775,10 @@ final class Trainer {
         }
         INDArray mask = mask(operation, batch.mask(), x);
         int rows = Math.toIntExact(x.get(0).size(0));
-        List<INDArray> gradients = gradientBuffers.computeIfAbsent(rows, count -> {
+        List<INDArray> gradients = gradientBuffers.get(x, () -> {
             List<INDArray> made = new ArrayList<>(shapes.size());
             for (Shape shape : shapes) {
-                made.add(backend.zeros(dataType, shape.withBatch(count)));
+                made.add(backend.zeros(dataType, shape.withBatch(rows)));
             }
             return List.copyOf(made);
         });

@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
@@ -250,7 +251,11 @@ public final class ModelFile {
         config.addProperty("class_name", "Sequential");
         JsonArray inputShape = new JsonArray();
         for (int dim : model.inputShape().dims()) {
-            inputShape.add(dim);
+            if (dim == Shape.ANY) {
+                inputShape.add(JsonNull.INSTANCE); // Keras's None: each batch sets it
+            } else {
+                inputShape.add(dim);
+            }
         }
         config.add("input_shape", inputShape);
         config.addProperty("seed", model.seed());
@@ -585,9 +590,14 @@ public final class ModelFile {
             }
             int[] dims = new int[shape.size()];
             for (int i = 0; i < dims.length; i++) {
+                if (shape.get(i).isJsonNull()) {
+                    dims[i] = Shape.ANY;
+                    continue;
+                }
                 long dim = integer(shape.get(i), "input_shape[" + i + "]");
                 if (dim < 1 || dim > Integer.MAX_VALUE) {
-                    throw configError("input_shape[" + i + "]: expected a positive integer, found " + dim);
+                    throw configError("input_shape[" + i + "]: expected a positive integer or null (a size each"
+                            + " batch sets), found " + dim);
                 }
                 dims[i] = (int) dim;
             }

@@ -235,7 +235,7 @@ public abstract class AbstractLayer implements Layer {
         long[] shape = array.shape();
         boolean fits = shape.length == expected.rank() + 1 && shape[0] >= 1;
         for (int i = 0; fits && i < expected.rank(); i++) {
-            fits = shape[i + 1] == expected.dim(i);
+            fits = expected.dim(i) == Shape.ANY ? shape[i + 1] >= 1 : shape[i + 1] == expected.dim(i);
         }
         if (!fits) {
             throw new IllegalArgumentException(label() + ": expected " + what + " of shape " + expected
@@ -258,6 +258,18 @@ public abstract class AbstractLayer implements Layer {
         if (inputShape.rank() != rank) {
             throw new IllegalArgumentException(label() + ": expected input of rank " + (rank + 1) + " " + meaning
                     + ", found shape " + inputShape);
+        }
+    }
+
+    /**
+     * Throws unless the input's last dimension is known: the weights depend on it, so it cannot be {@link Shape#ANY}.
+     *
+     * @param inputShape the sample shape
+     */
+    protected final void requireFixedFeatures(Shape inputShape) {
+        if (inputShape.rank() > 0 && inputShape.last() == Shape.ANY) {
+            throw new IllegalArgumentException(label() + ": the last dimension of input " + inputShape + " sizes the"
+                    + " layer's weights, so it must be known; only the other dimensions (the timesteps) may be None");
         }
     }
 

@@ -2,7 +2,7 @@ package dev.rnn4j.core.layers;
 
 import dev.rnn4j.api.ActivationFunction;
 import dev.rnn4j.api.Shape;
-import java.util.HashMap;
+import dev.rnn4j.core.ShapeCache;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -14,7 +14,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class Activation extends AbstractLayer {
     private final ActivationFunction function;
-    private final Map<Integer, INDArray[]> buffersByBatch = new HashMap<>();
+    private final ShapeCache<INDArray[]> buffers = new ShapeCache<>();
     private INDArray[] last;
 
     /**
@@ -72,8 +72,7 @@ public final class Activation extends AbstractLayer {
 
     @Override
     protected INDArray forwardInternal(INDArray input, boolean training) {
-        int batch = Math.toIntExact(input.size(0));
-        last = buffersByBatch.computeIfAbsent(batch, count -> new INDArray[] {
+        last = buffers.get(input.shape(), () -> new INDArray[] {
             backend().zeros(dataType(), input.shape()), backend().zeros(dataType(), input.shape())});
         backend().activation(function, rows(input), rows(last[0]));
         return last[0];

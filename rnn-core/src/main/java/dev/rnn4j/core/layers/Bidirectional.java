@@ -5,6 +5,7 @@ import dev.rnn4j.api.Layer;
 import dev.rnn4j.api.Parameter;
 import dev.rnn4j.api.Shape;
 import dev.rnn4j.core.Sequential;
+import dev.rnn4j.core.ShapeCache;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,7 +60,7 @@ public final class Bidirectional extends AbstractLayer {
     private final MergeMode mergeMode;
     private RNN forwardLayer;
     private RNN backwardLayer;
-    private final Map<Integer, Buffers> buffersByBatch = new java.util.HashMap<>();
+    private final ShapeCache<Buffers> buffersByShape = new ShapeCache<>();
     private Buffers last;
     private INDArray pendingMask;
     private List<INDArray> pendingInitialState;
@@ -276,8 +277,7 @@ public final class Bidirectional extends AbstractLayer {
                 : initialState.subList(0, states), training);
         INDArray backward = backwardLayer.forward(input, mask, initialState == null ? null
                 : initialState.subList(states, 2 * states), training);
-        int batch = Math.toIntExact(input.size(0));
-        Buffers buffers = buffersByBatch.computeIfAbsent(batch, Buffers::new);
+        Buffers buffers = buffersByShape.get(input.shape(), () -> new Buffers(input.shape()));
         last = buffers;
         if (layer.returnSequences()) {
             // the backward layer's sequence runs from the last step: back into time order
@@ -410,9 +410,10 @@ public final class Bidirectional extends AbstractLayer {
         private INDArray lastForward;
         private INDArray lastBackward;
 
-        Buffers(int batch) {
+        Buffers(long[] inputShape) {
             Backend backend = backend();
-            int[] inner = layer.outputShape(inputShape()).dims();
+            int batch = Math.toIntExact(inputShape[0]);
+            int[] inner = layer.outputShape(Shape.ofBatch(inputShape)).dims();
             long[] shape = new long[inner.length + 1];
             shape[0] = batch;
             for (int i = 0; i < inner.length; i++) {
@@ -434,7 +435,7 @@ public final class Bidirectional extends AbstractLayer {
             forwardGradient = backend.zeros(dataType(), shape);
             backwardGradient = backend.zeros(dataType(), shape);
             backwardGradientInOrder = backend.zeros(dataType(), shape);
-            inputGradient = backend.zeros(dataType(), batch, inputShape().dim(0), inputShape().dim(1));
+            inputGradient = backend.zeros(dataType(), inputShape);
             timeMajor = inner.length == 2 ? backend.zeros(dataType(), rows, units) : null;
         }
 

@@ -6,8 +6,8 @@ import dev.rnn4j.api.Initializer;
 import dev.rnn4j.api.Regularizer;
 import dev.rnn4j.api.Shape;
 import dev.rnn4j.core.ConfigValues;
+import dev.rnn4j.core.ShapeCache;
 import dev.rnn4j.core.initializers.Initializers;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -30,7 +30,7 @@ public final class Dense extends AbstractLayer {
 
     private INDArray kernel;
     private INDArray bias;
-    private final Map<Integer, Buffers> buffersByRows = new HashMap<>();
+    private final ShapeCache<Buffers> buffersByShape = new ShapeCache<>();
     private Buffers last;
     private INDArray lastInput;
 
@@ -177,6 +177,7 @@ public final class Dense extends AbstractLayer {
             throw new IllegalArgumentException(label() + ": expected input of shape (None, features) or"
                     + " (None, timesteps, features), found " + inputShape);
         }
+        requireFixedFeatures(inputShape);
         return inputShape.rank() == 1 ? Shape.of(units) : Shape.of(inputShape.dim(0), units);
     }
 
@@ -232,7 +233,7 @@ public final class Dense extends AbstractLayer {
         Backend backend = backend();
         INDArray matrix = asMatrix(input);
         int rows = Math.toIntExact(matrix.size(0));
-        Buffers buffers = buffersByRows.computeIfAbsent(rows, count -> new Buffers(count, input));
+        Buffers buffers = buffersByShape.get(input.shape(), () -> new Buffers(rows, input));
         last = buffers;
         lastInput = matrix;
         backend.gemm(matrix, kernel, buffers.output, false, false, 1.0, 0.0);
@@ -272,7 +273,7 @@ public final class Dense extends AbstractLayer {
                 : contiguous.reshape('c', contiguous.length() / contiguous.size(-1), contiguous.size(-1));
     }
 
-    /** Arrays for one number of rows (batch, or batch times timesteps). */
+    /** Arrays for one input shape: {@code rows} is the batch, or the batch times the timesteps. */
     private final class Buffers {
         final INDArray output;
         final INDArray outputShaped;

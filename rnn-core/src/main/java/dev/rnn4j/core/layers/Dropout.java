@@ -2,8 +2,8 @@ package dev.rnn4j.core.layers;
 
 import dev.rnn4j.api.Shape;
 import dev.rnn4j.core.ConfigValues;
+import dev.rnn4j.core.ShapeCache;
 import dev.rnn4j.core.Values;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -15,7 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class Dropout extends AbstractLayer {
     private final double rate;
-    private final Map<Long, INDArray[]> buffersByBatch = new HashMap<>();
+    private final ShapeCache<INDArray[]> buffers = new ShapeCache<>();
     private INDArray[] last;
     private double[] lastScale;
     private INDArray lastInput;
@@ -73,7 +73,7 @@ public final class Dropout extends AbstractLayer {
             lastScale = null;
             return input;
         }
-        last = buffersByBatch.computeIfAbsent(input.size(0), batch -> new INDArray[] {
+        last = buffers.get(input.shape(), () -> new INDArray[] {
             backend().zeros(dataType(), input.shape()), backend().zeros(dataType(), input.shape())});
         double[] values = Values.of(input);
         lastScale = new double[values.length];

@@ -4,10 +4,10 @@ import dev.rnn4j.api.Initializer;
 import dev.rnn4j.api.Regularizer;
 import dev.rnn4j.api.Shape;
 import dev.rnn4j.core.ConfigValues;
+import dev.rnn4j.core.ShapeCache;
 import dev.rnn4j.core.Values;
 import dev.rnn4j.core.initializers.Initializers;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -30,7 +30,7 @@ public final class Embedding extends AbstractLayer {
     private final Regularizer embeddingsRegularizer;
 
     private INDArray embeddings;
-    private final Map<Long, INDArray[]> buffersByBatch = new HashMap<>();
+    private final ShapeCache<INDArray[]> buffers = new ShapeCache<>();
     private INDArray[] last;
     private int[] lastIds;
 
@@ -149,8 +149,8 @@ public final class Embedding extends AbstractLayer {
     @Override
     protected INDArray forwardInternal(INDArray input, boolean training) {
         lastIds = ids(input);
-        last = buffersByBatch.computeIfAbsent(input.size(0), batch -> new INDArray[] {
-            backend().zeros(dataType(), batch, input.size(1), outputDim),
+        last = buffers.get(input.shape(), () -> new INDArray[] {
+            backend().zeros(dataType(), input.size(0), input.size(1), outputDim),
             backend().zeros(dataType(), input.shape())});
         INDArray rows = last[0].reshape('c', lastIds.length, outputDim);
         backend().gatherRows(embeddings, lastIds, 0, rows);

@@ -2,8 +2,8 @@ package dev.rnn4j.core.layers;
 
 import dev.rnn4j.api.Shape;
 import dev.rnn4j.core.ConfigValues;
+import dev.rnn4j.core.ShapeCache;
 import dev.rnn4j.core.Values;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -16,7 +16,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class Masking extends AbstractLayer {
     private final double maskValue;
-    private final Map<Long, INDArray[]> buffersByBatch = new HashMap<>();
+    private final ShapeCache<INDArray[]> buffers = new ShapeCache<>();
     private INDArray[] last;
     private double[] lastKeep;
 
@@ -54,6 +54,7 @@ public final class Masking extends AbstractLayer {
             throw new IllegalArgumentException(label() + ": expected input of shape (None, timesteps, features),"
                     + " found " + inputShape);
         }
+        requireFixedFeatures(inputShape);
         return inputShape;
     }
 
@@ -77,7 +78,7 @@ public final class Masking extends AbstractLayer {
 
     @Override
     protected INDArray forwardInternal(INDArray input, boolean training) {
-        last = buffersByBatch.computeIfAbsent(input.size(0), batch -> new INDArray[] {
+        last = buffers.get(input.shape(), () -> new INDArray[] {
             backend().zeros(dataType(), input.shape()), backend().zeros(dataType(), input.shape())});
         lastKeep = keep(input);
         Values.write(masked(Values.of(input), lastKeep, inputShape().last()), last[0]);

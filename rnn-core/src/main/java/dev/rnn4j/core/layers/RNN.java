@@ -9,10 +9,10 @@ import dev.rnn4j.api.RecurrencePlan;
 import dev.rnn4j.api.Regularizer;
 import dev.rnn4j.api.Shape;
 import dev.rnn4j.core.SeededRandom;
+import dev.rnn4j.core.ShapeCache;
 import dev.rnn4j.core.Values;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,8 +85,9 @@ public class RNN extends AbstractLayer {
     /** The columns of the joined inputs {@code [x_t, 1]}: the features and, with a bias, a column of ones. */
     private int inputColumns;
 
-    private final Map<Integer, Run> stored = new HashMap<>();
-    private final Map<Integer, Run> streamed = new HashMap<>();
+    /** Runs by batch and timesteps: passes that keep every step for a backward pass, and inference streams. */
+    private final ShapeCache<Run> stored = new ShapeCache<>();
+    private final ShapeCache<Run> streamed = new ShapeCache<>();
     private Run last;
     private INDArray lastInput;
     private boolean lastTraining;
@@ -368,6 +369,7 @@ public class RNN extends AbstractLayer {
     @Override
     public Shape outputShape(Shape inputShape) {
         requireRank(inputShape, 2, "[batch, timesteps, features]");
+        requireFixedFeatures(inputShape);
         return returnSequences ? Shape.of(inputShape.dim(0), units) : Shape.of(units);
     }
 
@@ -512,7 +514,7 @@ public class RNN extends AbstractLayer {
 
     @Override
     protected INDArray forwardInternal(INDArray input, boolean training) {
-        int steps = inputShape().dim(0);
+        int steps = Math.toIntExact(input.size(1));
         int batch = Math.toIntExact(input.size(0));
         INDArray mask = pendingMask;
         List<INDArray> initial = pendingInitialState;
@@ -575,7 +577,8 @@ public class RNN extends AbstractLayer {
             boolean stream) {
         Backend backend = backend();
         int batch = Math.toIntExact(input.size(0));
-        Run run = (stream ? streamed : stored).computeIfAbsent(batch, rows -> new Run(rows, stream));
+        int steps = Math.toIntExact(input.size(1));
+        Run run = (stream ? streamed : stored).get(new long[] {batch, steps}, () -> new Run(batch, steps, stream));
         last = run;
         run.inputMasked = training && cell.dropout() > 0.0;
         run.recurrentMasked = training && cell.recurrentDropout() > 0.0;
@@ -599,7 +602,6 @@ public class RNN extends AbstractLayer {
         for (int p = 0; p < run.parts.length; p++) {
             run.parts[p].startForward(initial, keep);
         }
-        int steps = run.steps;
         backend.runRecurrence(run.plan, steps, (p, step) -> run.parts[p].forwardStep(step + 1, inputs[p]));
         return returnSequences ? run.sequenceOutput : run.lastState;
     }
@@ -750,10 +752,10 @@ public class RNN extends AbstractLayer {
         boolean initialGiven;
         boolean maskGiven;
 
-        Run(int batch, boolean stream) {
+        Run(int batch, int steps, boolean stream) {
             Backend backend = backend();
             this.stream = stream;
-            this.steps = inputShape().dim(0);
+            this.steps = steps;
             int features = inputShape().dim(1);
             plan = backend.planRecurrence(batch, steps);
             if (plan.rows() != batch) {

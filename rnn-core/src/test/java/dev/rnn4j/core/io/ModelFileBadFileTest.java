@@ -192,7 +192,7 @@ class ModelFileBadFileTest {
         Path file = editConfig(c -> c.add("input_shape", JsonParser.parseString("[5]")));
         assertLoadFails(file, ", entry config.json: input_shape [5] does not fit the layers");
         Path zero = editConfig(c -> c.add("input_shape", JsonParser.parseString("[5, 0]")));
-        assertLoadFails(zero, "input_shape[1]: expected a positive integer, found 0");
+        assertLoadFails(zero, "input_shape[1]: expected a positive integer or null (a size each batch sets), found 0");
     }
 
     @Test

@@ -39,7 +39,7 @@ final class Trainer {
     private Loss loss;
     private Optimizer optimizer;
     private List<String> metrics = List.of();
-    /** Per batch size: the outputs' gradients, reused from batch to batch. */
+    /** Per shape of the inputs (the batch size, and lengths that vary): the outputs' gradients, reused. */
     private final ShapeCache<List<INDArray>> gradientBuffers = new ShapeCache<>();
 
     /** What a model gives the loops. */

@@ -1,5 +1,6 @@
 package dev.rnn4j.mnist.data;
 
+import dev.rnn4j.datasets.Gzip;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;

@@ -1,16 +1,16 @@
 package dev.rnn4j.mnist.data;
 
-import java.io.IOException;
+import dev.rnn4j.datasets.DataFetchException;
 
 /**
  * The MNIST files could not be obtained: npm and every download mirror failed, or a file's checksum
- * did not match.
+ * did not match. {@link MnistFetcher} turns {@link DataFetchException}s into this type.
  *
- * <p>The message is meant for the user as is: it names the files, where they were sought (npm
- * package, URLs), what went wrong with each attempt, and, when nothing else worked, the options
+ * <p>The message is one line meant for the user as is: it names the files, where they were sought
+ * (npm package, URLs), what went wrong with each attempt, and, when nothing else worked, the options
  * ({@code --mirror URL}, {@code --data-dir DIR}) that can help.
  */
-public class MnistFetchException extends IOException {
+public class MnistFetchException extends DataFetchException {
 
     private static final long serialVersionUID = 1L;
 

@@ -451,7 +451,7 @@ public final class DataFetcher {
         return String.join(", ", names.stream().map(name -> Messages.label(dataSet.file(name))).toList());
     }
 
-    /** @return the ways to get the data set without the fetch that failed, as {@code --data-dir DIR (...) or ...} */
+    /** @return the ways around the failed fetch, as {@code --data-dir DIR (a folder holding ...) or ...} */
     private String alternatives(boolean withMirror) {
         List<String> ways = new ArrayList<>();
         if (withMirror && mirrorOption != null) {
@@ -466,7 +466,7 @@ public final class DataFetcher {
                     ? " (" + holding + ")" : ""));
         }
         ways.addAll(hints);
-        return ways.isEmpty() ? "a data set of your own" : Messages.either(ways);
+        return ways.isEmpty() ? "another data set" : Messages.either(ways);
     }
 
     /**

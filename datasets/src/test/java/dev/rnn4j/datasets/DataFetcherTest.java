@@ -330,17 +330,19 @@ class DataFetcherTest {
     void removesStaleLeftoversOnly() throws Exception {
         Files.createDirectories(cache);
         Path staleFile = Files.writeString(cache.resolve(".book.txt.k3x9q2.tmp"), "half");
+        Path stalePart = Files.writeString(cache.resolve(".table.csv.4f5g6h.part"), "an older writer's");
         Path staleFolder = Files.createDirectories(cache.resolve(".ham.a1b2c3.tmp/sub"));
         Path staleNpm = Files.createDirectories(cache.resolve(Cache.NPM_WORK_PREFIX + "123"));
         Path freshFile = Files.writeString(cache.resolve(".table.csv.z9y8x7.tmp"), "being written");
         FileTime twoDaysAgo = FileTime.from(Instant.now().minus(Duration.ofDays(2)));
-        for (Path stale : List.of(staleFile, staleFolder.getParent(), staleNpm)) {
+        for (Path stale : List.of(staleFile, stalePart, staleFolder.getParent(), staleNpm)) {
             Files.setLastModifiedTime(stale, twoDaysAgo);
         }
 
         fetcher().build().resolve();
 
         assertThat(staleFile).doesNotExist();
+        assertThat(stalePart).doesNotExist();
         assertThat(staleFolder.getParent()).doesNotExist();
         assertThat(staleNpm).doesNotExist();
         assertThat(freshFile).exists();

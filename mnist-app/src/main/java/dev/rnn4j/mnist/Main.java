@@ -1,8 +1,6 @@
 package dev.rnn4j.mnist;
 
 import dev.rnn4j.core.io.IoErrors;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Arrays;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -83,31 +81,6 @@ public final class Main implements Runnable {
     }
 
     private static String message(Throwable failure) {
-        Throwable cause = failure;
-        if (cause instanceof UncheckedIOException unchecked) {
-            cause = unchecked.getCause();
-        }
-        if (cause instanceof OutOfMemoryError) {
-            return "out of memory (" + cause.getMessage() + "): choose a smaller model or batch, or give Java more"
-                    + " with java -Xmx<size> -jar ...";
-        }
-        String text = cause.getMessage();
-        if (cause instanceof java.nio.file.NoSuchFileException missing) {
-            return "file not found: " + missing.getFile() + (missing.getReason() == null ? ""
-                    : " (" + missing.getReason() + ")");
-        }
-        if (cause instanceof java.nio.file.FileSystemException system && system.getFile() != null) {
-            // The JDK's exceptions name a file and a reason: say both in words, without the class name.
-            return "cannot use " + system.getFile() + (system.getOtherFile() == null ? ""
-                    : " and " + system.getOtherFile()) + ": " + IoErrors.cause(system);
-        }
-        if (text == null || text.isBlank()) {
-            return cause.getClass().getSimpleName() + " (run with --debug for where it happened)";
-        }
-        if (cause instanceof IOException && !cause.getClass().getName().startsWith("dev.rnn4j")
-                && cause.getClass() != IOException.class) {
-            return IoErrors.cause(cause);
-        }
-        return text;
+        return IoErrors.oneLine(failure);
     }
 }

@@ -8,6 +8,7 @@ import dev.rnn4j.core.Callback;
 import dev.rnn4j.core.FitOptions;
 import dev.rnn4j.core.FitState;
 import dev.rnn4j.core.History;
+import dev.rnn4j.core.InterruptSignal;
 import dev.rnn4j.core.Sequential;
 import dev.rnn4j.core.io.AtomicFiles;
 import dev.rnn4j.core.io.Checkpoints;

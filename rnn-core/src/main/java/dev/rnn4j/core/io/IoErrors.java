@@ -114,4 +114,40 @@ public final class IoErrors {
     private static boolean isControl(int c) {
         return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x2028 || c == 0x2029;
     }
+
+    /**
+     * The one line an application prints after {@code error: } for a failure: the message of rnn4j's own errors, the
+     * file and the reason for the JDK's file-system errors, and a hint to Java's memory option when memory ran out.
+     *
+     * @param failure what ended the command
+     * @return the line, without a class name unless the failure has no message
+     */
+    public static String oneLine(Throwable failure) {
+        Throwable cause = failure;
+        if (cause instanceof java.io.UncheckedIOException unchecked) {
+            cause = unchecked.getCause();
+        }
+        if (cause instanceof OutOfMemoryError) {
+            return "out of memory (" + cause.getMessage() + "): choose a smaller model or batch, or give Java more"
+                    + " with java -Xmx<size> -jar ...";
+        }
+        String text = cause.getMessage();
+        if (cause instanceof java.nio.file.NoSuchFileException missing) {
+            return "file not found: " + missing.getFile() + (missing.getReason() == null ? ""
+                    : " (" + missing.getReason() + ")");
+        }
+        if (cause instanceof java.nio.file.FileSystemException system && system.getFile() != null) {
+            // The JDK's exceptions name a file and a reason: say both in words, without the class name.
+            return "cannot use " + system.getFile() + (system.getOtherFile() == null ? ""
+                    : " and " + system.getOtherFile()) + ": " + cause(system);
+        }
+        if (text == null || text.isBlank()) {
+            return cause.getClass().getSimpleName() + " (run with --debug for where it happened)";
+        }
+        if (cause instanceof IOException && !cause.getClass().getName().startsWith("dev.rnn4j")
+                && cause.getClass() != IOException.class) {
+            return cause(cause);
+        }
+        return text;
+    }
 }

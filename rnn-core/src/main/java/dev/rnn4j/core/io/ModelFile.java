@@ -47,6 +47,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * <pre>
  * config.json                          the model: format, input shape, seed, layers and their configs, compile settings
  * weights/&lt;layer&gt;/&lt;parameter&gt;.npy     one float32 C-order .npy per parameter, Keras's names and shapes
+ * assets/&lt;name&gt;                       optional: an application's files for the model (its vocabulary, say)
  * </pre>
  *
  * <p>Saving writes a temporary file in the target's folder and moves it over the target (atomically where the file
@@ -75,6 +76,8 @@ public final class ModelFile {
     public static final String CONFIG_ENTRY = "config.json";
     /** The folder of the weight entries. */
     public static final String WEIGHTS_FOLDER = "weights/";
+    /** The folder of the files an application keeps with its model (a vocabulary, a scaler), as Keras's assets. */
+    public static final String ASSETS_FOLDER = "assets/";
     /** The largest {@code config.json} accepted. */
     static final int MAX_CONFIG_BYTES = 16 << 20;
     /** Deflate's best compression ratio: a zip of n bytes holds at most this many times n bytes of data. */
@@ -143,10 +146,57 @@ public final class ModelFile {
      * @throws IOException              when writing fails; the old file, if any, is left as it was
      */
     public static void save(Sequential model, Path path) throws IOException {
+        save(model, path, Map.of());
+    }
+
+    /**
+     * Saves a model with assets: text files an application needs to use the model (its vocabulary, its scaling), kept
+     * as {@code assets/<name>} in the same zip and read back with {@link #readAssets}; {@link #load} ignores them.
+     *
+     * @param model  a built model
+     * @param path   the model file
+     * @param assets file name to UTF-8 content; names as {@link #checkEntryName} allows
+     * @throws IOException when writing fails; the old file, if any, is left as it was
+     */
+    public static void save(Sequential model, Path path, Map<String, String> assets) throws IOException {
         Objects.requireNonNull(model, "model is null");
         Objects.requireNonNull(path, "path is null");
         checkSavable(model, path, "save");
-        writeAtomically(path, zip -> writeModel(model, zip));
+        assets.keySet().forEach(name -> checkEntryName(path, "asset name", name));
+        writeAtomically(path, zip -> {
+            writeModel(model, zip);
+            for (Map.Entry<String, String> asset : new java.util.TreeMap<>(assets).entrySet()) {
+                putEntry(zip, ASSETS_FOLDER + asset.getKey());
+                zip.write(asset.getValue().getBytes(StandardCharsets.UTF_8));
+                zip.closeEntry();
+            }
+        });
+    }
+
+    /**
+     * @param path a model file
+     * @return its assets ({@link #save(Sequential, Path, Map)}), by file name; empty when it has none
+     * @throws ModelFileException when the file is not a zip
+     * @throws IOException        when reading fails
+     */
+    public static Map<String, String> readAssets(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            throw new NoSuchFileException(path.toString(), null, "no model file here");
+        }
+        Map<String, String> assets = new java.util.TreeMap<>();
+        try (ZipFile zip = openZip(path, "a model file (a zip written by ModelFile.save)")) {
+            for (Enumeration<? extends ZipEntry> entries = zip.entries(); entries.hasMoreElements();) {
+                ZipEntry entry = entries.nextElement();
+                String name = entry.getName();
+                if (name.startsWith(ASSETS_FOLDER) && !entry.isDirectory() && name.length() > ASSETS_FOLDER.length()) {
+                    try (InputStream in = zip.getInputStream(entry)) {
+                        assets.put(name.substring(ASSETS_FOLDER.length()),
+                                new String(in.readAllBytes(), StandardCharsets.UTF_8));
+                    }
+                }
+            }
+        }
+        return assets;
     }
 
     /**

@@ -134,10 +134,23 @@ public final class Embedding extends AbstractLayer {
         return config;
     }
 
-    /** @return with {@code maskZero}, 1 where the id is not 0; otherwise none */
+    /** Takes the mask of a padded batch (a data source's), so that padded ids need not be 0 to be skipped. */
+    @Override
+    public boolean supportsMasking() {
+        return true;
+    }
+
+    /**
+     * @return with {@code maskZero}, 1 where the id is not 0 (and the incoming mask, if any, is 1); otherwise the
+     *         incoming mask
+     */
     @Override
     public INDArray computeMask(INDArray input, INDArray inputMask) {
-        return maskZero ? input.neq(0.0).castTo(input.dataType()) : null;
+        INDArray own = maskZero ? input.neq(0.0).castTo(input.dataType()) : null;
+        if (inputMask == null || own == null) {
+            return own != null ? own : inputMask;
+        }
+        return own.muli(inputMask.castTo(own.dataType()));
     }
 
     @Override

@@ -72,6 +72,27 @@ class ModelFileTest {
     }
 
     @Test
+    void keepsAnApplicationsAssetsBesideTheModelAndLoadIgnoresThem() throws IOException {
+        Sequential model = notebookModel(3);
+        Path plain = folder.resolve("plain.zip");
+        Path withAssets = folder.resolve("assets.zip");
+        ModelFile.save(model, plain);
+        ModelFile.save(model, withAssets, Map.of("vocabulary.json", "{\"chars\": \"ab\u00e9\"}", "notes.txt", "x"));
+
+        assertThat(ModelFile.readAssets(withAssets)).containsExactly(Map.entry("notes.txt", "x"),
+                Map.entry("vocabulary.json", "{\"chars\": \"ab\u00e9\"}"));
+        assertThat(ModelFile.readAssets(plain)).isEmpty();
+        try (ZipFile zip = new ZipFile(withAssets.toFile())) {
+            assertThat(zip.getEntry("assets/vocabulary.json")).isNotNull();
+        }
+        Sequential loaded = ModelFile.load(withAssets, TestSupport.BACKEND);
+        assertThat(loaded.summary()).isEqualTo(model.summary());
+        assertThatThrownBy(() -> ModelFile.save(model, folder.resolve("bad.zip"), Map.of("../escape", "x")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("asset name '../escape'");
+        assertThat(folder.resolve("bad.zip")).doesNotExist();
+    }
+
+    @Test
     void roundTripsTheNotebookModel() throws IOException {
         Sequential model = notebookModel(42);
         INDArray[] data = randomData(64, 28, 28, 10, 7);

@@ -1,4 +1,4 @@
-package dev.rnn4j.mnist;
+package dev.rnn4j.core;
 
 import java.io.PrintStream;
 import java.lang.reflect.Method;
@@ -18,11 +18,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * JVM, or {@code -Xrs}), the signals keep their default behaviour and end the program, and the checkpoints of the
  * finished epochs remain.
  */
-final class InterruptSignal implements AutoCloseable {
+public final class InterruptSignal implements AutoCloseable {
     /** Exit status after Ctrl-C: 128 + SIGINT. */
-    static final int EXIT_INTERRUPTED = 130;
+    public static final int EXIT_INTERRUPTED = 130;
     /** Exit status after SIGTERM: 128 + SIGTERM. */
-    static final int EXIT_TERMINATED = 143;
+    public static final int EXIT_TERMINATED = 143;
 
     /** The signals handled, with the exit status each leads to. */
     private enum Kind {
@@ -52,7 +52,7 @@ final class InterruptSignal implements AutoCloseable {
      * @param console where to say that training will stop
      * @return the handlers; close them to restore the previous ones
      */
-    static InterruptSignal install(PrintStream console) {
+    public static InterruptSignal install(PrintStream console) {
         InterruptSignal interrupt = new InterruptSignal(console);
         for (Kind kind : Kind.values()) {
             try {
@@ -97,18 +97,18 @@ final class InterruptSignal implements AutoCloseable {
     }
 
     /** @return whether a stop was asked for */
-    boolean requested() {
+    public boolean requested() {
         return received.get() != null;
     }
 
     /** @return the exit status the stop asked for: 130 after Ctrl-C, 143 after SIGTERM, 130 when none came */
-    int exitStatus() {
+    public int exitStatus() {
         Kind kind = received.get();
         return kind == null ? EXIT_INTERRUPTED : kind.exitStatus;
     }
 
     /** @return whether the handlers are installed */
-    boolean installed() {
+    public boolean installed() {
         return !installed.isEmpty();
     }
 

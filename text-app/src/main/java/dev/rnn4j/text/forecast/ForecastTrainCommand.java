@@ -1,0 +1,334 @@
+package dev.rnn4j.text.forecast;
+
+import com.google.gson.Gson;
+import dev.rnn4j.api.Backend;
+import dev.rnn4j.core.FitOptions;
+import dev.rnn4j.core.FitState;
+import dev.rnn4j.core.Sequential;
+import dev.rnn4j.core.io.Checkpoints;
+import dev.rnn4j.core.io.FileWriteException;
+import dev.rnn4j.core.io.ModelFile;
+import dev.rnn4j.text.Backends;
+import dev.rnn4j.text.Pictures;
+import dev.rnn4j.text.RunSession;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Trains the forecaster on the first 80 % of the series (in time order; its last part validates) and scores it on the
+ * last 20 % beside the seasonal naive forecast; writes the run folder with a picture of forecast against actual.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, description = "Train a forecaster (default: US births per"
+        + " day) and write the run folder.")
+public final class ForecastTrainCommand implements Callable<Integer> {
+    static final List<String> OUTPUTS = List.of("model.zip", "history.csv", "history.json", RunSession.RUN_JSON,
+            "loss.png", "forecast.png", RunSession.CHECKPOINTS);
+    /** The asset of a forecaster's model file. */
+    public static final String ASSET = "text-app.json";
+    private static final List<String> RUN_SETTINGS = List.of("--csv", "--column", "--date-column", "--cell",
+            "--units", "--window", "--horizon", "--season", "--batch-size", "--learning-rate", "--seed",
+            "--test-fraction", "--validation-fraction", "--out");
+
+    @Mixin
+    SeriesOptions source = new SeriesOptions();
+
+    @Option(names = "--cell", defaultValue = "lstm", description = "lstm or gru (default: ${DEFAULT-VALUE}).")
+    String cell;
+
+    @Option(names = "--units", defaultValue = "64", description = "Units (default: ${DEFAULT-VALUE}).")
+    int units;
+
+    @Option(names = "--window", defaultValue = "56", description = "Past steps the model sees (default:"
+            + " ${DEFAULT-VALUE}).")
+    int window;
+
+    @Option(names = "--horizon", defaultValue = "1", description = "Steps forecast at once (default:"
+            + " ${DEFAULT-VALUE}).")
+    int horizon;
+
+    @Option(names = "--season", defaultValue = "7", description = "The period of the seasonal naive baseline, in"
+            + " steps (default: ${DEFAULT-VALUE}: same weekday last week).")
+    int season;
+
+    @Option(names = "--batch-size", defaultValue = "32", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--learning-rate", defaultValue = "0.002", description = "Adam's rate (default:"
+            + " ${DEFAULT-VALUE}).")
+    double learningRate;
+
+    @Option(names = "--epochs", defaultValue = "40", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--test-fraction", defaultValue = "0.2", description = "The end of the series held out for the"
+            + " test (default: ${DEFAULT-VALUE}).")
+    double testFraction;
+
+    @Option(names = "--validation-fraction", defaultValue = "0.1", description = "The end of the training part"
+            + " that validates each epoch (default: ${DEFAULT-VALUE}).")
+    double validationFraction;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of weights and shuffling (default:"
+            + " ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--verbose", defaultValue = "1", description = "0 silent, 1 progress bar, 2 one line per epoch"
+            + " (default: ${DEFAULT-VALUE}).")
+    int verbose;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Run folder (default: runs/forecast-<timestamp>).")
+    Path out;
+
+    @Option(names = "--overwrite", description = "Replace the run in --out (only files a run writes are deleted).")
+    boolean overwrite;
+
+    @Option(names = "--keep-checkpoints", defaultValue = "2", paramLabel = "K", description = "Checkpoints kept,"
+            + " written after every epoch and on Ctrl-C; 0 writes none (default: ${DEFAULT-VALUE}).")
+    int keepCheckpoints;
+
+    @Option(names = "--resume", paramLabel = "RUN_FOLDER", description = "Continue an interrupted run from its"
+            + " latest checkpoint with its settings; --epochs may change.")
+    Path resume;
+
+    @Spec
+    CommandSpec spec;
+
+    BooleanSupplier stopRequest = () -> false;
+
+    /** The series and its parts as windows. */
+    record Prepared(Series series, Forecaster.Scaling scaling, int[] train, int[] validation, int[] test,
+            int testStart) {
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        PrintStream console = System.out;
+        validate();
+        if (resume != null) {
+            for (String option : RUN_SETTINGS) {
+                if (spec != null && spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                    throw new IllegalArgumentException(option + " cannot be used with --resume: a resumed run keeps"
+                            + " the settings it was started with (--epochs, --verbose, --keep-checkpoints and"
+                            + " --data-dir may be given)");
+                }
+            }
+            try (RunSession session = RunSession.reopen(resume, "forecast train")) {
+                Path latest = session.latestCheckpoint();
+                Backend backend = Backends.load();
+                console.println(backend.describe());
+                Checkpoints.Restored restored = Checkpoints.restore(latest, backend);
+                if (!(restored.metadata().get("settings") instanceof Map<?, ?> settings)
+                        || !"forecaster".equals(settings.get("kind"))) {
+                    throw new IllegalArgumentException("--resume " + resume + ": " + latest.getFileName() + " is not"
+                            + " a checkpoint of forecast train");
+                }
+                applySettings(settings, spec != null
+                        && spec.commandLine().getParseResult().hasMatchedOption("--epochs"));
+                FitState state = restored.state();
+                if (epochs < state.epoch() || (state.midEpoch() && epochs == state.epoch())) {
+                    throw new IllegalArgumentException("--epochs " + epochs + ": " + resume + " has trained "
+                            + state.epoch() + " epochs already; to train on, give more");
+                }
+                console.println("Resuming " + resume + " from epoch " + (state.epoch() + 1) + " ("
+                        + latest.getFileName() + ")");
+                Prepared data = prepare(console);
+                session.writeRunJson("running", runValues(backend, data, Map.of()));
+                return train(session, console, backend, data, restored.model(), state,
+                        doubles(restored.metadata().get("epoch_seconds")));
+            }
+        }
+        try (RunSession session = RunSession.create(out, "forecast", OUTPUTS, overwrite, "forecast train",
+                console)) {
+            Backend backend = Backends.load();
+            console.println(backend.describe());
+            Prepared data = prepare(console);
+            Sequential model = Forecaster.create(backend, seed, Forecaster.features(data.series.hasDates()),
+                    config());
+            console.print(model.summary());
+            session.writeRunJson("running", runValues(backend, data, Map.of()));
+            return train(session, console, backend, data, model, null, List.of());
+        }
+    }
+
+    private Prepared prepare(PrintStream console) throws IOException {
+        Series series = source.read(console);
+        int n = series.length();
+        int testStart = (int) Math.round(n * (1 - testFraction));
+        int firstTarget = Math.max(window, season * ((horizon - 1) / season + 1));
+        int lastTrainTarget = testStart - horizon;
+        if (lastTrainTarget < firstTarget || n - horizon < testStart) {
+            throw new IllegalArgumentException("--window " + window + ": the series (" + source.describe() + ") has "
+                    + n + " values, " + testStart + " of them for training: expected more than --window plus"
+                    + " --horizon (" + (firstTarget + horizon) + ") in the training part and --horizon in the test"
+                    + " part; give a shorter --window or a longer series");
+        }
+        int[] all = IntStream.rangeClosed(firstTarget, lastTrainTarget).toArray();
+        int validationCount = (int) Math.round(all.length * validationFraction);
+        int[] train = java.util.Arrays.copyOf(all, all.length - validationCount);
+        int[] validation = java.util.Arrays.copyOfRange(all, all.length - validationCount, all.length);
+        int[] test = IntStream.rangeClosed(testStart, n - horizon).toArray();
+        Forecaster.Scaling scaling = Forecaster.Scaling.fit(series.values(), testStart, season);
+        console.printf(Locale.ROOT, "Series: %s, %,d values%s%n", source.describe(), n, series.hasDates()
+                ? " from " + series.dates()[0] + " to " + series.dates()[n - 1] + " (weekday and time of year used)"
+                : "");
+        console.printf(Locale.ROOT, "Windows of %d -> next %d: %,d training, %,d validation (the latest of the"
+                + " training part), %,d test (the last %.0f %% of the series, from %s)%n", window, horizon,
+                train.length, validation.length, test.length, 100 * testFraction,
+                series.hasDates() ? series.dates()[testStart].toString() : "step " + testStart);
+        console.printf(Locale.ROOT, "Scaling (training part only): mean %.2f, standard deviation %.2f; targets as"
+                + " changes from %d steps before, standard deviation %.2f%n", scaling.mean(), scaling.scale(), season,
+                scaling.changeScale());
+        return new Prepared(series, scaling, train, validation, test, testStart);
+    }
+
+    private int train(RunSession session, PrintStream console, Backend backend, Prepared data, Sequential model,
+            FitState resumeState, List<Double> earlier) throws IOException {
+        INDArray[] train = Forecaster.windows(data.series, data.scaling, data.train, window, horizon);
+        FitOptions options = new FitOptions().epochs(epochs).batchSize(batchSize).verbose(verbose);
+        if (data.validation.length > 0) {
+            INDArray[] validation = Forecaster.windows(data.series, data.scaling, data.validation, window, horizon);
+            options.validationData(validation[0], validation[1]);
+        }
+        if (resumeState != null) {
+            options.resume(resumeState);
+        }
+        Map<String, Object> settings = settings();
+        RunSession.Outcome outcome = session.fit(model, options, keepCheckpoints, () -> Map.of("settings", settings),
+                earlier, stopRequest, console, fitOptions -> model.fit(train[0], train[1], fitOptions));
+        if (outcome.interrupted()) {
+            session.writeRunJson("interrupted", runValues(backend, data, Map.of()));
+            return outcome.exitStatus();
+        }
+        Evaluation evaluation = Evaluation.of(model, data.series, data.scaling, data.test, window, horizon, season);
+        evaluation.print(console);
+        try {
+            ModelFile.save(model, session.path().resolve("model.zip"), Map.of(ASSET, asset(data)));
+            session.writeHistory(outcome.history(), outcome.epochSeconds());
+            Pictures.history("Model loss (mean absolute error, scaled)", "loss", outcome.history().asMap(),
+                    List.of("loss", "val_loss"), session.path().resolve("loss.png"));
+            evaluation.picture(session.path().resolve("forecast.png"));
+            Map<String, Object> results = new LinkedHashMap<>(evaluation.asMap());
+            results.put("train_seconds", outcome.trainSeconds());
+            results.put("epoch_seconds", outcome.epochSeconds());
+            session.writeRunJson("finished", runValues(backend, data, results));
+        } catch (FileWriteException failure) {
+            throw session.outputsFailed(failure);
+        }
+        console.printf(Locale.ROOT, "Training time: %.1f s (%.2f s per epoch), run folder: %s%n",
+                outcome.trainSeconds(), outcome.trainSeconds() / Math.max(1, outcome.epochSeconds().size()),
+                session.path());
+        return 0;
+    }
+
+    private String asset(Prepared data) {
+        Map<String, Object> asset = new LinkedHashMap<>();
+        asset.put("kind", "forecaster");
+        asset.put("column", data.series.name());
+        asset.put("calendar", data.series.hasDates());
+        asset.put("window", window);
+        asset.put("horizon", horizon);
+        asset.put("season", season);
+        asset.put("test_fraction", testFraction);
+        asset.put("mean", data.scaling.mean());
+        asset.put("scale", data.scaling.scale());
+        asset.put("change_scale", data.scaling.changeScale());
+        return new Gson().toJson(asset);
+    }
+
+    private Map<String, Object> settings() {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("kind", "forecaster");
+        settings.put("csv", source.savedCsv());
+        settings.put("column", source.column);
+        settings.put("date_column", source.dateColumn);
+        settings.put("cell", cell);
+        settings.put("units", units);
+        settings.put("window", window);
+        settings.put("horizon", horizon);
+        settings.put("season", season);
+        settings.put("batch_size", batchSize);
+        settings.put("learning_rate", learningRate);
+        settings.put("epochs", epochs);
+        settings.put("test_fraction", testFraction);
+        settings.put("validation_fraction", validationFraction);
+        settings.put("seed", seed);
+        return settings;
+    }
+
+    private Map<String, Object> runValues(Backend backend, Prepared data, Map<String, Object> results) {
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("backend", backend.describe());
+        run.put("source", source.describe());
+        run.put("values", data.series.length());
+        run.putAll(settings());
+        run.putAll(results);
+        return run;
+    }
+
+    private void applySettings(Map<?, ?> settings, boolean epochsGiven) {
+        source.restore(settings.get("csv"), settings.get("column"), settings.get("date_column"));
+        cell = String.valueOf(settings.get("cell"));
+        units = (int) number(settings.get("units"));
+        window = (int) number(settings.get("window"));
+        horizon = (int) number(settings.get("horizon"));
+        season = (int) number(settings.get("season"));
+        batchSize = (int) number(settings.get("batch_size"));
+        learningRate = number(settings.get("learning_rate"));
+        testFraction = number(settings.get("test_fraction"));
+        validationFraction = number(settings.get("validation_fraction"));
+        seed = (long) number(settings.get("seed"));
+        if (!epochsGiven) {
+            epochs = (int) number(settings.get("epochs"));
+        }
+        validate();
+    }
+
+    private static double number(Object value) {
+        return value instanceof Number number ? number.doubleValue() : 0.0;
+    }
+
+    private static List<Double> doubles(Object value) {
+        List<Double> values = new ArrayList<>();
+        if (value instanceof List<?> list) {
+            list.forEach(item -> values.add(number(item)));
+        }
+        return values;
+    }
+
+    Forecaster.Config config() {
+        return new Forecaster.Config(cell, units, window, horizon, learningRate);
+    }
+
+    private void validate() {
+        config();
+        if (season < 1 || batchSize < 1 || epochs < 1) {
+            throw new IllegalArgumentException("--season, --batch-size and --epochs: expected at least 1, found "
+                    + season + ", " + batchSize + " and " + epochs);
+        }
+        if (!(testFraction > 0 && testFraction < 1) || !(validationFraction >= 0 && validationFraction < 1)) {
+            throw new IllegalArgumentException("--test-fraction and --validation-fraction: expected fractions in"
+                    + " (0, 1) and [0, 1), found " + testFraction + " and " + validationFraction);
+        }
+        if (verbose < 0 || verbose > 2) {
+            throw new IllegalArgumentException("--verbose: expected 0, 1 or 2, found " + verbose);
+        }
+        if (keepCheckpoints < 0) {
+            throw new IllegalArgumentException("--keep-checkpoints: expected at least 0, found " + keepCheckpoints);
+        }
+    }
+}

@@ -1,0 +1,362 @@
+package dev.rnn4j.text.lm;
+
+import com.google.gson.Gson;
+import dev.rnn4j.api.Backend;
+import dev.rnn4j.core.FitOptions;
+import dev.rnn4j.core.FitState;
+import dev.rnn4j.core.Sequential;
+import dev.rnn4j.core.io.Checkpoints;
+import dev.rnn4j.core.io.FileWriteException;
+import dev.rnn4j.core.io.ModelFile;
+import dev.rnn4j.text.Backends;
+import dev.rnn4j.text.Pictures;
+import dev.rnn4j.text.RunSession;
+import dev.rnn4j.core.io.AtomicFiles;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Trains the character language model on the first 90 % of the text and validates on the last 10 % (contiguous, no
+ * overlap), both as streams with the states carried; writes the run folder: {@code model.zip} (the vocabulary in its
+ * assets), history, learning curve, a sample, {@code run.json}.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train a character-level language model (default: on Moby Dick) and write the run folder.")
+public final class LmTrainCommand implements Callable<Integer> {
+    /** What a run writes into its folder. */
+    static final List<String> OUTPUTS = List.of("model.zip", "history.csv", "history.json", RunSession.RUN_JSON,
+            "bpc.png", "sample.txt", RunSession.CHECKPOINTS);
+    /** The asset of a model file that says how to use it. */
+    public static final String ASSET = "text-app.json";
+    /** The options a resumed run keeps from its start. */
+    private static final List<String> RUN_SETTINGS = List.of("--text", "--cell", "--layers", "--units",
+            "--embedding", "--seq-length", "--batch-size", "--learning-rate", "--seed", "--validation-fraction",
+            "--out");
+
+    @Mixin
+    TextOptions source = new TextOptions();
+
+    @Option(names = "--cell", defaultValue = "lstm", description = "lstm or gru (default: ${DEFAULT-VALUE}).")
+    String cell;
+
+    @Option(names = "--layers", defaultValue = "1", description = "Recurrent layers (default: ${DEFAULT-VALUE}).")
+    int layers;
+
+    @Option(names = "--units", defaultValue = "256", description = "Units per layer (default: ${DEFAULT-VALUE}).")
+    int units;
+
+    @Option(names = "--embedding", defaultValue = "32", description = "Embedding size (default: ${DEFAULT-VALUE}).")
+    int embedding;
+
+    @Option(names = "--seq-length", defaultValue = "100",
+            description = "Characters per training window (default: ${DEFAULT-VALUE}).")
+    int seqLength;
+
+    @Option(names = "--batch-size", defaultValue = "64",
+            description = "Streams read side by side (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--learning-rate", defaultValue = "0.003", description = "Adam's rate (default: ${DEFAULT-VALUE}).")
+    double learningRate;
+
+    @Option(names = "--epochs", defaultValue = "50", description = "Epochs at most (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--minutes", defaultValue = "15", description = "Training time at most: stops after the epoch"
+            + " past which another would not end in time; 0 for no limit (default: ${DEFAULT-VALUE}).")
+    double minutes;
+
+    @Option(names = "--validation-fraction", defaultValue = "0.1",
+            description = "The end of the text held out for validation (default: ${DEFAULT-VALUE}).")
+    double validationFraction;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the weights (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--verbose", defaultValue = "1",
+            description = "0 silent, 1 progress bar, 2 one line per epoch (default: ${DEFAULT-VALUE}).")
+    int verbose;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Run folder (default: runs/lm-<timestamp>).")
+    Path out;
+
+    @Option(names = "--overwrite", description = "Replace the run in --out (only files a run writes are deleted).")
+    boolean overwrite;
+
+    @Option(names = "--keep-checkpoints", defaultValue = "2", paramLabel = "K", description = "Checkpoints kept,"
+            + " written after every epoch and on Ctrl-C; 0 writes none (default: ${DEFAULT-VALUE}).")
+    int keepCheckpoints;
+
+    @Option(names = "--resume", paramLabel = "RUN_FOLDER", description = "Continue an interrupted run from its latest"
+            + " checkpoint with its settings; --epochs and --minutes may change.")
+    Path resume;
+
+    @Spec
+    CommandSpec spec;
+
+    /** A second source of stop requests besides Ctrl-C; for tests. */
+    BooleanSupplier stopRequest = () -> false;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintStream console = System.out;
+        validate();
+        if (resume != null) {
+            for (String option : RUN_SETTINGS) {
+                if (spec != null && spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                    throw new IllegalArgumentException(option + " cannot be used with --resume: a resumed run keeps"
+                            + " the settings it was started with (--epochs, --minutes, --verbose, --keep-checkpoints"
+                            + " and --data-dir may be given)");
+                }
+            }
+            try (RunSession session = RunSession.reopen(resume, "lm train")) {
+                return resumeRun(session, console);
+            }
+        }
+        try (RunSession session = RunSession.create(out, "lm", OUTPUTS, overwrite, "lm train", console)) {
+            Backend backend = Backends.load();
+            console.println(backend.describe());
+            Prepared data = prepare(console, null);
+            Sequential model = CharLm.create(backend, seed, data.vocabulary.size(), config());
+            console.print(model.summary());
+            console.printf(Locale.ROOT, "Training FLOPs per character: %.2f M%n",
+                    config().trainFlopsPerChar(data.vocabulary.size()) / 1e6);
+            session.writeRunJson("running", runValues(backend, data, Map.of()));
+            return train(session, console, backend, data, model, null, List.of());
+        }
+    }
+
+    private int resumeRun(RunSession session, PrintStream console) throws IOException {
+        Path latest = session.latestCheckpoint();
+        Backend backend = Backends.load();
+        console.println(backend.describe());
+        Checkpoints.Restored restored = Checkpoints.restore(latest, backend);
+        if (!(restored.metadata().get("settings") instanceof Map<?, ?> settings)
+                || !"char-lm".equals(settings.get("kind"))) {
+            throw new IllegalArgumentException("--resume " + resume + ": " + latest.getFileName() + " is not a"
+                    + " checkpoint of lm train (no char-lm settings in it)");
+        }
+        boolean epochsGiven = spec != null && spec.commandLine().getParseResult().hasMatchedOption("--epochs");
+        applySettings(settings, epochsGiven);
+        FitState state = restored.state();
+        if (epochs < state.epoch() || (state.midEpoch() && epochs == state.epoch())) {
+            throw new IllegalArgumentException("--epochs " + epochs + ": " + resume + " has trained " + state.epoch()
+                    + " epochs already; to train on, give more");
+        }
+        console.println("Resuming " + resume + " from epoch " + (state.epoch() + 1)
+                + (state.midEpoch() ? ", step " + (state.step() + 1) + "/" + state.stepsPerEpoch()
+                + " (the states carried across that epoch's windows restart from zeros)" : "")
+                + " (" + latest.getFileName() + ")");
+        Prepared data = prepare(console, (String) settings.get("vocabulary"));
+        session.writeRunJson("running", runValues(backend, data, Map.of()));
+        return train(session, console, backend, data, restored.model(), state,
+                doubles(restored.metadata().get("epoch_seconds")));
+    }
+
+    /** The text, its vocabulary and the two parts as streams. */
+    record Prepared(TextOptions.Text text, CharVocabulary vocabulary, INDArray[] train, INDArray[] validation,
+            int validationBatch) {
+    }
+
+    private Prepared prepare(PrintStream console, String savedVocabulary) throws IOException {
+        TextOptions.Text text = source.read(console);
+        CharVocabulary vocabulary = CharVocabulary.of(text.content());
+        if (savedVocabulary != null && !savedVocabulary.equals(vocabulary.characters())) {
+            throw new IllegalArgumentException("--resume " + resume + ": the text (" + text.source() + ") has other"
+                    + " characters than the run was started on (" + vocabulary.size() + " now, "
+                    + savedVocabulary.codePointCount(0, savedVocabulary.length()) + " then); resume on the same text");
+        }
+        int[] ids = vocabulary.encode(text.content(), text.source());
+        int split = (int) Math.round(ids.length * (1 - validationFraction));
+        INDArray[] train = CharLm.streams(ids, 0, split, batchSize, seqLength, "the training part of "
+                + text.source());
+        // The validation part may be too short for as many streams as training has: then fewer streams read it.
+        int validationBatch = Math.max(1, Math.min(batchSize, (ids.length - split - 1) / seqLength));
+        INDArray[] validation = CharLm.streams(ids, split, ids.length, validationBatch, seqLength,
+                "the validation part of " + text.source());
+        console.printf(Locale.ROOT, "Text: %s, %,d characters, %d distinct%n", text.source(), ids.length,
+                vocabulary.size());
+        console.printf(Locale.ROOT, "Training: the first %,d characters as %d streams of %,d windows of %d%n", split,
+                batchSize, train[0].size(0) / batchSize, seqLength);
+        console.printf(Locale.ROOT, "Validation: the last %,d characters as %d streams of %,d windows, states"
+                + " carried%n", ids.length - split, validationBatch, validation[0].size(0) / validationBatch);
+        return new Prepared(text, vocabulary, train, validation, validationBatch);
+    }
+
+    private int train(RunSession session, PrintStream console, Backend backend, Prepared data, Sequential model,
+            FitState resumeState, List<Double> earlier) throws IOException {
+        TimeBudget budget = new TimeBudget(minutes, earlier, console);
+        FitOptions options = new FitOptions().epochs(epochs).batchSize(batchSize).shuffle(false).verbose(verbose)
+                .callbacks(new StatefulValidation(model, data.validation, data.validationBatch), budget);
+        if (resumeState != null) {
+            options.resume(resumeState);
+        }
+        Map<String, Object> settings = settings(data.vocabulary);
+        RunSession.Outcome outcome = session.fit(model, options, keepCheckpoints, () -> Map.of("settings", settings),
+                earlier, stopRequest, console, fitOptions -> model.fit(data.train[0], data.train[1], fitOptions));
+        if (outcome.interrupted()) {
+            session.writeRunJson("interrupted", runValues(backend, data, Map.of()));
+            return outcome.exitStatus();
+        }
+        double nats = StatefulValidation.score(model, data.validation, data.validationBatch);
+        List<Double> seconds = outcome.epochSeconds();
+        long trainedChars = data.train[0].length() * seconds.size();
+        double charsPerSecond = trainedChars / outcome.trainSeconds();
+        console.printf(Locale.ROOT, "%nValidation: %.4f nats per character, %.3f bits per character, perplexity"
+                + " %.2f%n", nats, nats / Math.log(2), Math.exp(nats));
+        String prompt = samplePrompt(data.text.content(), data.vocabulary);
+        String sample = prompt + Sampler.generate(model, data.vocabulary, prompt, 400, 0.8, 0, seed).text();
+        console.println("Sample (temperature 0.8):");
+        console.println(sample);
+        try {
+            ModelFile.save(model, session.path().resolve("model.zip"), Map.of(ASSET, asset(data.vocabulary)));
+            session.writeHistory(outcome.history(), seconds);
+            Pictures.history("Bits per character", "bits per character", outcome.history().asMap(),
+                    List.of("bpc", "val_bpc"), session.path().resolve("bpc.png"));
+            AtomicFiles.writeString(session.path().resolve("sample.txt"), sample + "\n");
+            Map<String, Object> results = new LinkedHashMap<>();
+            results.put("val_loss", nats);
+            results.put("val_bpc", nats / Math.log(2));
+            results.put("val_perplexity", Math.exp(nats));
+            results.put("epochs_trained", seconds.size());
+            results.put("train_seconds", outcome.trainSeconds());
+            results.put("epoch_seconds", seconds);
+            results.put("chars_per_second", charsPerSecond);
+            session.writeRunJson("finished", runValues(backend, data, results));
+        } catch (FileWriteException failure) {
+            throw session.outputsFailed(failure);
+        }
+        console.printf(Locale.ROOT, "%d epochs in %.1f s (%.1f s per epoch, %,.0f characters per second),"
+                + " run folder: %s%n", seconds.size(), outcome.trainSeconds(),
+                outcome.trainSeconds() / Math.max(1, seconds.size()), charsPerSecond, session.path());
+        return 0;
+    }
+
+    /** @return "The " where the text has those characters, else the text's first word */
+    static String samplePrompt(String text, CharVocabulary vocabulary) {
+        try {
+            vocabulary.encode("The ", "prompt");
+            return "The ";
+        } catch (IllegalArgumentException unknown) {
+            int[] points = text.codePoints().limit(12).toArray();
+            int end = 1;
+            while (end < points.length && !Character.isWhitespace(points[end])) {
+                end++;
+            }
+            return new String(points, 0, end);
+        }
+    }
+
+    /** @return the model file's asset: what generate and evaluate need to use the model */
+    private String asset(CharVocabulary vocabulary) {
+        Map<String, Object> asset = new LinkedHashMap<>();
+        asset.put("kind", "char-lm");
+        asset.put("vocabulary", vocabulary.characters());
+        asset.put("seq_length", seqLength);
+        asset.put("batch_size", batchSize);
+        asset.put("validation_fraction", validationFraction);
+        return new Gson().toJson(asset);
+    }
+
+    private Map<String, Object> settings(CharVocabulary vocabulary) {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("kind", "char-lm");
+        settings.put("text", source.describe());
+        settings.put("cell", cell);
+        settings.put("layers", layers);
+        settings.put("units", units);
+        settings.put("embedding", embedding);
+        settings.put("seq_length", seqLength);
+        settings.put("batch_size", batchSize);
+        settings.put("learning_rate", learningRate);
+        settings.put("epochs", epochs);
+        settings.put("validation_fraction", validationFraction);
+        settings.put("seed", seed);
+        settings.put("vocabulary", vocabulary.characters());
+        return settings;
+    }
+
+    private Map<String, Object> runValues(Backend backend, Prepared data, Map<String, Object> results) {
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("backend", backend.describe());
+        run.put("text_source", data.text.source());
+        run.put("minutes", minutes);
+        run.putAll(settings(data.vocabulary));
+        run.putAll(results);
+        return run;
+    }
+
+    private void applySettings(Map<?, ?> settings, boolean epochsGiven) {
+        Object text = settings.get("text");
+        source.text = text instanceof String path ? Path.of(path) : null;
+        cell = String.valueOf(settings.get("cell"));
+        layers = (int) number(settings.get("layers"));
+        units = (int) number(settings.get("units"));
+        embedding = (int) number(settings.get("embedding"));
+        seqLength = (int) number(settings.get("seq_length"));
+        batchSize = (int) number(settings.get("batch_size"));
+        learningRate = number(settings.get("learning_rate"));
+        validationFraction = number(settings.get("validation_fraction"));
+        seed = (long) number(settings.get("seed"));
+        if (!epochsGiven) {
+            epochs = (int) number(settings.get("epochs"));
+        }
+        validate();
+    }
+
+    private static double number(Object value) {
+        return value instanceof Number number ? number.doubleValue() : 0.0;
+    }
+
+    private static List<Double> doubles(Object value) {
+        List<Double> values = new ArrayList<>();
+        if (value instanceof List<?> list) {
+            list.forEach(item -> values.add(number(item)));
+        }
+        return values;
+    }
+
+    CharLm.Config config() {
+        return new CharLm.Config(cell, layers, units, embedding, learningRate);
+    }
+
+    private void validate() {
+        config();
+        if (seqLength < 1 || batchSize < 1) {
+            throw new IllegalArgumentException("--seq-length and --batch-size: expected at least 1, found "
+                    + seqLength + " and " + batchSize);
+        }
+        if (epochs < 1) {
+            throw new IllegalArgumentException("--epochs: expected at least 1, found " + epochs);
+        }
+        if (!(minutes >= 0) || Double.isInfinite(minutes)) {
+            throw new IllegalArgumentException("--minutes: expected 0 (no limit) or more, found " + minutes);
+        }
+        if (!(validationFraction > 0 && validationFraction < 1)) {
+            throw new IllegalArgumentException("--validation-fraction: expected a fraction in (0, 1), found "
+                    + validationFraction);
+        }
+        if (verbose < 0 || verbose > 2) {
+            throw new IllegalArgumentException("--verbose: expected 0, 1 or 2, found " + verbose);
+        }
+        if (keepCheckpoints < 0) {
+            throw new IllegalArgumentException("--keep-checkpoints: expected at least 0, found " + keepCheckpoints);
+        }
+        Objects.requireNonNull(cell);
+    }
+}

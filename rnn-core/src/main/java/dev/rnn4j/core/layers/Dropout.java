@@ -2,10 +2,11 @@ package dev.rnn4j.core.layers;
 
 import dev.rnn4j.api.Shape;
 import dev.rnn4j.core.ConfigValues;
+import dev.rnn4j.core.SeededRandom;
 import dev.rnn4j.core.ShapeCache;
-import dev.rnn4j.core.Values;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Random;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -17,7 +18,9 @@ public final class Dropout extends AbstractLayer {
     private final double rate;
     private final ShapeCache<INDArray[]> buffers = new ShapeCache<>();
     private INDArray[] last;
-    private double[] lastScale;
+    private boolean dropped;
+    private float[] maskValues = new float[0];
+    private double[] uniforms = new double[0];
     private INDArray lastInput;
 
     /**
@@ -70,21 +73,31 @@ public final class Dropout extends AbstractLayer {
     protected INDArray forwardInternal(INDArray input, boolean training) {
         lastInput = input;
         if (!training || rate == 0.0) {
-            lastScale = null;
+            dropped = false;
             return input;
         }
-        last = buffers.get(input.shape(), () -> new INDArray[] {
+        // Output, input gradient and the mask of kept elements (0 or 1, exact in any type), per input shape.
+        last = buffers.get(input.shape(), () -> new INDArray[] {backend().zeros(dataType(), input.shape()),
             backend().zeros(dataType(), input.shape()), backend().zeros(dataType(), input.shape())});
-        double[] values = Values.of(input);
-        lastScale = new double[values.length];
-        double kept = 1.0 / (1.0 - rate);
-        java.util.Random random = context().random();
-        for (int i = 0; i < values.length; i++) {
-            lastScale[i] = random.nextDouble() < rate ? 0.0 : kept;
-            values[i] *= lastScale[i];
+        int n = Math.toIntExact(input.length());
+        if (maskValues.length != n) {
+            maskValues = new float[n];
+            uniforms = new double[n];
         }
-        Values.write(values, last[0]);
-        return last[0];
+        Random random = context().random();
+        if (random instanceof SeededRandom seeded) {
+            seeded.nextDoubles(uniforms, n);
+        } else {
+            for (int i = 0; i < n; i++) {
+                uniforms[i] = random.nextDouble();
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            maskValues[i] = uniforms[i] < rate ? 0f : 1f;
+        }
+        backend().write(maskValues, last[2]);
+        dropped = true;
+        return last[0].assign(input).muli(last[2]).muli(1.0 / (1.0 - rate));
     }
 
     @Override
@@ -92,14 +105,9 @@ public final class Dropout extends AbstractLayer {
         if (!needInputGradient) {
             return null;
         }
-        if (lastScale == null) {
+        if (!dropped) {
             return outputGradient;
         }
-        double[] g = Values.of(outputGradient);
-        for (int i = 0; i < g.length; i++) {
-            g[i] *= lastScale[i];
-        }
-        Values.write(g, last[1]);
-        return last[1];
+        return last[1].assign(outputGradient).muli(last[2]).muli(1.0 / (1.0 - rate));
     }
 }

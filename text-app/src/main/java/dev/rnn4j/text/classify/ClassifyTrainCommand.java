@@ -5,13 +5,14 @@ import dev.rnn4j.api.Backend;
 import dev.rnn4j.core.FitOptions;
 import dev.rnn4j.core.FitState;
 import dev.rnn4j.core.Sequential;
+import dev.rnn4j.core.callbacks.EarlyStopping;
 import dev.rnn4j.core.data.RecordSet;
 import dev.rnn4j.core.data.RecordSource;
-import dev.rnn4j.core.io.Checkpoints;
 import dev.rnn4j.core.io.FileWriteException;
 import dev.rnn4j.core.io.ModelFile;
 import dev.rnn4j.text.Backends;
 import dev.rnn4j.text.Pictures;
+import dev.rnn4j.text.RunOptions;
 import dev.rnn4j.text.RunSession;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -40,7 +41,7 @@ public final class ClassifyTrainCommand implements Callable<Integer> {
     static final List<String> OUTPUTS = List.of("model.zip", "history.csv", "history.json", RunSession.RUN_JSON,
             "loss.png", "accuracy.png", "confusion_matrix.png", "roc.png", RunSession.CHECKPOINTS);
     private static final List<String> RUN_SETTINGS = List.of("--data", "--cell", "--units", "--embedding",
-            "--dropout", "--vocabulary", "--max-tokens", "--batch-size", "--learning-rate", "--seed",
+            "--dropout", "--vocabulary", "--max-tokens", "--batch-size", "--learning-rate", "--seed", "--patience",
             "--test-fraction", "--validation-fraction", "--out");
 
     @Mixin
@@ -74,8 +75,13 @@ public final class ClassifyTrainCommand implements Callable<Integer> {
             + " ${DEFAULT-VALUE}).")
     double learningRate;
 
-    @Option(names = "--epochs", defaultValue = "6", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "10", description = "Epochs at most (default: ${DEFAULT-VALUE}).")
     int epochs;
+
+    @Option(names = "--patience", defaultValue = "3", description = "Stop when the validation loss has not improved"
+            + " for this many epochs, and keep the weights of its best epoch; 0 trains every epoch and keeps the last"
+            + " (default: ${DEFAULT-VALUE}).")
+    int patience;
 
     @Option(names = "--test-fraction", defaultValue = "0.2", description = "Share of each class held out for the"
             + " test (default: ${DEFAULT-VALUE}).")
@@ -89,23 +95,8 @@ public final class ClassifyTrainCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--verbose", defaultValue = "1", description = "0 silent, 1 progress bar, 2 one line per epoch"
-            + " (default: ${DEFAULT-VALUE}).")
-    int verbose;
-
-    @Option(names = "--out", paramLabel = "DIR", description = "Run folder (default: runs/classify-<timestamp>).")
-    Path out;
-
-    @Option(names = "--overwrite", description = "Replace the run in --out (only files a run writes are deleted).")
-    boolean overwrite;
-
-    @Option(names = "--keep-checkpoints", defaultValue = "2", paramLabel = "K", description = "Checkpoints kept,"
-            + " written after every epoch and on Ctrl-C; 0 writes none (default: ${DEFAULT-VALUE}).")
-    int keepCheckpoints;
-
-    @Option(names = "--resume", paramLabel = "RUN_FOLDER", description = "Continue an interrupted run from its"
-            + " latest checkpoint with its settings; --epochs may change.")
-    Path resume;
+    @Mixin
+    RunOptions runOptions = new RunOptions();
 
     @Spec
     CommandSpec spec;
@@ -121,40 +112,20 @@ public final class ClassifyTrainCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintStream console = System.out;
         validate();
-        if (resume != null) {
-            for (String option : RUN_SETTINGS) {
-                if (spec != null && spec.commandLine().getParseResult().hasMatchedOption(option)) {
-                    throw new IllegalArgumentException(option + " cannot be used with --resume: a resumed run keeps"
-                            + " the settings it was started with (--epochs, --verbose, --keep-checkpoints and"
-                            + " --data-dir may be given)");
-                }
-            }
-            try (RunSession session = RunSession.reopen(resume, "classify train")) {
-                Path latest = session.latestCheckpoint();
-                Backend backend = Backends.load();
-                console.println(backend.describe());
-                Checkpoints.Restored restored = Checkpoints.restore(latest, backend);
-                if (!(restored.metadata().get("settings") instanceof Map<?, ?> settings)
-                        || !"classifier".equals(settings.get("kind"))) {
-                    throw new IllegalArgumentException("--resume " + resume + ": " + latest.getFileName() + " is not"
-                            + " a checkpoint of classify train");
-                }
-                applySettings(settings, spec != null
+        if (runOptions.resume != null) {
+            runOptions.refuseSettings(spec, RUN_SETTINGS);
+            try (RunSession session = RunSession.reopen(runOptions.resume, "classify train")) {
+                RunOptions.Resumed resumed = runOptions.restore(session, "classifier", "classify train", console);
+                applySettings(resumed.settings(), spec != null
                         && spec.commandLine().getParseResult().hasMatchedOption("--epochs"));
-                FitState state = restored.state();
-                if (epochs < state.epoch() || (state.midEpoch() && epochs == state.epoch())) {
-                    throw new IllegalArgumentException("--epochs " + epochs + ": " + resume + " has trained "
-                            + state.epoch() + " epochs already; to train on, give more");
-                }
-                console.println("Resuming " + resume + " from epoch " + (state.epoch() + 1) + " ("
-                        + latest.getFileName() + ")");
+                runOptions.announce(epochs, resumed, console, "");
                 Prepared data = prepare(console);
-                session.writeRunJson("running", runValues(backend, data, Map.of()));
-                return train(session, console, backend, data, restored.model(), state,
-                        doubles(restored.metadata().get("epoch_seconds")));
+                session.writeRunJson("running", runValues(resumed.backend(), data, Map.of()));
+                return train(session, console, resumed.backend(), data, resumed.restored().model(), resumed.state(),
+                        resumed.epochSeconds());
             }
         }
-        try (RunSession session = RunSession.create(out, "classify", OUTPUTS, overwrite, "classify train",
+        try (RunSession session = RunSession.create(runOptions.out, "classify", OUTPUTS, runOptions.overwrite, "classify train",
                 console)) {
             Backend backend = Backends.load();
             console.println(backend.describe());
@@ -215,16 +186,22 @@ public final class ClassifyTrainCommand implements Callable<Integer> {
             FitState resumeState, List<Double> earlier) throws IOException {
         RecordSet trainRecords = Classifier.records(encode(data.tokenizer, data.train), labels(data.train));
         RecordSource training = Classifier.training(trainRecords, batchSize, seed);
-        FitOptions options = new FitOptions().epochs(epochs).verbose(verbose);
+        FitOptions options = new FitOptions().epochs(epochs).verbose(runOptions.verbose);
         if (!data.validation.isEmpty()) {
             options.validationData(Classifier.training(Classifier.records(encode(data.tokenizer, data.validation),
                     labels(data.validation)), batchSize, seed));
+            if (patience > 0) {
+                // Before the checkpoints, so that a checkpoint after the last epoch holds the best weights.
+                options.callbacks(new EarlyStopping().monitor("val_loss").patience(patience)
+                        .restoreBestWeights(true));
+            }
         }
         if (resumeState != null) {
             options.resume(resumeState);
         }
         Map<String, Object> settings = settings();
-        RunSession.Outcome outcome = session.fit(model, options, keepCheckpoints, () -> Map.of("settings", settings),
+        RunSession.Outcome outcome = session.fit(model, options, runOptions.keepCheckpoints,
+                () -> Map.of("settings", settings),
                 earlier, stopRequest, console, fitOptions -> model.fit(training, fitOptions));
         if (outcome.interrupted()) {
             session.writeRunJson("interrupted", runValues(backend, data, Map.of()));
@@ -315,6 +292,7 @@ public final class ClassifyTrainCommand implements Callable<Integer> {
         settings.put("batch_size", batchSize);
         settings.put("learning_rate", learningRate);
         settings.put("epochs", epochs);
+        settings.put("patience", patience);
         settings.put("test_fraction", testFraction);
         settings.put("validation_fraction", validationFraction);
         settings.put("seed", seed);
@@ -336,32 +314,21 @@ public final class ClassifyTrainCommand implements Callable<Integer> {
     private void applySettings(Map<?, ?> settings, boolean epochsGiven) {
         corpus.data = settings.get("data") instanceof String path ? Path.of(path) : null;
         cell = String.valueOf(settings.get("cell"));
-        units = (int) number(settings.get("units"));
-        embedding = (int) number(settings.get("embedding"));
-        dropout = number(settings.get("dropout"));
-        vocabulary = (int) number(settings.get("vocabulary"));
-        maxTokens = (int) number(settings.get("max_tokens"));
-        batchSize = (int) number(settings.get("batch_size"));
-        learningRate = number(settings.get("learning_rate"));
-        testFraction = number(settings.get("test_fraction"));
-        validationFraction = number(settings.get("validation_fraction"));
-        seed = (long) number(settings.get("seed"));
+        units = (int) RunOptions.number(settings.get("units"));
+        embedding = (int) RunOptions.number(settings.get("embedding"));
+        dropout = RunOptions.number(settings.get("dropout"));
+        vocabulary = (int) RunOptions.number(settings.get("vocabulary"));
+        maxTokens = (int) RunOptions.number(settings.get("max_tokens"));
+        batchSize = (int) RunOptions.number(settings.get("batch_size"));
+        learningRate = RunOptions.number(settings.get("learning_rate"));
+        testFraction = RunOptions.number(settings.get("test_fraction"));
+        validationFraction = RunOptions.number(settings.get("validation_fraction"));
+        seed = (long) RunOptions.number(settings.get("seed"));
+        patience = (int) RunOptions.number(settings.get("patience"));
         if (!epochsGiven) {
-            epochs = (int) number(settings.get("epochs"));
+            epochs = (int) RunOptions.number(settings.get("epochs"));
         }
         validate();
-    }
-
-    private static double number(Object value) {
-        return value instanceof Number number ? number.doubleValue() : 0.0;
-    }
-
-    private static List<Double> doubles(Object value) {
-        List<Double> values = new ArrayList<>();
-        if (value instanceof List<?> list) {
-            list.forEach(item -> values.add(number(item)));
-        }
-        return values;
     }
 
     Classifier.Config config() {
@@ -378,11 +345,9 @@ public final class ClassifyTrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--test-fraction and --validation-fraction: expected fractions in"
                     + " (0, 1) and [0, 1), found " + testFraction + " and " + validationFraction);
         }
-        if (verbose < 0 || verbose > 2) {
-            throw new IllegalArgumentException("--verbose: expected 0, 1 or 2, found " + verbose);
+        if (patience < 0) {
+            throw new IllegalArgumentException("--patience: expected 0 or more, found " + patience);
         }
-        if (keepCheckpoints < 0) {
-            throw new IllegalArgumentException("--keep-checkpoints: expected at least 0, found " + keepCheckpoints);
-        }
+        runOptions.validate();
     }
 }

@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  * Words for the classifier: lower-cased runs of letters, digits and apostrophes, and every other non-space character
  * as a token of its own ({@code $}, {@code !}, {@code <}); ids {@code 2..} for the vocabulary's tokens, most frequent
  * first, {@code 1} for a token outside it and {@code 0} for padding (Keras's {@code TextVectorization} with
- * {@code mask_token} and {@code oov_token}). A document's first {@code maxTokens} tokens are kept.
+ * {@code mask_token} and {@code oov_token}). A document's first {@code maxTokens} tokens are kept; of an e-mail, those
+ * of its subject, sender, content type and body ({@link MailText}).
  */
 public final class WordTokenizer {
     /** Id of padding (masked by the embedding). */
@@ -63,7 +64,7 @@ public final class WordTokenizer {
 
     static List<String> split(String text, int maxTokens) {
         List<String> out = new ArrayList<>();
-        Matcher matcher = TOKEN.matcher(text);
+        Matcher matcher = TOKEN.matcher(MailText.of(text));
         while (out.size() < maxTokens && matcher.find()) {
             out.add(matcher.group().toLowerCase(Locale.ROOT));
         }

@@ -5,16 +5,14 @@ import dev.rnn4j.api.Backend;
 import dev.rnn4j.core.FitOptions;
 import dev.rnn4j.core.FitState;
 import dev.rnn4j.core.Sequential;
-import dev.rnn4j.core.io.Checkpoints;
 import dev.rnn4j.core.io.FileWriteException;
 import dev.rnn4j.core.io.ModelFile;
 import dev.rnn4j.text.Backends;
 import dev.rnn4j.text.Pictures;
+import dev.rnn4j.text.RunOptions;
 import dev.rnn4j.text.RunSession;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -87,23 +85,8 @@ public final class ForecastTrainCommand implements Callable<Integer> {
             + " ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--verbose", defaultValue = "1", description = "0 silent, 1 progress bar, 2 one line per epoch"
-            + " (default: ${DEFAULT-VALUE}).")
-    int verbose;
-
-    @Option(names = "--out", paramLabel = "DIR", description = "Run folder (default: runs/forecast-<timestamp>).")
-    Path out;
-
-    @Option(names = "--overwrite", description = "Replace the run in --out (only files a run writes are deleted).")
-    boolean overwrite;
-
-    @Option(names = "--keep-checkpoints", defaultValue = "2", paramLabel = "K", description = "Checkpoints kept,"
-            + " written after every epoch and on Ctrl-C; 0 writes none (default: ${DEFAULT-VALUE}).")
-    int keepCheckpoints;
-
-    @Option(names = "--resume", paramLabel = "RUN_FOLDER", description = "Continue an interrupted run from its"
-            + " latest checkpoint with its settings; --epochs may change.")
-    Path resume;
+    @Mixin
+    RunOptions runOptions = new RunOptions();
 
     @Spec
     CommandSpec spec;
@@ -119,40 +102,20 @@ public final class ForecastTrainCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintStream console = System.out;
         validate();
-        if (resume != null) {
-            for (String option : RUN_SETTINGS) {
-                if (spec != null && spec.commandLine().getParseResult().hasMatchedOption(option)) {
-                    throw new IllegalArgumentException(option + " cannot be used with --resume: a resumed run keeps"
-                            + " the settings it was started with (--epochs, --verbose, --keep-checkpoints and"
-                            + " --data-dir may be given)");
-                }
-            }
-            try (RunSession session = RunSession.reopen(resume, "forecast train")) {
-                Path latest = session.latestCheckpoint();
-                Backend backend = Backends.load();
-                console.println(backend.describe());
-                Checkpoints.Restored restored = Checkpoints.restore(latest, backend);
-                if (!(restored.metadata().get("settings") instanceof Map<?, ?> settings)
-                        || !"forecaster".equals(settings.get("kind"))) {
-                    throw new IllegalArgumentException("--resume " + resume + ": " + latest.getFileName() + " is not"
-                            + " a checkpoint of forecast train");
-                }
-                applySettings(settings, spec != null
+        if (runOptions.resume != null) {
+            runOptions.refuseSettings(spec, RUN_SETTINGS);
+            try (RunSession session = RunSession.reopen(runOptions.resume, "forecast train")) {
+                RunOptions.Resumed resumed = runOptions.restore(session, "forecaster", "forecast train", console);
+                applySettings(resumed.settings(), spec != null
                         && spec.commandLine().getParseResult().hasMatchedOption("--epochs"));
-                FitState state = restored.state();
-                if (epochs < state.epoch() || (state.midEpoch() && epochs == state.epoch())) {
-                    throw new IllegalArgumentException("--epochs " + epochs + ": " + resume + " has trained "
-                            + state.epoch() + " epochs already; to train on, give more");
-                }
-                console.println("Resuming " + resume + " from epoch " + (state.epoch() + 1) + " ("
-                        + latest.getFileName() + ")");
+                runOptions.announce(epochs, resumed, console, "");
                 Prepared data = prepare(console);
-                session.writeRunJson("running", runValues(backend, data, Map.of()));
-                return train(session, console, backend, data, restored.model(), state,
-                        doubles(restored.metadata().get("epoch_seconds")));
+                session.writeRunJson("running", runValues(resumed.backend(), data, Map.of()));
+                return train(session, console, resumed.backend(), data, resumed.restored().model(), resumed.state(),
+                        resumed.epochSeconds());
             }
         }
-        try (RunSession session = RunSession.create(out, "forecast", OUTPUTS, overwrite, "forecast train",
+        try (RunSession session = RunSession.create(runOptions.out, "forecast", OUTPUTS, runOptions.overwrite, "forecast train",
                 console)) {
             Backend backend = Backends.load();
             console.println(backend.describe());
@@ -199,7 +162,7 @@ public final class ForecastTrainCommand implements Callable<Integer> {
     private int train(RunSession session, PrintStream console, Backend backend, Prepared data, Sequential model,
             FitState resumeState, List<Double> earlier) throws IOException {
         INDArray[] train = Forecaster.windows(data.series, data.scaling, data.train, window, horizon);
-        FitOptions options = new FitOptions().epochs(epochs).batchSize(batchSize).verbose(verbose);
+        FitOptions options = new FitOptions().epochs(epochs).batchSize(batchSize).verbose(runOptions.verbose);
         if (data.validation.length > 0) {
             INDArray[] validation = Forecaster.windows(data.series, data.scaling, data.validation, window, horizon);
             options.validationData(validation[0], validation[1]);
@@ -208,7 +171,8 @@ public final class ForecastTrainCommand implements Callable<Integer> {
             options.resume(resumeState);
         }
         Map<String, Object> settings = settings();
-        RunSession.Outcome outcome = session.fit(model, options, keepCheckpoints, () -> Map.of("settings", settings),
+        RunSession.Outcome outcome = session.fit(model, options, runOptions.keepCheckpoints,
+                () -> Map.of("settings", settings),
                 earlier, stopRequest, console, fitOptions -> model.fit(train[0], train[1], fitOptions));
         if (outcome.interrupted()) {
             session.writeRunJson("interrupted", runValues(backend, data, Map.of()));
@@ -283,31 +247,19 @@ public final class ForecastTrainCommand implements Callable<Integer> {
     private void applySettings(Map<?, ?> settings, boolean epochsGiven) {
         source.restore(settings.get("csv"), settings.get("column"), settings.get("date_column"));
         cell = String.valueOf(settings.get("cell"));
-        units = (int) number(settings.get("units"));
-        window = (int) number(settings.get("window"));
-        horizon = (int) number(settings.get("horizon"));
-        season = (int) number(settings.get("season"));
-        batchSize = (int) number(settings.get("batch_size"));
-        learningRate = number(settings.get("learning_rate"));
-        testFraction = number(settings.get("test_fraction"));
-        validationFraction = number(settings.get("validation_fraction"));
-        seed = (long) number(settings.get("seed"));
+        units = (int) RunOptions.number(settings.get("units"));
+        window = (int) RunOptions.number(settings.get("window"));
+        horizon = (int) RunOptions.number(settings.get("horizon"));
+        season = (int) RunOptions.number(settings.get("season"));
+        batchSize = (int) RunOptions.number(settings.get("batch_size"));
+        learningRate = RunOptions.number(settings.get("learning_rate"));
+        testFraction = RunOptions.number(settings.get("test_fraction"));
+        validationFraction = RunOptions.number(settings.get("validation_fraction"));
+        seed = (long) RunOptions.number(settings.get("seed"));
         if (!epochsGiven) {
-            epochs = (int) number(settings.get("epochs"));
+            epochs = (int) RunOptions.number(settings.get("epochs"));
         }
         validate();
-    }
-
-    private static double number(Object value) {
-        return value instanceof Number number ? number.doubleValue() : 0.0;
-    }
-
-    private static List<Double> doubles(Object value) {
-        List<Double> values = new ArrayList<>();
-        if (value instanceof List<?> list) {
-            list.forEach(item -> values.add(number(item)));
-        }
-        return values;
     }
 
     Forecaster.Config config() {
@@ -324,11 +276,6 @@ public final class ForecastTrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--test-fraction and --validation-fraction: expected fractions in"
                     + " (0, 1) and [0, 1), found " + testFraction + " and " + validationFraction);
         }
-        if (verbose < 0 || verbose > 2) {
-            throw new IllegalArgumentException("--verbose: expected 0, 1 or 2, found " + verbose);
-        }
-        if (keepCheckpoints < 0) {
-            throw new IllegalArgumentException("--keep-checkpoints: expected at least 0, found " + keepCheckpoints);
-        }
+        runOptions.validate();
     }
 }

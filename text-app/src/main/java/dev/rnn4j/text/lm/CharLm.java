@@ -6,6 +6,7 @@ import dev.rnn4j.api.Shape;
 import dev.rnn4j.core.Sequential;
 import dev.rnn4j.core.layers.Activation;
 import dev.rnn4j.core.layers.Dense;
+import dev.rnn4j.core.layers.Dropout;
 import dev.rnn4j.core.layers.Embedding;
 import dev.rnn4j.core.layers.GRU;
 import dev.rnn4j.core.layers.LSTM;
@@ -18,8 +19,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The character language model: {@code Embedding(V, E) -> LSTM|GRU(H, return_sequences, stateful) x layers ->
- * Dense(V) -> softmax}, sparse categorical cross-entropy, Adam with gradient clipping; timesteps free (Keras's
+ * The character language model: {@code Embedding(V, E) -> (GRU|LSTM(H, return_sequences, stateful) -> Dropout) x
+ * layers -> Dense(V) -> softmax} (dropout on the recurrent layers' outputs, as Zaremba et al. regularise language
+ * models, the recurrent connections left alone), sparse categorical cross-entropy, Adam with gradient clipping; timesteps free (Keras's
  * {@code None}), so the trained model samples one character at a time. The text goes in as {@code batch} contiguous
  * streams: sample {@code j * batch + i} is window {@code j} of stream {@code i}, so with shuffling off each row of a
  * batch continues the row of the batch before, and the stateful layers carry their states across windows.
@@ -32,7 +34,7 @@ public final class CharLm {
     }
 
     /** The model's settings. */
-    public record Config(String cell, int layers, int units, int embedding, double learningRate) {
+    public record Config(String cell, int layers, int units, int embedding, double dropout, double learningRate) {
         public Config {
             if (!cell.equals("lstm") && !cell.equals("gru")) {
                 throw new IllegalArgumentException("--cell: expected lstm or gru, found " + cell);
@@ -44,6 +46,9 @@ public final class CharLm {
             if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
                 throw new IllegalArgumentException("--learning-rate: expected a positive number, found "
                         + learningRate);
+            }
+            if (!(dropout >= 0 && dropout < 1)) {
+                throw new IllegalArgumentException("--dropout: expected a rate in [0, 1), found " + dropout);
             }
         }
 
@@ -75,6 +80,9 @@ public final class CharLm {
             model.add(config.cell().equals("gru")
                     ? GRU.builder(config.units()).returnSequences(true).stateful(true).build()
                     : LSTM.builder(config.units()).returnSequences(true).stateful(true).build());
+            if (config.dropout() > 0) {
+                model.add(new Dropout(config.dropout()));
+            }
         }
         model.add(new Dense(vocabulary));
         model.add(new Activation("softmax"));

@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure the language model's training speed"
         + " (characters per second, GFLOP/s) at the default size or another.")
 public final class LmBenchCommand implements Callable<Integer> {
-    @Option(names = "--cell", defaultValue = "lstm", description = "lstm or gru (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--cell", defaultValue = "gru", description = "gru or lstm (default: ${DEFAULT-VALUE}).")
     String cell;
 
     @Option(names = "--layers", defaultValue = "1", description = "Recurrent layers (default: ${DEFAULT-VALUE}).")
@@ -35,13 +35,13 @@ public final class LmBenchCommand implements Callable<Integer> {
             + " ${DEFAULT-VALUE}).")
     int vocabulary;
 
-    @Option(names = "--seq-length", defaultValue = "100", description = "Window (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seq-length", defaultValue = "25", description = "Window (default: ${DEFAULT-VALUE}).")
     int seqLength;
 
     @Option(names = "--batch-size", defaultValue = "64", description = "Batch (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--batches", defaultValue = "30", description = "Batches per repeat (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batches", defaultValue = "60", description = "Batches per repeat (default: ${DEFAULT-VALUE}).")
     int batches;
 
     @Option(names = "--repeats", defaultValue = "5", description = "Timed repeats (default: ${DEFAULT-VALUE}).")
@@ -53,7 +53,7 @@ public final class LmBenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--batches and --repeats: expected at least 1, --vocabulary at least 2;"
                     + " found " + batches + ", " + repeats + ", " + vocabulary);
         }
-        CharLm.Config config = new CharLm.Config(cell, layers, units, embedding, 0.002);
+        CharLm.Config config = new CharLm.Config(cell, layers, units, embedding, 0.25, 0.002);
         Backend backend = Backends.load();
         System.out.println(backend.describe());
         Sequential model = CharLm.create(backend, 1, vocabulary, config);

@@ -5,17 +5,18 @@ import dev.rnn4j.api.Backend;
 import dev.rnn4j.core.FitOptions;
 import dev.rnn4j.core.FitState;
 import dev.rnn4j.core.Sequential;
-import dev.rnn4j.core.io.Checkpoints;
+import dev.rnn4j.core.callbacks.LearningRateScheduler;
+import dev.rnn4j.core.io.AtomicFiles;
 import dev.rnn4j.core.io.FileWriteException;
 import dev.rnn4j.core.io.ModelFile;
+import dev.rnn4j.core.optimizers.ExponentialDecay;
 import dev.rnn4j.text.Backends;
 import dev.rnn4j.text.Pictures;
+import dev.rnn4j.text.RunOptions;
 import dev.rnn4j.text.RunSession;
-import dev.rnn4j.core.io.AtomicFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -45,13 +46,14 @@ public final class LmTrainCommand implements Callable<Integer> {
     public static final String ASSET = "text-app.json";
     /** The options a resumed run keeps from its start. */
     private static final List<String> RUN_SETTINGS = List.of("--text", "--cell", "--layers", "--units",
-            "--embedding", "--seq-length", "--batch-size", "--learning-rate", "--seed", "--validation-fraction",
+            "--embedding", "--dropout", "--seq-length", "--batch-size", "--learning-rate", "--lr-decay", "--seed",
+            "--validation-fraction",
             "--out");
 
     @Mixin
     TextOptions source = new TextOptions();
 
-    @Option(names = "--cell", defaultValue = "lstm", description = "lstm or gru (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--cell", defaultValue = "gru", description = "gru or lstm (default: ${DEFAULT-VALUE}).")
     String cell;
 
     @Option(names = "--layers", defaultValue = "1", description = "Recurrent layers (default: ${DEFAULT-VALUE}).")
@@ -63,7 +65,11 @@ public final class LmTrainCommand implements Callable<Integer> {
     @Option(names = "--embedding", defaultValue = "32", description = "Embedding size (default: ${DEFAULT-VALUE}).")
     int embedding;
 
-    @Option(names = "--seq-length", defaultValue = "100",
+    @Option(names = "--dropout", defaultValue = "0.25", description = "Dropout on each recurrent layer's outputs"
+            + " (default: ${DEFAULT-VALUE}).")
+    double dropout;
+
+    @Option(names = "--seq-length", defaultValue = "25",
             description = "Characters per training window (default: ${DEFAULT-VALUE}).")
     int seqLength;
 
@@ -71,8 +77,13 @@ public final class LmTrainCommand implements Callable<Integer> {
             description = "Streams read side by side (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--learning-rate", defaultValue = "0.003", description = "Adam's rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--learning-rate", defaultValue = "0.004", description = "Adam's rate in the first epoch (default:"
+            + " ${DEFAULT-VALUE}).")
     double learningRate;
+
+    @Option(names = "--lr-decay", defaultValue = "0.95", description = "The rate's factor per epoch, 1 for a constant"
+            + " rate (default: ${DEFAULT-VALUE}).")
+    double lrDecay;
 
     @Option(names = "--epochs", defaultValue = "50", description = "Epochs at most (default: ${DEFAULT-VALUE}).")
     int epochs;
@@ -88,23 +99,8 @@ public final class LmTrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the weights (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--verbose", defaultValue = "1",
-            description = "0 silent, 1 progress bar, 2 one line per epoch (default: ${DEFAULT-VALUE}).")
-    int verbose;
-
-    @Option(names = "--out", paramLabel = "DIR", description = "Run folder (default: runs/lm-<timestamp>).")
-    Path out;
-
-    @Option(names = "--overwrite", description = "Replace the run in --out (only files a run writes are deleted).")
-    boolean overwrite;
-
-    @Option(names = "--keep-checkpoints", defaultValue = "2", paramLabel = "K", description = "Checkpoints kept,"
-            + " written after every epoch and on Ctrl-C; 0 writes none (default: ${DEFAULT-VALUE}).")
-    int keepCheckpoints;
-
-    @Option(names = "--resume", paramLabel = "RUN_FOLDER", description = "Continue an interrupted run from its latest"
-            + " checkpoint with its settings; --epochs and --minutes may change.")
-    Path resume;
+    @Mixin
+    RunOptions runOptions = new RunOptions();
 
     @Spec
     CommandSpec spec;
@@ -116,19 +112,22 @@ public final class LmTrainCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintStream console = System.out;
         validate();
-        if (resume != null) {
-            for (String option : RUN_SETTINGS) {
-                if (spec != null && spec.commandLine().getParseResult().hasMatchedOption(option)) {
-                    throw new IllegalArgumentException(option + " cannot be used with --resume: a resumed run keeps"
-                            + " the settings it was started with (--epochs, --minutes, --verbose, --keep-checkpoints"
-                            + " and --data-dir may be given)");
-                }
-            }
-            try (RunSession session = RunSession.reopen(resume, "lm train")) {
-                return resumeRun(session, console);
+        if (runOptions.resume != null) {
+            runOptions.refuseSettings(spec, RUN_SETTINGS);
+            try (RunSession session = RunSession.reopen(runOptions.resume, "lm train")) {
+                RunOptions.Resumed resumed = runOptions.restore(session, "char-lm", "lm train", console);
+                applySettings(resumed.settings(), spec != null
+                        && spec.commandLine().getParseResult().hasMatchedOption("--epochs"));
+                runOptions.announce(epochs, resumed, console, " (the states carried across that epoch's windows"
+                        + " restart from zeros)");
+                Prepared data = prepare(console, (String) resumed.settings().get("vocabulary"));
+                session.writeRunJson("running", runValues(resumed.backend(), data, Map.of()));
+                return train(session, console, resumed.backend(), data, resumed.restored().model(), resumed.state(),
+                        resumed.epochSeconds());
             }
         }
-        try (RunSession session = RunSession.create(out, "lm", OUTPUTS, overwrite, "lm train", console)) {
+        try (RunSession session = RunSession.create(runOptions.out, "lm", OUTPUTS, runOptions.overwrite, "lm train",
+                console)) {
             Backend backend = Backends.load();
             console.println(backend.describe());
             Prepared data = prepare(console, null);
@@ -141,33 +140,6 @@ public final class LmTrainCommand implements Callable<Integer> {
         }
     }
 
-    private int resumeRun(RunSession session, PrintStream console) throws IOException {
-        Path latest = session.latestCheckpoint();
-        Backend backend = Backends.load();
-        console.println(backend.describe());
-        Checkpoints.Restored restored = Checkpoints.restore(latest, backend);
-        if (!(restored.metadata().get("settings") instanceof Map<?, ?> settings)
-                || !"char-lm".equals(settings.get("kind"))) {
-            throw new IllegalArgumentException("--resume " + resume + ": " + latest.getFileName() + " is not a"
-                    + " checkpoint of lm train (no char-lm settings in it)");
-        }
-        boolean epochsGiven = spec != null && spec.commandLine().getParseResult().hasMatchedOption("--epochs");
-        applySettings(settings, epochsGiven);
-        FitState state = restored.state();
-        if (epochs < state.epoch() || (state.midEpoch() && epochs == state.epoch())) {
-            throw new IllegalArgumentException("--epochs " + epochs + ": " + resume + " has trained " + state.epoch()
-                    + " epochs already; to train on, give more");
-        }
-        console.println("Resuming " + resume + " from epoch " + (state.epoch() + 1)
-                + (state.midEpoch() ? ", step " + (state.step() + 1) + "/" + state.stepsPerEpoch()
-                + " (the states carried across that epoch's windows restart from zeros)" : "")
-                + " (" + latest.getFileName() + ")");
-        Prepared data = prepare(console, (String) settings.get("vocabulary"));
-        session.writeRunJson("running", runValues(backend, data, Map.of()));
-        return train(session, console, backend, data, restored.model(), state,
-                doubles(restored.metadata().get("epoch_seconds")));
-    }
-
     /** The text, its vocabulary and the two parts as streams. */
     record Prepared(TextOptions.Text text, CharVocabulary vocabulary, INDArray[] train, INDArray[] validation,
             int validationBatch) {
@@ -177,7 +149,7 @@ public final class LmTrainCommand implements Callable<Integer> {
         TextOptions.Text text = source.read(console);
         CharVocabulary vocabulary = CharVocabulary.of(text.content());
         if (savedVocabulary != null && !savedVocabulary.equals(vocabulary.characters())) {
-            throw new IllegalArgumentException("--resume " + resume + ": the text (" + text.source() + ") has other"
+            throw new IllegalArgumentException("--resume " + runOptions.resume + ": the text (" + text.source() + ") has other"
                     + " characters than the run was started on (" + vocabulary.size() + " now, "
                     + savedVocabulary.codePointCount(0, savedVocabulary.length()) + " then); resume on the same text");
         }
@@ -201,14 +173,16 @@ public final class LmTrainCommand implements Callable<Integer> {
     private int train(RunSession session, PrintStream console, Backend backend, Prepared data, Sequential model,
             FitState resumeState, List<Double> earlier) throws IOException {
         TimeBudget budget = new TimeBudget(minutes, earlier, console);
-        FitOptions options = new FitOptions().epochs(epochs).batchSize(batchSize).shuffle(false).verbose(verbose)
-                .callbacks(new StatefulValidation(model, data.validation, data.validationBatch), budget);
+        FitOptions options = new FitOptions().epochs(epochs).batchSize(batchSize).shuffle(false)
+                .verbose(runOptions.verbose).callbacks(new StatefulValidation(model, data.validation, data.validationBatch), budget,
+                        new LearningRateScheduler(new ExponentialDecay(learningRate, lrDecay, 1, false)));
         if (resumeState != null) {
             options.resume(resumeState);
         }
         Map<String, Object> settings = settings(data.vocabulary);
-        RunSession.Outcome outcome = session.fit(model, options, keepCheckpoints, () -> Map.of("settings", settings),
-                earlier, stopRequest, console, fitOptions -> model.fit(data.train[0], data.train[1], fitOptions));
+        RunSession.Outcome outcome = session.fit(model, options, runOptions.keepCheckpoints,
+                () -> Map.of("settings", settings), earlier, stopRequest, console,
+                fitOptions -> model.fit(data.train[0], data.train[1], fitOptions));
         if (outcome.interrupted()) {
             session.writeRunJson("interrupted", runValues(backend, data, Map.of()));
             return outcome.exitStatus();
@@ -281,9 +255,11 @@ public final class LmTrainCommand implements Callable<Integer> {
         settings.put("layers", layers);
         settings.put("units", units);
         settings.put("embedding", embedding);
+        settings.put("dropout", dropout);
         settings.put("seq_length", seqLength);
         settings.put("batch_size", batchSize);
         settings.put("learning_rate", learningRate);
+        settings.put("lr_decay", lrDecay);
         settings.put("epochs", epochs);
         settings.put("validation_fraction", validationFraction);
         settings.put("seed", seed);
@@ -305,38 +281,31 @@ public final class LmTrainCommand implements Callable<Integer> {
         Object text = settings.get("text");
         source.text = text instanceof String path ? Path.of(path) : null;
         cell = String.valueOf(settings.get("cell"));
-        layers = (int) number(settings.get("layers"));
-        units = (int) number(settings.get("units"));
-        embedding = (int) number(settings.get("embedding"));
-        seqLength = (int) number(settings.get("seq_length"));
-        batchSize = (int) number(settings.get("batch_size"));
-        learningRate = number(settings.get("learning_rate"));
-        validationFraction = number(settings.get("validation_fraction"));
-        seed = (long) number(settings.get("seed"));
+        layers = (int) RunOptions.number(settings.get("layers"));
+        units = (int) RunOptions.number(settings.get("units"));
+        embedding = (int) RunOptions.number(settings.get("embedding"));
+        dropout = RunOptions.number(settings.get("dropout"));
+        seqLength = (int) RunOptions.number(settings.get("seq_length"));
+        batchSize = (int) RunOptions.number(settings.get("batch_size"));
+        learningRate = RunOptions.number(settings.get("learning_rate"));
+        lrDecay = RunOptions.number(settings.get("lr_decay"));
+        validationFraction = RunOptions.number(settings.get("validation_fraction"));
+        seed = (long) RunOptions.number(settings.get("seed"));
         if (!epochsGiven) {
-            epochs = (int) number(settings.get("epochs"));
+            epochs = (int) RunOptions.number(settings.get("epochs"));
         }
         validate();
     }
 
-    private static double number(Object value) {
-        return value instanceof Number number ? number.doubleValue() : 0.0;
-    }
-
-    private static List<Double> doubles(Object value) {
-        List<Double> values = new ArrayList<>();
-        if (value instanceof List<?> list) {
-            list.forEach(item -> values.add(number(item)));
-        }
-        return values;
-    }
-
     CharLm.Config config() {
-        return new CharLm.Config(cell, layers, units, embedding, learningRate);
+        return new CharLm.Config(cell, layers, units, embedding, dropout, learningRate);
     }
 
     private void validate() {
         config();
+        if (!(lrDecay > 0 && lrDecay <= 1)) {
+            throw new IllegalArgumentException("--lr-decay: expected a factor in (0, 1], found " + lrDecay);
+        }
         if (seqLength < 1 || batchSize < 1) {
             throw new IllegalArgumentException("--seq-length and --batch-size: expected at least 1, found "
                     + seqLength + " and " + batchSize);
@@ -351,12 +320,7 @@ public final class LmTrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--validation-fraction: expected a fraction in (0, 1), found "
                     + validationFraction);
         }
-        if (verbose < 0 || verbose > 2) {
-            throw new IllegalArgumentException("--verbose: expected 0, 1 or 2, found " + verbose);
-        }
-        if (keepCheckpoints < 0) {
-            throw new IllegalArgumentException("--keep-checkpoints: expected at least 0, found " + keepCheckpoints);
-        }
+        runOptions.validate();
         Objects.requireNonNull(cell);
     }
 }

@@ -49,7 +49,7 @@ class CharLmTest {
     @Test
     void samplingCarriesTheStateExactlyAsRunningTheWholeTextAgain() {
         CharVocabulary vocabulary = CharVocabulary.of("abcdefgh ");
-        Sequential model = CharLm.create(BACKEND, 3, vocabulary.size(), new CharLm.Config("gru", 1, 12, 5, 0.01));
+        Sequential model = CharLm.create(BACKEND, 3, vocabulary.size(), new CharLm.Config("gru", 1, 12, 5, 0.0, 0.01));
         // A little training, so that the output depends on the whole past.
         int[] ids = new SplittableRandom(2).ints(400, 0, vocabulary.size()).toArray();
         INDArray[] data = CharLm.streams(ids, 0, ids.length, 4, 10, "t");
@@ -99,9 +99,9 @@ class CharLmTest {
 
     @Test
     void flopsPerCharacterCountForwardBackwardAsThreeForwards() {
-        CharLm.Config lstm = new CharLm.Config("lstm", 1, 256, 32, 0.001);
+        CharLm.Config lstm = new CharLm.Config("lstm", 1, 256, 32, 0.0, 0.001);
         assertThat(lstm.trainFlopsPerChar(83)).isEqualTo(3 * (2.0 * 288 * 4 * 256 + 2.0 * 256 * 83));
-        assertThatThrownBy(() -> new CharLm.Config("rnn", 1, 8, 8, 0.1)).hasMessage("--cell: expected lstm or gru,"
+        assertThatThrownBy(() -> new CharLm.Config("rnn", 1, 8, 8, 0.0, 0.1)).hasMessage("--cell: expected lstm or gru,"
                 + " found rnn");
     }
 }

@@ -5,6 +5,7 @@ import dev.rnn4j.api.Backend;
 import dev.rnn4j.core.FitOptions;
 import dev.rnn4j.core.FitState;
 import dev.rnn4j.core.Sequential;
+import dev.rnn4j.core.callbacks.EarlyStopping;
 import dev.rnn4j.core.io.FileWriteException;
 import dev.rnn4j.core.io.ModelFile;
 import dev.rnn4j.text.Backends;
@@ -39,7 +40,7 @@ public final class ForecastTrainCommand implements Callable<Integer> {
     /** The asset of a forecaster's model file. */
     public static final String ASSET = "text-app.json";
     private static final List<String> RUN_SETTINGS = List.of("--csv", "--column", "--date-column", "--cell",
-            "--units", "--window", "--horizon", "--season", "--batch-size", "--learning-rate", "--seed",
+            "--units", "--window", "--horizon", "--season", "--batch-size", "--learning-rate", "--seed", "--patience",
             "--test-fraction", "--validation-fraction", "--out");
 
     @Mixin
@@ -70,8 +71,13 @@ public final class ForecastTrainCommand implements Callable<Integer> {
             + " ${DEFAULT-VALUE}).")
     double learningRate;
 
-    @Option(names = "--epochs", defaultValue = "40", description = "Epochs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "60", description = "Epochs at most (default: ${DEFAULT-VALUE}).")
     int epochs;
+
+    @Option(names = "--patience", defaultValue = "8", description = "Stop when the validation loss has not improved"
+            + " for this many epochs, and keep the weights of its best epoch; 0 trains every epoch and keeps the last"
+            + " (default: ${DEFAULT-VALUE}).")
+    int patience;
 
     @Option(names = "--test-fraction", defaultValue = "0.2", description = "The end of the series held out for the"
             + " test (default: ${DEFAULT-VALUE}).")
@@ -166,6 +172,11 @@ public final class ForecastTrainCommand implements Callable<Integer> {
         if (data.validation.length > 0) {
             INDArray[] validation = Forecaster.windows(data.series, data.scaling, data.validation, window, horizon);
             options.validationData(validation[0], validation[1]);
+            if (patience > 0) {
+                // Before the checkpoints, so that a checkpoint after the last epoch holds the best weights.
+                options.callbacks(new EarlyStopping().monitor("val_loss").patience(patience)
+                        .restoreBestWeights(true));
+            }
         }
         if (resumeState != null) {
             options.resume(resumeState);
@@ -228,6 +239,7 @@ public final class ForecastTrainCommand implements Callable<Integer> {
         settings.put("batch_size", batchSize);
         settings.put("learning_rate", learningRate);
         settings.put("epochs", epochs);
+        settings.put("patience", patience);
         settings.put("test_fraction", testFraction);
         settings.put("validation_fraction", validationFraction);
         settings.put("seed", seed);
@@ -256,6 +268,7 @@ public final class ForecastTrainCommand implements Callable<Integer> {
         testFraction = RunOptions.number(settings.get("test_fraction"));
         validationFraction = RunOptions.number(settings.get("validation_fraction"));
         seed = (long) RunOptions.number(settings.get("seed"));
+        patience = (int) RunOptions.number(settings.get("patience"));
         if (!epochsGiven) {
             epochs = (int) RunOptions.number(settings.get("epochs"));
         }
@@ -268,6 +281,9 @@ public final class ForecastTrainCommand implements Callable<Integer> {
 
     private void validate() {
         config();
+        if (patience < 0) {
+            throw new IllegalArgumentException("--patience: expected 0 or more, found " + patience);
+        }
         if (season < 1 || batchSize < 1 || epochs < 1) {
             throw new IllegalArgumentException("--season, --batch-size and --epochs: expected at least 1, found "
                     + season + ", " + batchSize + " and " + epochs);

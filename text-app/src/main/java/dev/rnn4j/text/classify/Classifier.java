@@ -32,7 +32,7 @@ import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The text classifier: {@code Embedding(ids, E, mask_zero) -> Bidirectional(LSTM|GRU(H)) -> Dense(1, sigmoid)} for
+ * The text classifier: {@code Embedding(ids, E, mask_zero) -> Bidirectional(GRU|LSTM(H)) -> Dense(1, sigmoid)} for
  * two classes ({@code Dense(C) -> softmax} for more), documents as padded, masked batches bucketed by length.
  */
 public final class Classifier {
@@ -40,6 +40,8 @@ public final class Classifier {
     public static final String ASSET = "text-app.json";
     /** Bucket boundaries in tokens: documents of like length share a batch, so little is padding. */
     private static final int[] BOUNDARIES = {32, 64, 128, 192, 256, 320, 400, 512, 768};
+    /** Documents are padded to a multiple of this many tokens. */
+    static final int LENGTH_STEP = 32;
 
     private Classifier() {
     }
@@ -83,16 +85,21 @@ public final class Classifier {
         return model;
     }
 
-    /** @return the documents as records of ids, labelled */
+    /**
+     * @return the documents as records of ids, labelled, each padded with id 0 (masked by the embedding) to a multiple
+     *         of {@link #LENGTH_STEP}: batches then come in a few lengths, not one per longest document, so the
+     *         layers' buffers per shape are few
+     */
     static RecordSet records(List<int[]> encoded, int[] labels) {
         List<SequenceRecord> records = new ArrayList<>();
         for (int i = 0; i < encoded.size(); i++) {
             int[] ids = encoded.get(i);
-            float[] input = new float[ids.length];
+            int length = (ids.length + LENGTH_STEP - 1) / LENGTH_STEP * LENGTH_STEP;
+            float[] input = new float[length];
             for (int t = 0; t < ids.length; t++) {
                 input[t] = ids[t];
             }
-            records.add(new SequenceRecord(ids.length, input, new float[] {labels[i]}));
+            records.add(new SequenceRecord(length, input, new float[] {labels[i]}));
         }
         return RecordSet.of(RecordFormat.ids().withVectorTarget(1), records);
     }

@@ -47,7 +47,7 @@ public final class ClassifyTrainCommand implements Callable<Integer> {
     @Mixin
     CorpusOptions corpus = new CorpusOptions();
 
-    @Option(names = "--cell", defaultValue = "lstm", description = "lstm or gru (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--cell", defaultValue = "gru", description = "gru or lstm (default: ${DEFAULT-VALUE}).")
     String cell;
 
     @Option(names = "--units", defaultValue = "64", description = "Units per direction (default: ${DEFAULT-VALUE}).")

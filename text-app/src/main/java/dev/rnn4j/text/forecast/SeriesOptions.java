@@ -16,8 +16,9 @@ public final class SeriesOptions {
     @Option(names = "--column", paramLabel = "NAME", description = "The column to forecast (required with --csv).")
     String column;
 
-    @Option(names = "--date-column", paramLabel = "NAME", description = "A column of ISO dates: the model then also"
-            + " sees the weekday and the time of year of each day.")
+    @Option(names = "--date-column", paramLabel = "NAME", description = "A column of ISO dates, or the year, month"
+            + " and day columns as YEAR,MONTH,DAY: the model then also sees the weekday and the time of year of each"
+            + " day (daily series).")
     String dateColumn;
 
     @Option(names = "--data-dir", paramLabel = "DIR", description = "A folder holding us-births.csv, used as is"
@@ -35,6 +36,14 @@ public final class SeriesOptions {
         }
         if (column == null) {
             throw new IllegalArgumentException("--csv " + csv + ": expected --column NAME, the column to forecast");
+        }
+        if (dateColumn != null && dateColumn.contains(",")) {
+            List<String> parts = List.of(dateColumn.split(",", -1));
+            if (parts.size() != 3 || parts.stream().anyMatch(String::isBlank)) {
+                throw new IllegalArgumentException("--date-column " + dateColumn + ": expected one column of ISO dates,"
+                        + " or three columns YEAR,MONTH,DAY");
+            }
+            return Series.read(csv, column, null, parts);
         }
         return Series.read(csv, column, dateColumn, null);
     }

@@ -88,6 +88,26 @@ class ForecastAppTest {
     }
 
     @Test
+    void datesMayComeFromYearMonthAndDayColumns() throws IOException {
+        StringBuilder text = new StringBuilder("year,month,date_of_month,births\n");
+        LocalDate day = LocalDate.of(2000, 1, 1);
+        for (int d = 0; d < 120; d++, day = day.plusDays(1)) {
+            text.append(day.getYear()).append(',').append(day.getMonthValue()).append(',')
+                    .append(day.getDayOfMonth()).append(',').append(1000 + (d % 7) * 50).append('\n');
+        }
+        Path file = Files.writeString(dir.resolve("ymd.csv"), text);
+        TextAppRun.Result trained = TextAppRun.run("forecast", "train", "--csv", file.toString(), "--column",
+                "births", "--date-column", "year,month,date_of_month", "--window", "14", "--units", "4", "--epochs",
+                "2", "--verbose", "0", "--out", dir.resolve("run").toString());
+        assertThat(trained.status()).as(trained.err()).isZero();
+        assertThat(trained.out()).contains("120 values from 2000-01-01 to 2000-04-29");
+        assertThat(TextAppRun.run("forecast", "train", "--csv", file.toString(), "--column", "births",
+                "--date-column", "year,month", "--out", dir.resolve("run2").toString()).errorLine())
+                .isEqualTo("error: --date-column year,month: expected one column of ISO dates, or three columns"
+                        + " YEAR,MONTH,DAY");
+    }
+
+    @Test
     void seasonalNaiveTakesTheSameWeekdayOfTheLatestKnownWeek() {
         double[] values = new double[30];
         for (int i = 0; i < values.length; i++) {

@@ -67,6 +67,24 @@ public final class SeededRandom extends Random {
     }
 
     /**
+     * Fills {@code into[0, count)} with the next {@code count} {@link Random#nextDouble()}s of {@code random}: in bulk
+     * ({@link #nextDoubles(double[], int)}) when it is a {@code SeededRandom}, one call each otherwise.
+     *
+     * @param random the generator
+     * @param into   the array to fill
+     * @param count  how many numbers, at most {@code into.length}
+     */
+    public static void nextDoubles(Random random, double[] into, int count) {
+        if (random instanceof SeededRandom seeded) {
+            seeded.nextDoubles(into, count);
+            return;
+        }
+        for (int i = 0; i < count; i++) {
+            into[i] = random.nextDouble();
+        }
+    }
+
+    /**
      * Fills {@code into[0, count)} with the numbers that as many {@link #nextDouble()} calls would give, in order,
      * under one lock: a dropout mask of thousands of values otherwise takes a lock twice per value (~30 ns each here).
      *

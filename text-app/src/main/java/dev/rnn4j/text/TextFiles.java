@@ -30,16 +30,13 @@ public final class TextFiles {
      */
     public static String read(Path file, String option) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
-        for (int i = 0; i < Math.min(bytes.length, SNIFF); i++) {
-            if (bytes[i] == 0) {
-                throw new IllegalArgumentException(option + " " + file + ": expected UTF-8 text, found a binary file"
-                        + " (a NUL byte at offset " + i + ")");
-            }
+        int nul = firstNul(bytes);
+        if (nul >= 0) {
+            throw new IllegalArgumentException(option + " " + file + ": expected UTF-8 text, found a binary file"
+                    + " (a NUL byte at offset " + nul + ")");
         }
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
         try {
-            String text = decoder.decode(ByteBuffer.wrap(bytes)).toString();
+            String text = strictUtf8().decode(ByteBuffer.wrap(bytes)).toString();
             // A byte-order mark is not part of the text.
             return text.startsWith("\uFEFF") ? text.substring(1) : text;
         } catch (CharacterCodingException invalid) {
@@ -60,11 +57,10 @@ public final class TextFiles {
      */
     public static String readLenient(Path file, String option) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
-        for (int i = 0; i < Math.min(bytes.length, SNIFF); i++) {
-            if (bytes[i] == 0) {
-                throw new IllegalArgumentException(option + ": " + file + ": expected a text document, found a binary"
-                        + " file (a NUL byte at offset " + i + "); remove it from the folder");
-            }
+        int nul = firstNul(bytes);
+        if (nul >= 0) {
+            throw new IllegalArgumentException(option + ": " + file + ": expected a text document, found a binary"
+                    + " file (a NUL byte at offset " + nul + "); remove it from the folder");
         }
         return new String(bytes, StandardCharsets.UTF_8);
     }
@@ -101,12 +97,24 @@ public final class TextFiles {
         return false;
     }
 
-    private static int firstInvalid(byte[] bytes) {
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+    /** @return the offset of the first NUL among the first {@link #SNIFF} bytes, or -1 */
+    private static int firstNul(byte[] bytes) {
+        for (int i = 0; i < Math.min(bytes.length, SNIFF); i++) {
+            if (bytes[i] == 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static CharsetDecoder strictUtf8() {
+        return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
+    }
+
+    private static int firstInvalid(byte[] bytes) {
         ByteBuffer in = ByteBuffer.wrap(bytes);
-        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length + 1);
-        decoder.decode(in, out, true);
+        strictUtf8().decode(in, java.nio.CharBuffer.allocate(bytes.length + 1), true);
         return in.position();
     }
 }

@@ -6,7 +6,6 @@ import dev.rnn4j.core.SeededRandom;
 import dev.rnn4j.core.ShapeCache;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Random;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -84,14 +83,7 @@ public final class Dropout extends AbstractLayer {
             maskValues = new float[n];
             uniforms = new double[n];
         }
-        Random random = context().random();
-        if (random instanceof SeededRandom seeded) {
-            seeded.nextDoubles(uniforms, n);
-        } else {
-            for (int i = 0; i < n; i++) {
-                uniforms[i] = random.nextDouble();
-            }
-        }
+        SeededRandom.nextDoubles(context().random(), uniforms, n);
         for (int i = 0; i < n; i++) {
             maskValues[i] = uniforms[i] < rate ? 0f : 1f;
         }

@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Random;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -651,19 +650,12 @@ public class RNN extends AbstractLayer {
      */
     private void fillMask(INDArray mask, float[] values, double rate) {
         float keep = (float) (1.0 / (1.0 - rate));
-        Random random = context().random();
-        if (random instanceof SeededRandom seeded) {
-            if (uniforms.length < values.length) {
-                uniforms = new double[values.length];
-            }
-            seeded.nextDoubles(uniforms, values.length);
-            for (int i = 0; i < values.length; i++) {
-                values[i] = uniforms[i] >= rate ? keep : 0f;
-            }
-        } else {
-            for (int i = 0; i < values.length; i++) {
-                values[i] = random.nextDouble() >= rate ? keep : 0f;
-            }
+        if (uniforms.length < values.length) {
+            uniforms = new double[values.length];
+        }
+        SeededRandom.nextDoubles(context().random(), uniforms, values.length);
+        for (int i = 0; i < values.length; i++) {
+            values[i] = uniforms[i] >= rate ? keep : 0f;
         }
         backend().write(values, mask);
     }

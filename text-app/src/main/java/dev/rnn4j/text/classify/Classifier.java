@@ -1,8 +1,5 @@
 package dev.rnn4j.text.classify;
 
-import com.google.gson.Gson;
-import com.google.gson.JsonParseException;
-import com.google.gson.reflect.TypeToken;
 import dev.rnn4j.api.ActivationFunction;
 import dev.rnn4j.api.Backend;
 import dev.rnn4j.api.Shape;
@@ -23,6 +20,7 @@ import dev.rnn4j.core.layers.LSTM;
 import dev.rnn4j.core.losses.BinaryCrossentropy;
 import dev.rnn4j.core.losses.SparseCategoricalCrossentropy;
 import dev.rnn4j.core.optimizers.Adam;
+import dev.rnn4j.text.ModelAssets;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,8 +34,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * two classes ({@code Dense(C) -> softmax} for more), documents as padded, masked batches bucketed by length.
  */
 public final class Classifier {
-    /** The asset of a classifier's model file. */
-    public static final String ASSET = "text-app.json";
     /** Bucket boundaries in tokens: documents of like length share a batch, so little is padding. */
     private static final int[] BOUNDARIES = {32, 64, 128, 192, 256, 320, 400, 512, 768};
     /** Documents are padded to a multiple of this many tokens. */
@@ -152,22 +148,13 @@ public final class Classifier {
      */
     @SuppressWarnings("unchecked")
     public static Saved load(Path file, Backend backend) throws IOException {
-        String json = ModelFile.readAssets(file).get(ASSET);
-        Map<String, Object> asset = null;
-        try {
-            asset = json == null ? null : new Gson().fromJson(json, new TypeToken<Map<String, Object>>() { }.getType());
-        } catch (JsonParseException malformed) {
-            asset = null;
-        }
-        if (asset == null || !"classifier".equals(asset.get("kind")) || !(asset.get("classes") instanceof List<?>)
-                || !(asset.get("tokens") instanceof List<?>) || !(asset.get("max_tokens") instanceof Number max)) {
-            throw new IllegalArgumentException("--model " + file + ": expected a model written by text-app classify"
-                    + " train (its classes and vocabulary in assets/" + ASSET + "), found "
-                    + (json == null ? "no such asset" : "another kind of asset"));
-        }
+        Map<String, Object> asset = ModelAssets.read(file, "classifier", "classify train",
+                "its classes and vocabulary", saved -> saved.get("classes") instanceof List<?>
+                        && saved.get("tokens") instanceof List<?> && saved.get("max_tokens") instanceof Number);
         Sequential model = ModelFile.load(file, backend);
         List<String> classes = (List<String>) asset.get("classes");
-        return new Saved(model, classes, WordTokenizer.restore((List<String>) asset.get("tokens"), max.intValue()),
+        return new Saved(model, classes, WordTokenizer.restore((List<String>) asset.get("tokens"),
+                ((Number) asset.get("max_tokens")).intValue()),
                 asset);
     }
 }

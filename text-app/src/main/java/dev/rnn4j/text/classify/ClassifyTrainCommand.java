@@ -1,6 +1,5 @@
 package dev.rnn4j.text.classify;
 
-import com.google.gson.Gson;
 import dev.rnn4j.api.Backend;
 import dev.rnn4j.core.FitOptions;
 import dev.rnn4j.core.FitState;
@@ -11,6 +10,7 @@ import dev.rnn4j.core.data.RecordSource;
 import dev.rnn4j.core.io.FileWriteException;
 import dev.rnn4j.core.io.ModelFile;
 import dev.rnn4j.text.Backends;
+import dev.rnn4j.text.ModelAssets;
 import dev.rnn4j.text.Pictures;
 import dev.rnn4j.text.RunOptions;
 import dev.rnn4j.text.RunSession;
@@ -212,7 +212,7 @@ public final class ClassifyTrainCommand implements Callable<Integer> {
         Scores scores = Scores.of(labels(data.test), probabilities, classes);
         report(console, scores, data.corpus.classes());
         try {
-            ModelFile.save(model, session.path().resolve("model.zip"), Map.of(Classifier.ASSET, asset(data)));
+            ModelFile.save(model, session.path().resolve("model.zip"), ModelAssets.of(asset(data)));
             session.writeHistory(outcome.history(), outcome.epochSeconds());
             Map<String, List<Double>> history = outcome.history().asMap();
             Pictures.history("Model loss", "loss", history, List.of("loss", "val_loss"),
@@ -267,7 +267,7 @@ public final class ClassifyTrainCommand implements Callable<Integer> {
         }
     }
 
-    private String asset(Prepared data) {
+    private Map<String, Object> asset(Prepared data) {
         Map<String, Object> asset = new LinkedHashMap<>();
         asset.put("kind", "classifier");
         asset.put("classes", data.corpus.classes());
@@ -276,7 +276,7 @@ public final class ClassifyTrainCommand implements Callable<Integer> {
         asset.put("test_fraction", testFraction);
         asset.put("data", corpus.saved());
         asset.put("tokens", data.tokenizer.tokens());
-        return new Gson().toJson(asset);
+        return asset;
     }
 
     private Map<String, Object> settings() {

@@ -26,8 +26,8 @@ public final class ForecastEvaluateCommand implements Callable<Integer> {
         Series series = source.read(System.err);
         saved.check(series, source.describe());
         int n = series.length();
-        int first = Math.max(Math.max(saved.window(), (int) Math.round(n * (1 - saved.testFraction()))),
-                saved.season() * ((saved.horizon() - 1) / saved.season() + 1));
+        int first = Math.max(Forecaster.testStart(n, saved.testFraction()),
+                Forecaster.firstTarget(saved.window(), saved.horizon(), saved.season()));
         if (n - saved.horizon() < first) {
             throw new IllegalArgumentException(source.describe() + ": expected at least " + (first + saved.horizon())
                     + " values for a test part, found " + n);

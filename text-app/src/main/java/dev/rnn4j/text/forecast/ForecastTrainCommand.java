@@ -1,6 +1,5 @@
 package dev.rnn4j.text.forecast;
 
-import com.google.gson.Gson;
 import dev.rnn4j.api.Backend;
 import dev.rnn4j.core.FitOptions;
 import dev.rnn4j.core.FitState;
@@ -9,6 +8,7 @@ import dev.rnn4j.core.callbacks.EarlyStopping;
 import dev.rnn4j.core.io.FileWriteException;
 import dev.rnn4j.core.io.ModelFile;
 import dev.rnn4j.text.Backends;
+import dev.rnn4j.text.ModelAssets;
 import dev.rnn4j.text.Pictures;
 import dev.rnn4j.text.RunOptions;
 import dev.rnn4j.text.RunSession;
@@ -37,8 +37,6 @@ import picocli.CommandLine.Spec;
 public final class ForecastTrainCommand implements Callable<Integer> {
     static final List<String> OUTPUTS = List.of("model.zip", "history.csv", "history.json", RunSession.RUN_JSON,
             "loss.png", "forecast.png", RunSession.CHECKPOINTS);
-    /** The asset of a forecaster's model file. */
-    public static final String ASSET = "text-app.json";
     private static final List<String> RUN_SETTINGS = List.of("--csv", "--column", "--date-column", "--cell",
             "--units", "--window", "--horizon", "--season", "--batch-size", "--learning-rate", "--seed", "--patience",
             "--test-fraction", "--validation-fraction", "--out");
@@ -137,8 +135,8 @@ public final class ForecastTrainCommand implements Callable<Integer> {
     private Prepared prepare(PrintStream console) throws IOException {
         Series series = source.read(console);
         int n = series.length();
-        int testStart = (int) Math.round(n * (1 - testFraction));
-        int firstTarget = Math.max(window, season * ((horizon - 1) / season + 1));
+        int testStart = Forecaster.testStart(n, testFraction);
+        int firstTarget = Forecaster.firstTarget(window, horizon, season);
         int lastTrainTarget = testStart - horizon;
         if (lastTrainTarget < firstTarget || n - horizon < testStart) {
             throw new IllegalArgumentException("--window " + window + ": the series (" + source.describe() + ") has "
@@ -192,7 +190,7 @@ public final class ForecastTrainCommand implements Callable<Integer> {
         Evaluation evaluation = Evaluation.of(model, data.series, data.scaling, data.test, window, horizon, season);
         evaluation.print(console);
         try {
-            ModelFile.save(model, session.path().resolve("model.zip"), Map.of(ASSET, asset(data)));
+            ModelFile.save(model, session.path().resolve("model.zip"), ModelAssets.of(asset(data)));
             session.writeHistory(outcome.history(), outcome.epochSeconds());
             Pictures.history("Model loss (mean absolute error, scaled)", "loss", outcome.history().asMap(),
                     List.of("loss", "val_loss"), session.path().resolve("loss.png"));
@@ -210,7 +208,7 @@ public final class ForecastTrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    private String asset(Prepared data) {
+    private Map<String, Object> asset(Prepared data) {
         Map<String, Object> asset = new LinkedHashMap<>();
         asset.put("kind", "forecaster");
         asset.put("column", data.series.name());
@@ -222,7 +220,7 @@ public final class ForecastTrainCommand implements Callable<Integer> {
         asset.put("mean", data.scaling.mean());
         asset.put("scale", data.scaling.scale());
         asset.put("change_scale", data.scaling.changeScale());
-        return new Gson().toJson(asset);
+        return asset;
     }
 
     private Map<String, Object> settings() {

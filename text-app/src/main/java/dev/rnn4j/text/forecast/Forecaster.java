@@ -92,6 +92,16 @@ public final class Forecaster {
         return model;
     }
 
+    /** @return the first step a window can forecast: one with a whole window and the baseline's season before it */
+    static int firstTarget(int window, int horizon, int season) {
+        return Math.max(window, season * ((horizon - 1) / season + 1));
+    }
+
+    /** @return the first step of the test part: the last {@code testFraction} of {@code n} steps */
+    static int testStart(int n, double testFraction) {
+        return (int) Math.round(n * (1 - testFraction));
+    }
+
     /** @return features per step */
     static int features(boolean calendar) {
         return calendar ? 1 + CALENDAR : 1;

@@ -1,11 +1,9 @@
 package dev.rnn4j.text.forecast;
 
-import com.google.gson.Gson;
-import com.google.gson.JsonParseException;
-import com.google.gson.reflect.TypeToken;
 import dev.rnn4j.api.Backend;
 import dev.rnn4j.core.Sequential;
 import dev.rnn4j.core.io.ModelFile;
+import dev.rnn4j.text.ModelAssets;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -14,26 +12,20 @@ import java.util.Map;
 record SavedForecaster(Sequential model, int window, int horizon, int season, boolean calendar, double testFraction,
         Forecaster.Scaling scaling) {
     static SavedForecaster load(Path file, Backend backend) throws IOException {
-        String json = ModelFile.readAssets(file).get(ForecastTrainCommand.ASSET);
-        Map<String, Object> asset = null;
-        try {
-            asset = json == null ? null : new Gson().fromJson(json, new TypeToken<Map<String, Object>>() { }.getType());
-        } catch (JsonParseException malformed) {
-            asset = null;
-        }
-        if (asset == null || !"forecaster".equals(asset.get("kind")) || !(asset.get("window") instanceof Number w)
-                || !(asset.get("horizon") instanceof Number h) || !(asset.get("mean") instanceof Number mean)
-                || !(asset.get("scale") instanceof Number scale)
-                || !(asset.get("change_scale") instanceof Number changeScale)) {
-            throw new IllegalArgumentException("--model " + file + ": expected a model written by text-app forecast"
-                    + " train (its window and scaling in assets/" + ForecastTrainCommand.ASSET + "), found "
-                    + (json == null ? "no such asset" : "another kind of asset"));
-        }
+        Map<String, Object> asset = ModelAssets.read(file, "forecaster", "forecast train", "its window and scaling",
+                saved -> saved.get("window") instanceof Number && saved.get("horizon") instanceof Number
+                        && saved.get("mean") instanceof Number && saved.get("scale") instanceof Number
+                        && saved.get("change_scale") instanceof Number);
         int season = asset.get("season") instanceof Number s ? s.intValue() : 7;
         double fraction = asset.get("test_fraction") instanceof Number f ? f.doubleValue() : 0.2;
-        return new SavedForecaster(ModelFile.load(file, backend), w.intValue(), h.intValue(), season,
-                Boolean.TRUE.equals(asset.get("calendar")), fraction,
-                new Forecaster.Scaling(mean.doubleValue(), scale.doubleValue(), season, changeScale.doubleValue()));
+        return new SavedForecaster(ModelFile.load(file, backend), number(asset, "window").intValue(),
+                number(asset, "horizon").intValue(), season, Boolean.TRUE.equals(asset.get("calendar")), fraction,
+                new Forecaster.Scaling(number(asset, "mean").doubleValue(), number(asset, "scale").doubleValue(), season,
+                        number(asset, "change_scale").doubleValue()));
+    }
+
+    private static Number number(Map<String, Object> asset, String key) {
+        return (Number) asset.get(key);
     }
 
     void check(Series series, String source) {

@@ -1,6 +1,5 @@
 package dev.rnn4j.text.lm;
 
-import com.google.gson.Gson;
 import dev.rnn4j.api.Backend;
 import dev.rnn4j.core.FitOptions;
 import dev.rnn4j.core.FitState;
@@ -11,6 +10,7 @@ import dev.rnn4j.core.io.FileWriteException;
 import dev.rnn4j.core.io.ModelFile;
 import dev.rnn4j.core.optimizers.ExponentialDecay;
 import dev.rnn4j.text.Backends;
+import dev.rnn4j.text.ModelAssets;
 import dev.rnn4j.text.Pictures;
 import dev.rnn4j.text.RunOptions;
 import dev.rnn4j.text.RunSession;
@@ -42,8 +42,6 @@ public final class LmTrainCommand implements Callable<Integer> {
     /** What a run writes into its folder. */
     static final List<String> OUTPUTS = List.of("model.zip", "history.csv", "history.json", RunSession.RUN_JSON,
             "bpc.png", "sample.txt", RunSession.CHECKPOINTS);
-    /** The asset of a model file that says how to use it. */
-    public static final String ASSET = "text-app.json";
     /** The options a resumed run keeps from its start. */
     private static final List<String> RUN_SETTINGS = List.of("--text", "--cell", "--layers", "--units",
             "--embedding", "--dropout", "--seq-length", "--batch-size", "--learning-rate", "--lr-decay", "--seed",
@@ -198,7 +196,7 @@ public final class LmTrainCommand implements Callable<Integer> {
         console.println("Sample (temperature 0.8):");
         console.println(sample);
         try {
-            ModelFile.save(model, session.path().resolve("model.zip"), Map.of(ASSET, asset(data.vocabulary)));
+            ModelFile.save(model, session.path().resolve("model.zip"), ModelAssets.of(asset(data.vocabulary)));
             session.writeHistory(outcome.history(), seconds);
             Pictures.history("Bits per character", "bits per character", outcome.history().asMap(),
                     List.of("bpc", "val_bpc"), session.path().resolve("bpc.png"));
@@ -237,14 +235,14 @@ public final class LmTrainCommand implements Callable<Integer> {
     }
 
     /** @return the model file's asset: what generate and evaluate need to use the model */
-    private String asset(CharVocabulary vocabulary) {
+    private Map<String, Object> asset(CharVocabulary vocabulary) {
         Map<String, Object> asset = new LinkedHashMap<>();
         asset.put("kind", "char-lm");
         asset.put("vocabulary", vocabulary.characters());
         asset.put("seq_length", seqLength);
         asset.put("batch_size", batchSize);
         asset.put("validation_fraction", validationFraction);
-        return new Gson().toJson(asset);
+        return asset;
     }
 
     private Map<String, Object> settings(CharVocabulary vocabulary) {

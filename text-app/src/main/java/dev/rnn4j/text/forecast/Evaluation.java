@@ -34,9 +34,9 @@ final class Evaluation {
         this.season = season;
     }
 
-    static Evaluation of(Sequential network, Series series, Forecaster.Scaling scaling, int[] targets, int window,
-            int horizon, int season) {
-        double[][] forecasts = Forecaster.forecast(network, series, scaling, targets, window, horizon);
+    static Evaluation of(Sequential network, Series series, Forecaster.Calendar calendar, Forecaster.Scaling scaling,
+            int[] targets, int window, int horizon, int season) {
+        double[][] forecasts = Forecaster.forecast(network, series, calendar, scaling, targets, window, horizon);
         double[][] naive = Errors.seasonalNaive(series, targets, horizon, season);
         return new Evaluation(series, targets, forecasts, Errors.of(series, targets, forecasts, horizon),
                 Errors.of(series, targets, naive, horizon), Errors.of(series, targets, forecasts, 1), horizon, season);

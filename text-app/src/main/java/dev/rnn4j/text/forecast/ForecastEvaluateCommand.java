@@ -33,7 +33,7 @@ public final class ForecastEvaluateCommand implements Callable<Integer> {
                     + " values for a test part, found " + n);
         }
         int[] targets = IntStream.rangeClosed(first, n - saved.horizon()).toArray();
-        Evaluation.of(saved.model(), series, saved.scaling(), targets, saved.window(), saved.horizon(),
+        Evaluation.of(saved.model(), series, saved.calendar(), saved.scaling(), targets, saved.window(), saved.horizon(),
                 saved.season()).print(System.out);
         return 0;
     }

@@ -26,7 +26,7 @@ public final class ForecastPredictCommand implements Callable<Integer> {
         Series series = source.read(System.err);
         saved.check(series, source.describe());
         int end = series.length();
-        double[] forecast = Forecaster.forecast(saved.model(), series, saved.scaling(), new int[] {end},
+        double[] forecast = Forecaster.forecast(saved.model(), series, saved.calendar(), saved.scaling(), new int[] {end},
                 saved.window(), saved.horizon())[0];
         for (int h = 0; h < forecast.length; h++) {
             String when = series.hasDates() ? series.dates()[end - 1].plusDays(h + 1).toString() : "step " + (end + h);

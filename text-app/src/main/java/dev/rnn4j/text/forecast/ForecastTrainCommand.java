@@ -37,12 +37,17 @@ import picocli.CommandLine.Spec;
 public final class ForecastTrainCommand implements Callable<Integer> {
     static final List<String> OUTPUTS = List.of("model.zip", "history.csv", "history.json", RunSession.RUN_JSON,
             "loss.png", "forecast.png", RunSession.CHECKPOINTS);
-    private static final List<String> RUN_SETTINGS = List.of("--csv", "--column", "--date-column", "--cell",
-            "--units", "--window", "--horizon", "--season", "--batch-size", "--learning-rate", "--seed", "--patience",
-            "--test-fraction", "--validation-fraction", "--out");
+    private static final List<String> RUN_SETTINGS = List.of("--csv", "--column", "--date-column", "--holidays",
+            "--cell", "--units", "--window", "--horizon", "--season", "--batch-size", "--learning-rate", "--seed",
+            "--patience", "--test-fraction", "--validation-fraction", "--out");
 
     @Mixin
     SeriesOptions source = new SeriesOptions();
+
+    @Option(names = "--holidays", defaultValue = "us", description = "With dates: us flags the United States' federal"
+            + " holidays as observed and the days bridging the great ones; none leaves them out (default:"
+            + " ${DEFAULT-VALUE}).")
+    String holidays;
 
     @Option(names = "--cell", defaultValue = "lstm", description = "lstm or gru (default: ${DEFAULT-VALUE}).")
     String cell;
@@ -98,8 +103,8 @@ public final class ForecastTrainCommand implements Callable<Integer> {
     BooleanSupplier stopRequest = () -> false;
 
     /** The series and its parts as windows. */
-    record Prepared(Series series, Forecaster.Scaling scaling, int[] train, int[] validation, int[] test,
-            int testStart) {
+    record Prepared(Series series, Forecaster.Calendar calendar, Forecaster.Scaling scaling, int[] train,
+            int[] validation, int[] test, int testStart) {
     }
 
     @Override
@@ -124,7 +129,7 @@ public final class ForecastTrainCommand implements Callable<Integer> {
             Backend backend = Backends.load();
             console.println(backend.describe());
             Prepared data = prepare(console);
-            Sequential model = Forecaster.create(backend, seed, Forecaster.features(data.series.hasDates()),
+            Sequential model = Forecaster.create(backend, seed, data.calendar.features(),
                     config());
             console.print(model.summary());
             session.writeRunJson("running", runValues(backend, data, Map.of()));
@@ -150,9 +155,10 @@ public final class ForecastTrainCommand implements Callable<Integer> {
         int[] validation = java.util.Arrays.copyOfRange(all, all.length - validationCount, all.length);
         int[] test = IntStream.rangeClosed(testStart, n - horizon).toArray();
         Forecaster.Scaling scaling = Forecaster.Scaling.fit(series.values(), testStart, season);
+        Forecaster.Calendar calendar = Forecaster.Calendar.of(series.hasDates(), holidays.equals("us"));
         console.printf(Locale.ROOT, "Series: %s, %,d values%s%n", source.describe(), n, series.hasDates()
-                ? " from " + series.dates()[0] + " to " + series.dates()[n - 1] + " (weekday and time of year used)"
-                : "");
+                ? " from " + series.dates()[0] + " to " + series.dates()[n - 1] + " (weekday and time of year used"
+                + (calendar == Forecaster.Calendar.US_HOLIDAYS ? ", US federal holidays flagged)" : ")") : "");
         console.printf(Locale.ROOT, "Windows of %d -> next %d: %,d training, %,d validation (the latest of the"
                 + " training part), %,d test (the last %.0f %% of the series, from %s)%n", window, horizon,
                 train.length, validation.length, test.length, 100 * testFraction,
@@ -160,15 +166,15 @@ public final class ForecastTrainCommand implements Callable<Integer> {
         console.printf(Locale.ROOT, "Scaling (training part only): mean %.2f, standard deviation %.2f; targets as"
                 + " changes from %d steps before, standard deviation %.2f%n", scaling.mean(), scaling.scale(), season,
                 scaling.changeScale());
-        return new Prepared(series, scaling, train, validation, test, testStart);
+        return new Prepared(series, calendar, scaling, train, validation, test, testStart);
     }
 
     private int train(RunSession session, PrintStream console, Backend backend, Prepared data, Sequential model,
             FitState resumeState, List<Double> earlier) throws IOException {
-        INDArray[] train = Forecaster.windows(data.series, data.scaling, data.train, window, horizon);
+        INDArray[] train = Forecaster.windows(data.series, data.calendar, data.scaling, data.train, window, horizon);
         FitOptions options = new FitOptions().epochs(epochs).batchSize(batchSize).verbose(runOptions.verbose);
         if (data.validation.length > 0) {
-            INDArray[] validation = Forecaster.windows(data.series, data.scaling, data.validation, window, horizon);
+            INDArray[] validation = Forecaster.windows(data.series, data.calendar, data.scaling, data.validation, window, horizon);
             options.validationData(validation[0], validation[1]);
             if (patience > 0) {
                 // Before the checkpoints, so that a checkpoint after the last epoch holds the best weights.
@@ -187,7 +193,7 @@ public final class ForecastTrainCommand implements Callable<Integer> {
             session.writeRunJson("interrupted", runValues(backend, data, Map.of()));
             return outcome.exitStatus();
         }
-        Evaluation evaluation = Evaluation.of(model, data.series, data.scaling, data.test, window, horizon, season);
+        Evaluation evaluation = Evaluation.of(model, data.series, data.calendar, data.scaling, data.test, window, horizon, season);
         evaluation.print(console);
         try {
             ModelFile.save(model, session.path().resolve("model.zip"), ModelAssets.of(asset(data)));
@@ -213,6 +219,7 @@ public final class ForecastTrainCommand implements Callable<Integer> {
         asset.put("kind", "forecaster");
         asset.put("column", data.series.name());
         asset.put("calendar", data.series.hasDates());
+        asset.put("holidays", data.calendar == Forecaster.Calendar.US_HOLIDAYS ? "us" : "none");
         asset.put("window", window);
         asset.put("horizon", horizon);
         asset.put("season", season);
@@ -229,6 +236,7 @@ public final class ForecastTrainCommand implements Callable<Integer> {
         settings.put("csv", source.savedCsv());
         settings.put("column", source.column);
         settings.put("date_column", source.dateColumn);
+        settings.put("holidays", holidays);
         settings.put("cell", cell);
         settings.put("units", units);
         settings.put("window", window);
@@ -256,6 +264,8 @@ public final class ForecastTrainCommand implements Callable<Integer> {
 
     private void applySettings(Map<?, ?> settings, boolean epochsGiven) {
         source.restore(settings.get("csv"), settings.get("column"), settings.get("date_column"));
+        // Runs started before --holidays existed had none.
+        holidays = settings.get("holidays") instanceof String saved ? saved : "none";
         cell = String.valueOf(settings.get("cell"));
         units = (int) RunOptions.number(settings.get("units"));
         window = (int) RunOptions.number(settings.get("window"));
@@ -279,6 +289,9 @@ public final class ForecastTrainCommand implements Callable<Integer> {
 
     private void validate() {
         config();
+        if (!holidays.equals("us") && !holidays.equals("none")) {
+            throw new IllegalArgumentException("--holidays: expected us or none, found " + holidays);
+        }
         if (patience < 0) {
             throw new IllegalArgumentException("--patience: expected 0 or more, found " + patience);
         }

@@ -14,17 +14,40 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The forecaster: windows of the past {@code window} values, each step {@code (scaled value at t, calendar of day
- * t + 1)} when the series has dates ({@link #CALENDAR}: weekday, time of year, last year's holidays), into
+ * t + 1)} when the series has dates ({@link Calendar}: weekday, time of year, last year's holidays, this year's), into
  * {@code LSTM|GRU(H) -> Dense(horizon)}: the next {@code horizon} values as changes from the seasonal naive forecast
  * ({@link Scaling}). Mean absolute error on the scaled changes.
  */
 public final class Forecaster {
-    /**
-     * Calendar features per step: 7 weekdays one-hot, sine and cosine of the day of the year, and how far the day's
-     * value a year before stood from its neighbours (same date, 365 days back, against the week around it; same
-     * weekday, 364 days back, against the same weekday a week before and after): last year's holidays.
-     */
-    static final int CALENDAR = 11;
+    /** What each step holds besides the scaled value. */
+    public enum Calendar {
+        /** Nothing: the series has no dates. */
+        NONE(0),
+        /**
+         * 7 weekdays one-hot, sine and cosine of the day of the year, and how far the day's value a year before stood
+         * from its neighbours (same date, 365 days back, against the week around it; same weekday, 364 days back,
+         * against the same weekday a week before and after): last year's holidays.
+         */
+        DAYS(11),
+        /** {@link #DAYS} and two flags: a US federal holiday as observed, a day bridging one ({@link UsHolidays}). */
+        US_HOLIDAYS(13);
+
+        private final int features;
+
+        Calendar(int features) {
+            this.features = features;
+        }
+
+        /** @return features per step, the value included */
+        public int features() {
+            return 1 + features;
+        }
+
+        /** @return the calendar of a series with or without dates, with or without the US holidays */
+        static Calendar of(boolean dates, boolean usHolidays) {
+            return !dates ? NONE : usHolidays ? US_HOLIDAYS : DAYS;
+        }
+    }
 
     private Forecaster() {
     }
@@ -102,21 +125,17 @@ public final class Forecaster {
         return (int) Math.round(n * (1 - testFraction));
     }
 
-    /** @return features per step */
-    static int features(boolean calendar) {
-        return calendar ? 1 + CALENDAR : 1;
-    }
-
     /**
-     * @param series  the series
-     * @param scaling its scaling
+     * @param series   the series
+     * @param calendar what each step holds besides the value; not {@link Calendar#NONE} only with dates
+     * @param scaling  its scaling
      * @param targets the first target index of each window: the window is {@code [t - window, t)}, the targets
      *                {@code t .. t + horizon - 1} (those past the series are left 0)
      * @return {@code {x [n, window, features], y [n, horizon]}} scaled
      */
-    static INDArray[] windows(Series series, Scaling scaling, int[] targets, int window, int horizon) {
-        boolean calendar = series.hasDates();
-        int features = features(calendar);
+    static INDArray[] windows(Series series, Calendar calendar, Scaling scaling, int[] targets, int window,
+            int horizon) {
+        int features = calendar.features();
         float[] x = new float[targets.length * window * features];
         float[] y = new float[targets.length * horizon];
         double[] values = series.values();
@@ -126,11 +145,16 @@ public final class Forecaster {
                 int at = t - window + s;
                 int base = (n * window + s) * features;
                 x[base] = (float) scaling.apply(values[at]);
-                if (calendar) {
-                    calendar(dayAfter(series, at), x, base + 1);
+                if (calendar != Calendar.NONE) {
+                    LocalDate day = dayAfter(series, at);
+                    days(day, x, base + 1);
                     // Only values before the window's end: the day after step s is at + 1 <= t.
                     x[base + 10] = anomaly(values, at + 1 - 365, 1, 3);
                     x[base + 11] = anomaly(values, at + 1 - 364, 7, 1);
+                    if (calendar == Calendar.US_HOLIDAYS) {
+                        x[base + 12] = UsHolidays.isHoliday(day) ? 1 : 0;
+                        x[base + 13] = UsHolidays.isBridge(day) ? 1 : 0;
+                    }
                 }
             }
             for (int h = 0; h < horizon && t + h < values.length; h++) {
@@ -146,7 +170,7 @@ public final class Forecaster {
         return index + 1 < dates.length ? dates[index + 1] : dates[index].plusDays(1);
     }
 
-    private static void calendar(LocalDate day, float[] into, int offset) {
+    private static void days(LocalDate day, float[] into, int offset) {
         into[offset + day.getDayOfWeek().getValue() - 1] = 1;
         double angle = 2 * Math.PI * (day.getDayOfYear() - 1) / day.lengthOfYear();
         into[offset + 7] = (float) Math.sin(angle);
@@ -169,9 +193,9 @@ public final class Forecaster {
     /**
      * @return {@code [n][horizon]} forecasts in the series' units, for windows ending before each target
      */
-    static double[][] forecast(Sequential model, Series series, Scaling scaling, int[] targets, int window,
-            int horizon) {
-        INDArray out = model.predict(windows(series, scaling, targets, window, horizon)[0], 256);
+    static double[][] forecast(Sequential model, Series series, Calendar calendar, Scaling scaling, int[] targets,
+            int window, int horizon) {
+        INDArray out = model.predict(windows(series, calendar, scaling, targets, window, horizon)[0], 256);
         double[][] values = new double[targets.length][];
         for (int n = 0; n < values.length; n++) {
             double[] row = out.getRow(n).toDoubleVector();

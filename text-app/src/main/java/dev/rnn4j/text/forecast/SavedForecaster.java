@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /** A saved forecaster with its window, horizon and scaling. */
-record SavedForecaster(Sequential model, int window, int horizon, int season, boolean calendar, double testFraction,
-        Forecaster.Scaling scaling) {
+record SavedForecaster(Sequential model, int window, int horizon, int season, Forecaster.Calendar calendar,
+        double testFraction, Forecaster.Scaling scaling) {
     static SavedForecaster load(Path file, Backend backend) throws IOException {
         Map<String, Object> asset = ModelAssets.read(file, "forecaster", "forecast train", "its window and scaling",
                 saved -> saved.get("window") instanceof Number && saved.get("horizon") instanceof Number
@@ -18,8 +18,10 @@ record SavedForecaster(Sequential model, int window, int horizon, int season, bo
                         && saved.get("change_scale") instanceof Number);
         int season = asset.get("season") instanceof Number s ? s.intValue() : 7;
         double fraction = asset.get("test_fraction") instanceof Number f ? f.doubleValue() : 0.2;
+        Forecaster.Calendar calendar = Forecaster.Calendar.of(Boolean.TRUE.equals(asset.get("calendar")),
+                "us".equals(asset.get("holidays")));
         return new SavedForecaster(ModelFile.load(file, backend), number(asset, "window").intValue(),
-                number(asset, "horizon").intValue(), season, Boolean.TRUE.equals(asset.get("calendar")), fraction,
+                number(asset, "horizon").intValue(), season, calendar, fraction,
                 new Forecaster.Scaling(number(asset, "mean").doubleValue(), number(asset, "scale").doubleValue(), season,
                         number(asset, "change_scale").doubleValue()));
     }
@@ -29,9 +31,10 @@ record SavedForecaster(Sequential model, int window, int horizon, int season, bo
     }
 
     void check(Series series, String source) {
-        if (series.hasDates() != calendar) {
-            throw new IllegalArgumentException(source + ": the model was trained " + (calendar ? "with" : "without")
-                    + " dates (weekday and time of year); expected a series " + (calendar ? "with --date-column"
+        boolean dates = calendar != Forecaster.Calendar.NONE;
+        if (series.hasDates() != dates) {
+            throw new IllegalArgumentException(source + ": the model was trained " + (dates ? "with" : "without")
+                    + " dates (weekday and time of year); expected a series " + (dates ? "with --date-column"
                     : "without --date-column"));
         }
         if (series.length() < window + 1) {

@@ -105,6 +105,22 @@ class ForecastAppTest {
                 "--date-column", "year,month", "--out", dir.resolve("run2").toString()).errorLine())
                 .isEqualTo("error: --date-column year,month: expected one column of ISO dates, or three columns"
                         + " YEAR,MONTH,DAY");
+        assertThat(trained.out()).contains("US federal holidays flagged");
+        Path plain = dir.resolve("plain");
+        TextAppRun.Result withoutHolidays = TextAppRun.run("forecast", "train", "--csv", file.toString(), "--column",
+                "births", "--date-column", "year,month,date_of_month", "--holidays", "none", "--window", "14",
+                "--units", "4", "--epochs", "2", "--verbose", "0", "--out", plain.toString());
+        assertThat(withoutHolidays.status()).as(withoutHolidays.err()).isZero();
+        assertThat(withoutHolidays.out()).doesNotContain("holidays flagged");
+        // The saved model says which calendar it reads: evaluate builds the same inputs, 12 per step, not 14.
+        TextAppRun.Result evaluated = TextAppRun.run("forecast", "evaluate", "--model",
+                plain.resolve("model.zip").toString(), "--csv", file.toString(), "--column", "births",
+                "--date-column", "year,month,date_of_month");
+        assertThat(evaluated.status()).as(evaluated.err()).isZero();
+        assertThat(TextAppRun.run("forecast", "train", "--csv", file.toString(), "--column", "births",
+                "--date-column", "year,month,date_of_month", "--holidays", "uk", "--out",
+                dir.resolve("run3").toString()).errorLine()).isEqualTo("error: --holidays: expected us or none,"
+                        + " found uk");
     }
 
     @Test

@@ -300,6 +300,17 @@ public interface Backend {
     }
 
     /**
+     * The sum of the squared elements, accumulated in double: the squared norm a gradient is clipped by.
+     *
+     * @param x any array
+     * @return {@code sum_i x_i^2}
+     */
+    default double sumOfSquares(INDArray x) {
+        double norm = x.norm2Number().doubleValue();
+        return norm * norm;
+    }
+
+    /**
      * {@code y += alpha * x}, elementwise over arrays of the same length.
      *
      * @param alpha scale

@@ -3,6 +3,7 @@ package dev.rnn4j.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -370,6 +371,22 @@ public abstract class BackendContract {
         String what = "sumRows(" + layout + ", out " + Arrays.toString(out.array().shape()) + ")";
         assertClose(what, values(out.array()), expected, scale, FLOAT_TOLERANCE);
         matrix.assertUnchanged(what + " matrix");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Layout.class)
+    void sumOfSquaresAddsEverySquaredElement(Layout layout) {
+        SplittableRandom random = new SplittableRandom(57);
+        Operand x = Operand.random(layout, new long[] {ROWS, COLUMNS}, random, 1.0);
+        double expected = 0;
+        for (double value : x.reference()) {
+            expected += value * value;
+        }
+
+        double found = backend().sumOfSquares(x.array());
+
+        assertThat(found).as("sumOfSquares(" + layout + ")").isCloseTo(expected, within(expected * 1e-6));
+        x.assertUnchanged("sumOfSquares(" + layout + ") x");
     }
 
     @ParameterizedTest

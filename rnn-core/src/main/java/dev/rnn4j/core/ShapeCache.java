@@ -17,8 +17,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * @param <V> what is kept per shape
  */
 public final class ShapeCache<V> {
-    /** Entries kept by default: the full and the last batch for a few lengths. */
-    public static final int DEFAULT_CAPACITY = 8;
+    /**
+     * Entries kept by default: the full and the last batch of each of 16 lengths. Fewer than the shapes an epoch
+     * meets would drop and remake entries all epoch long, and dropped arrays hold their native memory until a
+     * garbage collection, which a small Java heap use does not call for.
+     */
+    public static final int DEFAULT_CAPACITY = 32;
 
     private final Map<List<Long>, V> entries;
 

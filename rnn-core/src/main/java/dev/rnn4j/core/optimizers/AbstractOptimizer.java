@@ -1,5 +1,6 @@
 package dev.rnn4j.core.optimizers;
 
+import dev.rnn4j.api.Backend;
 import dev.rnn4j.api.Optimizer;
 import dev.rnn4j.api.Parameter;
 import dev.rnn4j.core.ConfigValues;
@@ -118,17 +119,17 @@ public abstract class AbstractOptimizer implements Optimizer {
      * Clips the gradients in place as set; does nothing (not a single operation) when no clipping is set.
      *
      * @param parameters the parameters whose gradients the step will use
+     * @param backend    computes the norms
      */
-    protected final void clip(List<Parameter> parameters) {
+    protected final void clip(List<Parameter> parameters, Backend backend) {
         if (clipnorm > 0) {
             for (Parameter parameter : parameters) {
-                scaleToNorm(parameter.gradient(), parameter.gradient().norm2Number().doubleValue(), clipnorm);
+                scaleToNorm(parameter.gradient(), Math.sqrt(backend.sumOfSquares(parameter.gradient())), clipnorm);
             }
         } else if (globalClipnorm > 0) {
             double squares = 0;
             for (Parameter parameter : parameters) {
-                double norm = parameter.gradient().norm2Number().doubleValue();
-                squares += norm * norm;
+                squares += backend.sumOfSquares(parameter.gradient());
             }
             double norm = Math.sqrt(squares);
             for (Parameter parameter : parameters) {

@@ -80,7 +80,7 @@ public final class Adam extends AbstractOptimizer {
 
     @Override
     public void step(List<Parameter> parameters, Backend backend) {
-        clip(parameters);
+        clip(parameters, backend);
         long t = iterations() + 1;
         double rate = learningRate() * Math.sqrt(1.0 - Math.pow(beta2, t)) / (1.0 - Math.pow(beta1, t));
         for (Parameter parameter : parameters) {

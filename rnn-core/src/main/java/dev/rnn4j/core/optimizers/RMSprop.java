@@ -82,7 +82,7 @@ public final class RMSprop extends AbstractOptimizer {
 
     @Override
     public void step(List<Parameter> parameters, Backend backend) {
-        clip(parameters);
+        clip(parameters, backend);
         for (Parameter parameter : parameters) {
             Slots slot = slots.computeIfAbsent(parameter, key -> new Slots(key, backend, centered, momentum > 0.0));
             INDArray gradient = parameter.gradient();

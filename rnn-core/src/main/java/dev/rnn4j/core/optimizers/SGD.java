@@ -61,7 +61,7 @@ public final class SGD extends AbstractOptimizer {
 
     @Override
     public void step(List<Parameter> parameters, Backend backend) {
-        clip(parameters);
+        clip(parameters, backend);
         for (Parameter parameter : parameters) {
             if (momentum == 0.0) {
                 backend.axpy(-learningRate(), parameter.gradient(), parameter.value());

@@ -103,9 +103,9 @@ public final class ClassifyTrainCommand implements Callable<Integer> {
 
     BooleanSupplier stopRequest = () -> false;
 
-    /** The split documents, encoded. */
+    /** The split documents, the test part encoded. */
     record Prepared(Documents.Corpus corpus, WordTokenizer tokenizer, List<Documents.Document> train,
-            List<Documents.Document> validation, List<Documents.Document> test) {
+            List<Documents.Document> validation, List<Documents.Document> test, List<int[]> testIds) {
     }
 
     @Override
@@ -159,6 +159,7 @@ public final class ClassifyTrainCommand implements Callable<Integer> {
             }
         }
         WordTokenizer tokenizer = WordTokenizer.fit(texts(train), vocabulary, 2, maxTokens);
+        List<int[]> testIds = encode(tokenizer, test);
         console.printf(Locale.ROOT, "Documents: %s, %,d after removing %,d exact duplicates; classes %s with %s%n",
                 corpus.describe(), read.documents().size(), read.duplicates(), read.classes(),
                 java.util.Arrays.toString(read.counts()));
@@ -166,8 +167,8 @@ public final class ClassifyTrainCommand implements Callable<Integer> {
                 train.size(), validation.size(), test.size());
         console.printf(Locale.ROOT, "Vocabulary: %,d tokens from the training documents (+ padding and"
                 + " out-of-vocabulary); %.1f %% of the test tokens are out of it; first %d tokens of each document%n",
-                tokenizer.tokens().size(), 100 * tokenizer.oovRate(texts(test)), maxTokens);
-        return new Prepared(read, tokenizer, train, validation, test);
+                tokenizer.tokens().size(), 100 * WordTokenizer.oovRate(testIds), maxTokens);
+        return new Prepared(read, tokenizer, train, validation, test, testIds);
     }
 
     private static List<String> texts(List<Documents.Document> documents) {
@@ -208,7 +209,7 @@ public final class ClassifyTrainCommand implements Callable<Integer> {
             return outcome.exitStatus();
         }
         int classes = data.corpus.classes().size();
-        double[][] probabilities = Classifier.predict(model, encode(data.tokenizer, data.test), classes, 64);
+        double[][] probabilities = Classifier.predict(model, data.testIds, classes, 64);
         Scores scores = Scores.of(labels(data.test), probabilities, classes);
         report(console, scores, data.corpus.classes());
         try {

@@ -98,12 +98,11 @@ public final class WordTokenizer {
         return maxTokens;
     }
 
-    /** @return the share of the documents' tokens outside the vocabulary */
-    public double oovRate(List<String> texts) {
+    /** @return the share of the encoded documents' tokens outside the vocabulary */
+    public static double oovRate(List<int[]> documents) {
         long oov = 0;
         long all = 0;
-        for (String text : texts) {
-            int[] encoded = encode(text);
+        for (int[] encoded : documents) {
             all += encoded.length;
             oov += Arrays.stream(encoded).filter(id -> id == OOV).count();
         }

@@ -185,7 +185,11 @@ public final class LmTrainCommand implements Callable<Integer> {
             session.writeRunJson("interrupted", runValues(backend, data, Map.of()));
             return outcome.exitStatus();
         }
-        double nats = StatefulValidation.score(model, data.validation, data.validationBatch);
+        // The last epoch's validation (StatefulValidation) is the trained model's: scored again only without one.
+        List<Double> validated = outcome.history().get("val_loss");
+        double nats = validated.isEmpty()
+                ? StatefulValidation.score(model, data.validation, data.validationBatch)
+                : validated.get(validated.size() - 1);
         List<Double> seconds = outcome.epochSeconds();
         long trainedChars = data.train[0].length() * seconds.size();
         double charsPerSecond = trainedChars / outcome.trainSeconds();

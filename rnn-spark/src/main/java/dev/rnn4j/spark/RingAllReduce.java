@@ -46,8 +46,8 @@ import java.util.concurrent.TimeoutException;
  * host:port) and what was awaited; the ring is unusable afterwards. Sums are in each member's arrival order, so every
  * member ends with the same bits: each summed segment is computed once, by one member, and copied to the others.
  *
- * <p>One thread calls {@link #allReduce} at a time; each ring holds one helper thread, which writes the outgoing segment
- * while the caller reads the incoming one (two blocking writers around the ring would otherwise wait for each other).
+ * <p>One thread calls {@link #allReduce} at a time; each ring holds one helper thread, which writes the outgoing
+ * segment while the caller reads the incoming one (blocking writers all round the ring would wait for each other).
  */
 public final class RingAllReduce implements AutoCloseable {
     /** Sent first on each connection, so that a stray connection is told apart from a member. */
@@ -196,7 +196,8 @@ public final class RingAllReduce implements AutoCloseable {
             Socket socket = new Socket();
             try {
                 socket.setTcpNoDelay(true);
-                socket.connect(new InetSocketAddress(peer.host(), peer.port()), (int) Math.min(left, Integer.MAX_VALUE));
+                socket.connect(new InetSocketAddress(peer.host(), peer.port()),
+                        (int) Math.min(left, Integer.MAX_VALUE));
                 DataOutputStream hello = new DataOutputStream(socket.getOutputStream());
                 hello.writeInt(MAGIC);
                 hello.writeInt(rank);

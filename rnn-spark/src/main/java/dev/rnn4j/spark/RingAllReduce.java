@@ -190,8 +190,8 @@ public final class RingAllReduce implements AutoCloseable {
             long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
             if (left <= 0) {
                 throw new RingException("ring all-reduce, rank " + rank + " of " + size + ": waited "
-                        + timeoutMillis + " ms to connect to rank " + peerRank + " (" + peer + "); last error: "
-                        + last, last);
+                        + timeoutMillis + " ms to connect to rank " + peerRank + " (" + peer + ")"
+                        + (last == null ? "" : "; last error: " + last), last);
             }
             Socket socket = new Socket();
             try {

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
@@ -56,6 +57,8 @@ import scala.reflect.ClassTag$;
 public final class SparkTrainer {
     /** Rows per block of the data RDD: small enough to spread over the workers, large enough to batch the copies. */
     private static final int BLOCK_ROWS = 1024;
+    /** A line {@code some.package.SomeException: message}, as Spark quotes a failed task's exception. */
+    private static final Pattern TASK_EXCEPTION = Pattern.compile("[\\w.$]+(Exception|Error)(: .*)?");
     private final JavaSparkContext context;
     private final int workers;
     private Duration ringTimeout = Duration.ofMinutes(5);
@@ -174,6 +177,13 @@ public final class SparkTrainer {
             throw new IllegalArgumentException("SparkTrainer.fit: expected epochs >= 0 and batch size >= 1, found "
                     + epochs + " and " + batchSize);
         }
+        try {
+            // fit's own checks of x and y against the model, on one sample, before any Spark work.
+            model.computeLoss(Values.rows(x, 0, 1), Values.rows(y, 0, 1));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("SparkTrainer.fit: the first sample does not fit the model: "
+                    + e.getMessage(), e);
+        }
         checkSlots();
         int samples = Math.toIntExact(x.size(0));
         GlobalBatches batches = new GlobalBatches(samples, Math.min(batchSize, samples), workers);
@@ -205,7 +215,7 @@ public final class SparkTrainer {
                         .partitionBy(new HashPartitioner(workers)).values();
                 RDD<EpochResult> epochRun = rows.rdd().barrier().mapPartitions(new EpochTask(modelShared, batches,
                         inputShape, targetShape, model.seed(), epoch, ringTimeout), false, resultTag);
-                List<EpochResult> results = new ArrayList<>(epochRun.toJavaRDD().collect());
+                List<EpochResult> results = run(epochRun, epoch + 1);
                 positionsShared.destroy();
                 modelShared.destroy();
                 current = combine(results, epoch + 1, epochs, history);
@@ -222,6 +232,23 @@ public final class SparkTrainer {
             data.unpersist(false);
         }
         return new Result(ModelBytes.read(current, model.backend()).model(), history);
+    }
+
+    /**
+     * @return the workers' results of one epoch
+     * @throws IllegalStateException in one line, the failed task's own message included, when the stage fails
+     */
+    private static List<EpochResult> run(RDD<EpochResult> epochRun, int epoch) {
+        try {
+            return new ArrayList<>(epochRun.toJavaRDD().collect());
+        } catch (Exception e) {
+            List<String> lines = String.valueOf(e.getMessage()).lines().toList();
+            String stage = lines.isEmpty() ? e.getClass().getName() : lines.get(0);
+            // Spark's first line names the stage; the failed task's exception follows it as "Class: message".
+            String task = lines.stream().skip(1).filter(line -> TASK_EXCEPTION.matcher(line).matches()).findFirst()
+                    .map(line -> line + "; ").orElse("");
+            throw new IllegalStateException("SparkTrainer: epoch " + epoch + " failed: " + task + stage, e);
+        }
     }
 
     /** Fails at once where a barrier stage would wait for slots that never come. */

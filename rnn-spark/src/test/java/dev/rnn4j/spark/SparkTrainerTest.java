@@ -24,6 +24,7 @@ import dev.rnn4j.core.optimizers.RMSprop;
 import dev.rnn4j.core.optimizers.SGD;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Supplier;
@@ -195,6 +196,30 @@ class SparkTrainerTest {
                 .hasMessageStartingWith("spark master 'nonsense://here': Spark could not start with it: ")
                 .hasMessageContaining("nonsense://here")
                 .hasMessageNotContaining("\n");
+    }
+
+    @Test
+    void aWorkerThatFailsFailsFitInOneLineWithTheWorkersReason() {
+        JavaSparkContext context = spark("local[2]");
+        long start = System.nanoTime();
+        // A ring timeout too short to connect in: each worker fails in the rendezvous, none waits for long.
+        assertThatThrownBy(() -> new SparkTrainer(context, 2).ringTimeout(Duration.ofNanos(1))
+                .fit(model(SGD::new, false), inputs(8), targets(8), 1, 4))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("SparkTrainer: epoch 1 failed: dev.rnn4j.spark.RingException: ring"
+                        + " all-reduce, rank ")
+                .hasMessageContaining("waited 1 ms to connect to rank ")
+                .hasMessageNotContaining("\n");
+        assertThat((System.nanoTime() - start) / 1e9).isLessThan(60.0);
+    }
+
+    @Test
+    void targetsThatDoNotFitTheModelAreRefusedBeforeSparkRuns() {
+        assertThatThrownBy(() -> new SparkTrainer(spark("local[1]"), 1).fit(model(SGD::new, false), inputs(8),
+                Nd4j.zeros(8, CLASSES + 1), 1, 4))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("SparkTrainer.fit: the first sample does not fit the model: computeLoss: y must match"
+                        + " the output of activation (Activation): expected shape (None, 3), found [1, 4]");
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.io.Serializable;
  * @param seen       the rows it trained on
  * @param checkpoint rank 0: the model, optimizer state included, as a checkpoint file's bytes; null for the others
  *                   (every replica holds the same weights)
+ * @param times      where the worker's time went
  */
-record EpochResult(int rank, double lossSum, long seen, byte[] checkpoint) implements Serializable {
+record EpochResult(int rank, double lossSum, long seen, byte[] checkpoint, WorkerTimes times) implements Serializable {
 }

@@ -63,6 +63,7 @@ final class EpochTask extends AbstractFunction1<Iterator<SampleRow>, Iterator<Ep
 
     @Override
     public Iterator<EpochResult> apply(Iterator<SampleRow> rows) {
+        long started = System.nanoTime();
         BarrierTaskContext context = BarrierTaskContext.get();
         int rank = context.partitionId();
         List<SampleRow> mine = new ArrayList<>();
@@ -70,7 +71,7 @@ final class EpochTask extends AbstractFunction1<Iterator<SampleRow>, Iterator<Ep
             mine.add(rows.next());
         }
         mine.sort(Comparator.comparingInt(SampleRow::position));
-        Backend backend = ExecutorBackend.get();
+        Backend backend = ExecutorBackend.get(context.cpus());
         Sequential replica = ModelBytes.read(model.value(), backend).model();
         replica.restoreRandom(new SeededRandom(dropoutSeed(seed, epoch, rank)).state());
         String host = host(context.getTaskInfos()[rank].address());
@@ -85,6 +86,10 @@ final class EpochTask extends AbstractFunction1<Iterator<SampleRow>, Iterator<Ep
         List<RingAllReduce.Peer> peers = Arrays.stream(addresses).map(RingAllReduce.Peer::parse).toList();
         double lossSum = 0.0;
         long seen = 0;
+        long setup;
+        long compute = 0;
+        long reduce = 0;
+        long update = 0;
         try (RingAllReduce ring = RingAllReduce.connect(rank, peers, server, Duration.ofMillis(timeoutMillis))) {
             List<Parameter> parameters = replica.parameters();
             int total = 0;
@@ -94,7 +99,9 @@ final class EpochTask extends AbstractFunction1<Iterator<SampleRow>, Iterator<Ep
             float[] flat = new float[total];
             Optimizer optimizer = replica.optimizer();
             int cursor = 0;
+            setup = System.nanoTime() - started;
             for (int step = 0; step < batches.steps(); step++) {
+                long stepStart = System.nanoTime();
                 int count = batches.sliceRows(step, rank);
                 Arrays.fill(flat, 0.0f);
                 if (count > 0) {
@@ -109,12 +116,17 @@ final class EpochTask extends AbstractFunction1<Iterator<SampleRow>, Iterator<Ep
                     seen += count;
                     cursor += count;
                 }
+                long reduceStart = System.nanoTime();
                 ring.allReduce(flat);
+                long updateStart = System.nanoTime();
                 scatter(flat, parameters);
                 backend.runStep(() -> {
                     optimizer.step(parameters, backend);
                     return null;
                 });
+                compute += reduceStart - stepStart;
+                reduce += updateStart - reduceStart;
+                update += System.nanoTime() - updateStart;
             }
         }
         byte[] checkpoint = null;
@@ -124,7 +136,8 @@ final class EpochTask extends AbstractFunction1<Iterator<SampleRow>, Iterator<Ep
             checkpoint = ModelBytes.write(replica, new FitState(epoch + 1, 0, batches.steps(), batches.batchSize(),
                     identity, new History(), Map.of(), Map.of()));
         }
-        EpochResult result = new EpochResult(rank, lossSum, seen, checkpoint);
+        EpochResult result = new EpochResult(rank, lossSum, seen, checkpoint,
+                new WorkerTimes(setup, compute, reduce, update));
         return CollectionConverters.asScala(List.of(result).iterator());
     }
 

@@ -136,7 +136,8 @@ public final class SparkTrainer {
     }
 
     /**
-     * @param out where one line per epoch is printed ({@code Epoch 1/20 - 3.1s - loss: 0.6931}), or null for none
+     * @param out where one line per epoch is printed (time, loss, and where the slowest worker's time went), or null
+     *            for none
      * @return this
      */
     public SparkTrainer printTo(PrintStream out) {
@@ -219,13 +220,16 @@ public final class SparkTrainer {
                 positionsShared.destroy();
                 modelShared.destroy();
                 current = combine(results, epoch + 1, epochs, history);
+                WorkerTimes slowest = slowest(results);
                 if (checkpoints != null) {
                     writeCheckpoint(current, model, new FitState(epoch + 1, 0, batches.steps(), batches.batchSize(),
                             order, history, lastLogs(history), Map.of()));
                 }
                 if (out != null) {
-                    out.printf(Locale.ROOT, "Epoch %d/%d - %.1fs - loss: %.4f%n", epoch + 1, epochs,
-                            (System.nanoTime() - start) / 1e9, history.get("loss").get(epoch));
+                    out.printf(Locale.ROOT, "Epoch %d/%d - %.1fs - loss: %.4f - slowest worker: setup %.1fs,"
+                            + " compute %.1fs, all-reduce %.1fs, update %.1fs%n", epoch + 1, epochs,
+                            (System.nanoTime() - start) / 1e9, history.get("loss").get(epoch), slowest.setup() / 1e9,
+                            slowest.compute() / 1e9, slowest.allReduce() / 1e9, slowest.update() / 1e9);
                 }
             }
         } finally {
@@ -249,6 +253,19 @@ public final class SparkTrainer {
                     .map(line -> line + "; ").orElse("");
             throw new IllegalStateException("SparkTrainer: epoch " + epoch + " failed: " + task + stage, e);
         }
+    }
+
+    /** @return the times of the worker that took longest outside the ring (the one the others wait for) */
+    private static WorkerTimes slowest(List<EpochResult> results) {
+        WorkerTimes slowest = results.get(0).times();
+        for (EpochResult result : results) {
+            WorkerTimes times = result.times();
+            if (times.setup() + times.compute() + times.update() > slowest.setup() + slowest.compute()
+                    + slowest.update()) {
+                slowest = times;
+            }
+        }
+        return slowest;
     }
 
     /** Fails at once where a barrier stage would wait for slots that never come. */

@@ -156,6 +156,17 @@ class SparkTrainerTest {
     }
 
     @Test
+    void twoWorkersOfOneExecutorComputeSideBySideWithoutStalling() {
+        // Slices of 64 rows: enough for the CPU backend to cut a recurrence into parts, if it had several threads.
+        int samples = 512;
+        Sequential alone = model(() -> new SGD(0.05), false);
+        History expected = fitOneMachine(alone, samples, 1, 128);
+        SparkTrainer.Result result = new SparkTrainer(spark("local[2]"), 2).ringTimeout(Duration.ofSeconds(30))
+                .fit(model(() -> new SGD(0.05), false), inputs(samples), targets(samples), 1, 128);
+        assertThat(result.history().get("loss").get(0)).isCloseTo(expected.get("loss").get(0), within(1e-5));
+    }
+
+    @Test
     void aModelWithDropoutTrainsAndTheResultSavesAndCheckpointsAreWritten(@TempDir Path folder) throws Exception {
         int samples = 32;
         Sequential start = model(() -> new Adam(0.05), true);

@@ -22,6 +22,7 @@ import dev.rnn4j.core.losses.CategoricalCrossentropy;
 import dev.rnn4j.core.optimizers.Adam;
 import dev.rnn4j.core.optimizers.RMSprop;
 import dev.rnn4j.core.optimizers.SGD;
+import dev.rnn4j.core.regularizers.L2;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,12 +61,16 @@ class SparkTrainerTest {
     }
 
     private static Sequential model(Supplier<Optimizer> optimizer, boolean dropout) {
+        return model(optimizer, dropout, false);
+    }
+
+    private static Sequential model(Supplier<Optimizer> optimizer, boolean dropout, boolean regularized) {
         Sequential model = new Sequential(BACKEND).seed(7);
         model.add(SimpleRNN.builder(5).build());
         if (dropout) {
             model.add(new Dropout(0.3));
         }
-        model.add(new Dense(CLASSES));
+        model.add(regularized ? Dense.builder(CLASSES).kernelRegularizer(new L2(0.05)).build() : new Dense(CLASSES));
         model.add(new Activation("softmax"));
         model.build(Shape.of(TIMESTEPS, FEATURES));
         model.compile(new CategoricalCrossentropy(), optimizer.get());
@@ -153,6 +158,31 @@ class SparkTrainerTest {
             }
             assertThat(result.model().optimizer().iterations()).as(name).isEqualTo(8);
         }
+    }
+
+    @Test
+    void aRegularizedModelCountsItsPenaltyOnceInTheGradientAndTheLoss() {
+        int samples = 24;
+        Sequential alone = model(() -> new SGD(0.1), false, true);
+        History expected = fitOneMachine(alone, samples, 2, 8);
+        SparkTrainer.Result result = new SparkTrainer(spark("local[2]"), 2)
+                .fit(model(() -> new SGD(0.1), false, true), inputs(samples), targets(samples), 2, 8);
+        float[] distributed = weights(result.model());
+        float[] single = weights(alone);
+        for (int i = 0; i < single.length; i++) {
+            assertThat(distributed[i]).as("weight %d", i).isCloseTo(single[i], within(2e-5f));
+        }
+        for (int epoch = 0; epoch < 2; epoch++) {
+            assertThat(result.history().get("loss").get(epoch)).isCloseTo(expected.get("loss").get(epoch),
+                    within(1e-5));
+        }
+    }
+
+    @Test
+    void workersAndEpochsDrawFromDifferentDropoutGeneratorsThatRepeat() {
+        assertThat(EpochTask.dropoutSeed(7, 0, 0)).isEqualTo(EpochTask.dropoutSeed(7, 0, 0));
+        assertThat(List.of(EpochTask.dropoutSeed(7, 0, 0), EpochTask.dropoutSeed(7, 0, 1),
+                EpochTask.dropoutSeed(7, 1, 0), EpochTask.dropoutSeed(8, 0, 0))).doesNotHaveDuplicates();
     }
 
     @Test

@@ -58,9 +58,35 @@ public final class Values {
      */
     public static double[] of(INDArray array) {
         INDArray contiguous = array.ordering() == 'c' && !array.isView() ? array : array.dup('c');
+        if (hostOnly(contiguous)) {
+            // One bulk copy out of native memory: asDouble() reads element by element, 40 times slower.
+            int length = Math.toIntExact(contiguous.length());
+            float[] floats = new float[length];
+            contiguous.data().asNioFloat().get(0, floats, 0, length);
+            double[] values = new double[length];
+            for (int i = 0; i < length; i++) {
+                values[i] = floats[i];
+            }
+            return values;
+        }
         double[] values = contiguous.data().asDouble();
         return values.length == contiguous.length() ? values
                 : java.util.Arrays.copyOf(values, Math.toIntExact(contiguous.length()));
+    }
+
+    /**
+     * @return whether the array is a float32 array of its own buffer (from its start) whose native memory is its
+     *         only copy, as on ND4J's CPU runtime (CUDA keeps a device copy that a write to host memory would miss)
+     */
+    private static boolean hostOnly(INDArray array) {
+        return array.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT && !array.isView()
+                && array.data().length() == array.length() && HostMemory.ONLY;
+    }
+
+    /** Looked up on first use, once ND4J has loaded its runtime. */
+    private static final class HostMemory {
+        static final boolean ONLY = Nd4j.getExecutioner().type()
+                == org.nd4j.linalg.api.ops.executioner.OpExecutioner.ExecutionerType.NATIVE_CPU;
     }
 
     /**
@@ -80,7 +106,11 @@ public final class Values {
             for (int i = 0; i < values.length; i++) {
                 floats[i] = (float) values[i];
             }
-            target.data().setData(floats);
+            if (hostOnly(target)) {
+                target.data().asNioFloat().put(0, floats, 0, floats.length);
+            } else {
+                target.data().setData(floats);
+            }
         } else if (plain && target.dataType() == org.nd4j.linalg.api.buffer.DataType.DOUBLE) {
             target.data().setData(values);
         } else {

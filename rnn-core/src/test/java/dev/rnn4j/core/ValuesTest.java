@@ -37,6 +37,19 @@ class ValuesTest {
     }
 
     @Test
+    void readsFloatArraysOfEveryLayoutInCOrder() {
+        INDArray plain = Nd4j.create(new float[] {1, 2, 3, 4, 5, 6}, new long[] {2, 3});
+        assertThat(Values.of(plain)).containsExactly(1, 2, 3, 4, 5, 6);
+        assertThat(Values.of(plain.get(NDArrayIndex.point(1), NDArrayIndex.all()))).containsExactly(4, 5, 6);
+        assertThat(Values.of(plain.transpose())).containsExactly(1, 4, 2, 5, 3, 6);
+        assertThat(Values.of(plain.dup('f'))).containsExactly(1, 2, 3, 4, 5, 6);
+        float[] floats = {0.1f, -2.5f, 1e-8f};
+        INDArray target = Nd4j.zeros(DataType.FLOAT, 3);
+        Values.write(new double[] {0.1, -2.5, 1e-8}, target);
+        assertThat(target.toFloatVector()).containsExactly(floats);
+    }
+
+    @Test
     void writeRejectsTheWrongNumberOfValues() {
         assertThatThrownBy(() -> Values.write(new double[5], Nd4j.zeros(DataType.FLOAT, 2, 3)))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -13,7 +13,7 @@ import java.util.ServiceLoader;
  *
  * <p>The tasks of an executor run side by side, one per task slot, and share the backend. Unless the JVM sets
  * {@value #THREADS_PROPERTY} itself, the backend gets the task's CPUs ({@code spark.task.cpus}, 1 by default): the
- * CPU backend's helper threads serve one caller at a time, and two tasks stepping through one team stall each other.
+ * CPU backend's helper threads serve one caller at a time, so more threads would make the tasks wait for each other.
  */
 final class ExecutorBackend {
     /** The CPU backend's thread count ({@code Nd4jCpuBackend.THREADS_PROPERTY}), read when it starts. */

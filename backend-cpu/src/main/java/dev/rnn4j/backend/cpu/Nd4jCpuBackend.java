@@ -62,8 +62,11 @@ public final class Nd4jCpuBackend implements Backend {
      * {@value FlushDenormals#PROPERTY}{@code =false} keeps them.
      */
     private boolean flushDenormals;
-    /** Set by the calling thread while {@link #runParts} runs: products inside parts are not split again. */
-    private volatile boolean inParts;
+    /**
+     * The thread whose {@link #runParts} the team runs, while it runs: its calls and the helpers' are not split again.
+     * Another thread's calls wait for the team (parts may wait on each other, so they must not run one by one).
+     */
+    private volatile Thread partsCaller;
     private int threads;
     /** The helper threads, or null with one thread. */
     private WorkerTeam team;
@@ -328,7 +331,7 @@ public final class Nd4jCpuBackend implements Backend {
             return;
         }
         boolean splitRows = k < SPLIT_MIN_DEPTH || n < 2 * SPLIT_ALIGN;
-        int shares = team == null || inParts ? 1
+        int shares = team == null || inParts() ? 1
                 : shares(m * n * k, (splitRows ? m : n) / SPLIT_ALIGN);
         if (shares < 2) {
             blas.sgemm(transposeA, transposeB, (int) m, (int) n, (int) k, alpha, pointer(a), 0, lda, pointer(b), 0, ldb,
@@ -468,7 +471,7 @@ public final class Nd4jCpuBackend implements Backend {
                         ldb, 0.0, new FloatPointer(partials), (i - 1) * size, n);
             }
         };
-        if (team == null || inParts) {
+        if (team == null || inParts()) {
             for (int i = 0; i < pieces; i++) {
                 piece.accept(i);
             }
@@ -561,19 +564,28 @@ public final class Nd4jCpuBackend implements Backend {
         // The calling thread flushes denormals while the parts run, then is put back (its Java code is the user's).
         int saved = flushDenormals ? FlushDenormals.enter() : FlushDenormals.NOT_SET;
         try {
-            if (team == null || inParts || parts <= 1) {
+            if (team == null || inParts() || parts <= 1) {
                 Backend.super.runParts(parts, part);
                 return;
             }
-            inParts = true;
-            try {
-                team.runEach(parts, part);
-            } finally {
-                inParts = false;
+            // The team's monitor (its run is synchronized): a second caller waits here until the first is done.
+            synchronized (team) {
+                partsCaller = Thread.currentThread();
+                try {
+                    team.runEach(parts, part);
+                } finally {
+                    partsCaller = null;
+                }
             }
         } finally {
             FlushDenormals.exit(saved);
         }
+    }
+
+    /** @return whether the calling thread runs inside {@link #runParts}: the caller's thread or a helper */
+    private boolean inParts() {
+        Thread current = Thread.currentThread();
+        return partsCaller == current || (partsCaller != null && team.isHelper(current));
     }
 
     /** @return the library running this backend's float32 products */

@@ -50,6 +50,16 @@ final class WorkerTeam {
         return helpers.length + 1;
     }
 
+    /** @return whether {@code thread} is one of this team's helpers */
+    boolean isHelper(Thread thread) {
+        for (Helper helper : helpers) {
+            if (helper.thread == thread) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * Runs {@code share.accept(i)} for every {@code i} in {@code [0, shares)}: share 0 on the calling thread, share
      * {@code i} on helper {@code i}. Returns when all are done; the failure of the lowest-numbered share that failed is

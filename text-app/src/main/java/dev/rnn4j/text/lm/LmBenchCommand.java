@@ -22,7 +22,7 @@ public final class LmBenchCommand implements Callable<Integer> {
     @Option(names = "--cell", defaultValue = "gru", description = "gru or lstm (default: ${DEFAULT-VALUE}).")
     String cell;
 
-    @Option(names = "--layers", defaultValue = "1", description = "Recurrent layers (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--layers", defaultValue = "2", description = "Recurrent layers (default: ${DEFAULT-VALUE}).")
     int layers;
 
     @Option(names = "--units", defaultValue = "256", description = "Units (default: ${DEFAULT-VALUE}).")

@@ -54,7 +54,7 @@ public final class LmTrainCommand implements Callable<Integer> {
     @Option(names = "--cell", defaultValue = "gru", description = "gru or lstm (default: ${DEFAULT-VALUE}).")
     String cell;
 
-    @Option(names = "--layers", defaultValue = "1", description = "Recurrent layers (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--layers", defaultValue = "2", description = "Recurrent layers (default: ${DEFAULT-VALUE}).")
     int layers;
 
     @Option(names = "--units", defaultValue = "256", description = "Units per layer (default: ${DEFAULT-VALUE}).")
@@ -79,7 +79,7 @@ public final class LmTrainCommand implements Callable<Integer> {
             + " ${DEFAULT-VALUE}).")
     double learningRate;
 
-    @Option(names = "--lr-decay", defaultValue = "0.95", description = "The rate's factor per epoch, 1 for a constant"
+    @Option(names = "--lr-decay", defaultValue = "0.9", description = "The rate's factor per epoch, 1 for a constant"
             + " rate (default: ${DEFAULT-VALUE}).")
     double lrDecay;
 

@@ -34,6 +34,8 @@ public final class Nd4jCudaBackend implements Backend {
 
     private static final String BUILD_PROPERTIES = "nd4j-cuda.properties";
     private static final String DEFAULT_ARTIFACT = "nd4j-cuda-11.6";
+    /** What ND4J 1.0.0-M2.1's CUDA 11.6 build carries machine code for; it has no PTX. */
+    private static final String DEFAULT_CAPABILITIES = "3.7 5.0 5.2 6.0 6.1 7.0 7.5 8.0 8.6";
     private static final double GIB = 1024.0 * 1024.0 * 1024.0;
 
     /** The outcome of the one runtime check of this JVM; {@code null} until it ran. Guarded by the class. */
@@ -58,6 +60,10 @@ public final class Nd4jCudaBackend implements Backend {
             Probe result = probe();
             if (result.failure() != null) {
                 throw new IllegalStateException(result.failure(), result.cause());
+            }
+            String unserved = unservedGpu();
+            if (unserved != null) {
+                throw new IllegalStateException(unserved);
             }
             Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
             ready = true;
@@ -114,6 +120,43 @@ public final class Nd4jCudaBackend implements Backend {
             line.append(", BLAS ").append(blas);
         }
         return line.toString();
+    }
+
+    /** @return the one line to fail with when this thread's GPU has no machine code in the build, or null */
+    private static String unservedGpu() {
+        Properties info = guard(() -> Nd4j.getExecutioner().getEnvironmentInformation(), new Properties());
+        Integer device = guard(() -> Nd4j.getAffinityManager().getDeviceForCurrentThread(), null);
+        return unservedGpu(info, device == null ? 0 : device, builtCapabilities(), artifactId());
+    }
+
+    /**
+     * The capability check as a function of what ND4J reports ({@code getEnvironmentInformation()}): a device whose
+     * capability ND4J does not report passes (ND4J's own error then says what failed).
+     *
+     * @param info     ND4J's environment information
+     * @param device   the index of the device the current thread uses
+     * @param built    the capabilities the build carries machine code for
+     * @param artifact the ND4J CUDA artifact
+     * @return the one line to fail with, or null when the device is served or unknown
+     */
+    static String unservedGpu(Properties info, int device, List<CudaCapability> built, String artifact) {
+        List<?> devices = info.get(Nd4jEnvironment.CUDA_DEVICE_INFORMATION_KEY) instanceof List<?> list ? list
+                : List.of();
+        if (device < 0 || device >= devices.size() || !(devices.get(device) instanceof Map<?, ?> properties)) {
+            return null;
+        }
+        if (!(properties.get(Nd4jEnvironment.CUDA_DEVICE_MAJOR_VERSION_KEY) instanceof Number major)
+                || !(properties.get(Nd4jEnvironment.CUDA_DEVICE_MINOR_VERSION_KEY) instanceof Number minor)) {
+            return null;
+        }
+        Object name = properties.get(Nd4jEnvironment.CUDA_DEVICE_NAME_KEY);
+        String gpu = "GPU " + device + (name == null ? "" : " (" + name.toString().strip() + ")");
+        return new CudaCapability(major.intValue(), minor.intValue()).problem(gpu, built, artifact);
+    }
+
+    /** @return the capabilities the configured ND4J build carries machine code for (root pom nd4j.cuda.capabilities) */
+    static List<CudaCapability> builtCapabilities() {
+        return CudaCapability.parseAll(buildProperty("nd4j.cuda.capabilities", DEFAULT_CAPABILITIES));
     }
 
     /** @return the outcome of this JVM's one check that ND4J runs on CUDA */

@@ -88,6 +88,23 @@ class Nd4jCudaBackendTest {
     }
 
     @Test
+    void aGpuWithoutMachineCodeInTheBuildIsRefusedInOneLine() {
+        Properties info = new Properties();
+        info.put("cuda.devicesInformation", List.of(
+                Map.of("cuda.deviceName", "NVIDIA A100", "cuda.deviceMajor", 8L, "cuda.deviceMinor", 0L),
+                Map.of("cuda.deviceName", "NVIDIA H200 ", "cuda.deviceMajor", 9L, "cuda.deviceMinor", 0L)));
+        List<CudaCapability> built = Nd4jCudaBackend.builtCapabilities();
+
+        assertThat(Nd4jCudaBackend.unservedGpu(info, 0, built, "nd4j-cuda-11.6")).isNull();
+        assertThat(Nd4jCudaBackend.unservedGpu(info, 1, built, "nd4j-cuda-11.6"))
+                .startsWith("rnn4j cuda backend: GPU 1 (NVIDIA H200) has compute capability 9.0, and ND4J's"
+                        + " org.nd4j:nd4j-cuda-11.6 carries machine code for compute capabilities 3.7,")
+                .contains("build without -Pcuda").doesNotContain("\n");
+        assertThat(Nd4jCudaBackend.unservedGpu(new Properties(), 0, built, "nd4j-cuda-11.6"))
+                .as("nothing reported: ND4J's own error will say what failed").isNull();
+    }
+
+    @Test
     void describeGuardsEveryLookup() {
         Properties odd = new Properties();
         odd.put("cuda.devicesInformation", "not a list");

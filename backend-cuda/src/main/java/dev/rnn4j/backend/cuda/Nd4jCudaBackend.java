@@ -73,10 +73,25 @@ public final class Nd4jCudaBackend implements Backend {
     @Override
     public String describe() {
         ensureReady();
-        Properties info = guard(() -> Nd4j.getExecutioner().getEnvironmentInformation(), new Properties());
-        Integer device = guard(() -> Nd4j.getAffinityManager().getDeviceForCurrentThread(), null);
-        return describe(guard(() -> Nd4j.getBackend().getClass().getSimpleName(), "unknown"), info,
-                device == null ? 0 : device, guard(Nd4jCudaBackend::cudaBuildVersion, null));
+        return describe(guard(() -> Nd4j.getBackend().getClass().getSimpleName(), "unknown"), environment(),
+                currentDevice(), guard(Nd4jCudaBackend::cudaBuildVersion, null));
+    }
+
+    /** @return ND4J's environment information, empty where it cannot say */
+    private static Properties environment() {
+        return guard(() -> Nd4j.getExecutioner().getEnvironmentInformation(), new Properties());
+    }
+
+    /** @return the index of the device the current thread uses, 0 where ND4J cannot say */
+    private static int currentDevice() {
+        return guard(() -> Nd4j.getAffinityManager().getDeviceForCurrentThread(), 0);
+    }
+
+    /** @return the properties ND4J reports for one device (name, capability, memory), empty when it reports none */
+    private static Map<?, ?> deviceProperties(Properties info, int device) {
+        List<?> devices = info.get(Nd4jEnvironment.CUDA_DEVICE_INFORMATION_KEY) instanceof List<?> list ? list
+                : List.of();
+        return device >= 0 && device < devices.size() && devices.get(device) instanceof Map<?, ?> map ? map : Map.of();
     }
 
     /**
@@ -91,11 +106,8 @@ public final class Nd4jCudaBackend implements Backend {
      */
     static String describe(String backendClass, Properties info, int device, String cudaVersion) {
         StringBuilder line = new StringBuilder("backend cuda: ND4J ").append(backendClass);
-        List<?> devices = info.get(Nd4jEnvironment.CUDA_DEVICE_INFORMATION_KEY) instanceof List<?> list ? list
-                : List.of();
         Object count = info.get(Nd4jEnvironment.CUDA_NUM_GPUS_KEY);
-        Map<?, ?> properties = device >= 0 && device < devices.size() && devices.get(device) instanceof Map<?, ?> map
-                ? map : Map.of();
+        Map<?, ?> properties = deviceProperties(info, device);
         line.append(", device ").append(device);
         if (count != null) {
             line.append(" of ").append(count);
@@ -124,9 +136,7 @@ public final class Nd4jCudaBackend implements Backend {
 
     /** @return the one line to fail with when this thread's GPU has no machine code in the build, or null */
     private static String unservedGpu() {
-        Properties info = guard(() -> Nd4j.getExecutioner().getEnvironmentInformation(), new Properties());
-        Integer device = guard(() -> Nd4j.getAffinityManager().getDeviceForCurrentThread(), null);
-        return unservedGpu(info, device == null ? 0 : device, builtCapabilities(), artifactId());
+        return unservedGpu(environment(), currentDevice(), builtCapabilities(), artifactId());
     }
 
     /**
@@ -140,11 +150,7 @@ public final class Nd4jCudaBackend implements Backend {
      * @return the one line to fail with, or null when the device is served or unknown
      */
     static String unservedGpu(Properties info, int device, List<CudaCapability> built, String artifact) {
-        List<?> devices = info.get(Nd4jEnvironment.CUDA_DEVICE_INFORMATION_KEY) instanceof List<?> list ? list
-                : List.of();
-        if (device < 0 || device >= devices.size() || !(devices.get(device) instanceof Map<?, ?> properties)) {
-            return null;
-        }
+        Map<?, ?> properties = deviceProperties(info, device);
         if (!(properties.get(Nd4jEnvironment.CUDA_DEVICE_MAJOR_VERSION_KEY) instanceof Number major)
                 || !(properties.get(Nd4jEnvironment.CUDA_DEVICE_MINOR_VERSION_KEY) instanceof Number minor)) {
             return null;

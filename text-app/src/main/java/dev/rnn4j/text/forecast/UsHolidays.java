@@ -25,9 +25,7 @@ final class UsHolidays {
 
     /** @return whether {@code day} is a federal holiday as observed */
     static boolean isHoliday(LocalDate day) {
-        return HOLIDAYS.computeIfAbsent(day.getYear(), UsHolidays::holidays).contains(day)
-                // New Year's Day on a Saturday is observed on the last day of the year before.
-                || day.equals(observed(LocalDate.of(day.getYear() + 1, 1, 1)));
+        return HOLIDAYS.computeIfAbsent(day.getYear(), UsHolidays::holidays).contains(day);
     }
 
     /**
@@ -58,7 +56,8 @@ final class UsHolidays {
                 : observed(LocalDate.of(year, 11, 11)));
         days.add(thanksgiving(year));
         days.add(observed(LocalDate.of(year, 12, 25)));
-        // An observed day may fall in the year before (January 1 on a Saturday); it is found from that year.
+        // New Year's Day on a Saturday is observed on the last day of the year before: each year keeps its own days.
+        days.add(observed(LocalDate.of(year + 1, 1, 1)));
         days.removeIf(day -> day.getYear() != year);
         return days;
     }

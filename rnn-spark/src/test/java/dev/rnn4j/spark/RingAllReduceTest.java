@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.rnn4j.spark.RingAllReduce.Peer;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,37 +19,13 @@ class RingAllReduceTest {
 
     /** Member {@code r} holds {@code values[r]}; returns what each holds after {@code rounds} all-reduces. */
     private static float[][] run(float[][] values, int rounds) throws Exception {
-        int size = values.length;
-        List<ServerSocket> servers = new ArrayList<>();
-        List<Peer> peers = new ArrayList<>();
-        for (int rank = 0; rank < size; rank++) {
-            ServerSocket server = RingAllReduce.listen("127.0.0.1");
-            servers.add(server);
-            peers.add(new Peer("127.0.0.1", server.getLocalPort()));
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(size);
-        try {
-            List<Future<float[]>> results = new ArrayList<>();
-            for (int rank = 0; rank < size; rank++) {
-                int member = rank;
-                results.add(pool.submit(() -> {
-                    float[] mine = values[member].clone();
-                    try (RingAllReduce ring = RingAllReduce.connect(member, peers, servers.get(member), TIMEOUT)) {
-                        for (int round = 0; round < rounds; round++) {
-                            ring.allReduce(mine);
-                        }
-                    }
-                    return mine;
-                }));
+        return LoopbackRing.run(values.length, TIMEOUT, Duration.ofSeconds(60), (rank, ring) -> {
+            float[] mine = values[rank].clone();
+            for (int round = 0; round < rounds; round++) {
+                ring.allReduce(mine);
             }
-            float[][] sums = new float[size][];
-            for (int rank = 0; rank < size; rank++) {
-                sums[rank] = results.get(rank).get(60, TimeUnit.SECONDS);
-            }
-            return sums;
-        } finally {
-            pool.shutdownNow();
-        }
+            return mine;
+        }).toArray(float[][]::new);
     }
 
     private static float[][] ramp(int size, int length) {

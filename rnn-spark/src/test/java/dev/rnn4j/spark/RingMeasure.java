@@ -1,15 +1,8 @@
 package dev.rnn4j.spark;
 
-import dev.rnn4j.spark.RingAllReduce.Peer;
-import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Measures one all-reduce on loopback, its members as threads of one JVM (docs/distributed.md gives the command):
@@ -38,43 +31,19 @@ public final class RingMeasure {
     }
 
     private static double[] measure(int size, int length, int rounds) throws Exception {
-        List<ServerSocket> servers = new ArrayList<>();
-        List<Peer> peers = new ArrayList<>();
-        for (int rank = 0; rank < size; rank++) {
-            ServerSocket server = RingAllReduce.listen("127.0.0.1");
-            servers.add(server);
-            peers.add(new Peer("127.0.0.1", server.getLocalPort()));
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(size);
-        try {
-            List<Future<double[]>> results = new ArrayList<>();
-            for (int rank = 0; rank < size; rank++) {
-                int member = rank;
-                results.add(pool.submit(() -> {
-                    float[] values = new float[length];
-                    Arrays.fill(values, 1.0f / size);
-                    double[] millis = new double[rounds];
-                    try (RingAllReduce ring = RingAllReduce.connect(member, peers, servers.get(member),
-                            Duration.ofMinutes(1))) {
-                        for (int warm = 0; warm < 5; warm++) {
-                            ring.allReduce(values);
-                        }
-                        for (int round = 0; round < rounds; round++) {
-                            long start = System.nanoTime();
-                            ring.allReduce(values);
-                            millis[round] = (System.nanoTime() - start) / 1e6;
-                        }
-                    }
-                    return millis;
-                }));
+        return LoopbackRing.run(size, Duration.ofMinutes(1), Duration.ofDays(1), (rank, ring) -> {
+            float[] values = new float[length];
+            Arrays.fill(values, 1.0f / size);
+            double[] millis = new double[rounds];
+            for (int warm = 0; warm < 5; warm++) {
+                ring.allReduce(values);
             }
-            double[] first = results.get(0).get();
-            for (Future<double[]> result : results) {
-                result.get();
+            for (int round = 0; round < rounds; round++) {
+                long start = System.nanoTime();
+                ring.allReduce(values);
+                millis[round] = (System.nanoTime() - start) / 1e6;
             }
-            return first;
-        } finally {
-            pool.shutdownNow();
-        }
+            return millis;
+        }).get(0);
     }
 }

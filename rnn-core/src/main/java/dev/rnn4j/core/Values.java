@@ -59,7 +59,7 @@ public final class Values {
     public static double[] of(INDArray array) {
         INDArray contiguous = array.ordering() == 'c' && !array.isView() ? array : array.dup('c');
         if (hostOnly(contiguous)) {
-            // One bulk copy out of native memory: asDouble() reads element by element, 40 times slower.
+            // One bulk copy out of native memory: asDouble() reads element by element through an indexer.
             int length = Math.toIntExact(contiguous.length());
             float[] floats = new float[length];
             contiguous.data().asNioFloat().get(0, floats, 0, length);

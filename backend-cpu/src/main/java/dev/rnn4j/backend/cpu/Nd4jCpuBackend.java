@@ -790,7 +790,7 @@ public final class Nd4jCpuBackend implements Backend {
 
     @Override
     public double sumOfSquares(INDArray x) {
-        // ND4J's norm2 reduction took a sixth of a clipped LSTM/GRU training step; one pass in Java is cheap.
+        // ND4J's norm2 reduction was a large share of a clipped training step (docs/benchmarks.md); one Java pass.
         if (!fast(x)) {
             return Backend.super.sumOfSquares(x);
         }

@@ -104,6 +104,22 @@ public final class SeededRandom extends Random {
         state = seed;
     }
 
+    /**
+     * The {@code index}-th 64 random bits of the counter-based stream {@code key} (SplitMix64: Steele, Lea and Flood,
+     * "Fast splittable pseudorandom number generators", 2014): values at different indices do not depend on each
+     * other, so a long dropout mask is drawn without a serial chain, and in parts.
+     *
+     * @param key   the stream, for example one {@link #nextLong()} of the model's generator per mask
+     * @param index the position in the stream
+     * @return 64 random bits
+     */
+    public static long bits(long key, long index) {
+        long z = key + (index + 1) * 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
     /** Java's polar method (Knuth, TAOCP vol. 2, 3.4.1 C), as {@link Random#nextGaussian()}, on this class's state. */
     @Override
     public synchronized double nextGaussian() {

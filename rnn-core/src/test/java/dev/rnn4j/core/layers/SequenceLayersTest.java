@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.rnn4j.api.ActivationFunction;
 import dev.rnn4j.api.Shape;
+import dev.rnn4j.core.SeededRandom;
 import dev.rnn4j.core.TestSupport;
 import dev.rnn4j.core.Values;
 import dev.rnn4j.core.initializers.Initializers;
@@ -209,6 +210,55 @@ class SequenceLayersTest {
         assertThat(g).containsExactly(y);
         assertThatThrownBy(() -> new Dropout(1.0)).hasMessage("Dropout rate: expected a fraction in [0, 1), found"
                 + " 1.0");
+    }
+
+    @Test
+    void dropoutInFloat32ScalesByTheFloatOfItsScaleAndDrawsTheSameMasksFromTheSameSeed() {
+        Dropout dropout = TestSupport.buildFloat(new Dropout(0.3), Shape.of(50, 40), 4);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 8, 50, 40).addi(0.5);
+        float[] input = x.data().asFloat();
+        float[] y = dropout.forward(x, true).data().asFloat();
+        float scale = (float) (1.0 / 0.7);
+        long dropped = 0;
+        for (int i = 0; i < y.length; i++) {
+            assertThat(y[i]).isIn(0f, input[i] * scale);
+            dropped += y[i] == 0f ? 1 : 0;
+        }
+        assertThat((double) dropped / y.length).isCloseTo(0.3, within(0.01));
+        float[] g = dropout.backward(Nd4j.ones(DataType.FLOAT, 8, 50, 40), true).data().asFloat();
+        for (int i = 0; i < y.length; i++) {
+            assertThat(g[i]).isEqualTo(y[i] == 0f ? 0f : scale);
+        }
+        // a second mask differs from the first; the same seed gives the same two masks again
+        float[] second = dropout.forward(x, true).data().asFloat();
+        assertThat(second).isNotEqualTo(y);
+        Dropout again = TestSupport.buildFloat(new Dropout(0.3), Shape.of(50, 40), 4);
+        assertThat(again.forward(x, true).data().asFloat()).containsExactly(y);
+        assertThat(again.forward(x, true).data().asFloat()).containsExactly(second);
+    }
+
+    @Test
+    void counterStreamIsFlatInEachHalfAndItsNeighboursAreUncorrelated() {
+        int n = 200_000;
+        int[][] bins = new int[2][10];
+        double products = 0;
+        double previous = (SeededRandom.bits(42, 0) >>> 32) * 0x1.0p-32;
+        for (int i = 1; i <= n; i++) {
+            long bits = SeededRandom.bits(42, i);
+            double low = (bits & 0xFFFFFFFFL) * 0x1.0p-32;
+            double high = (bits >>> 32) * 0x1.0p-32;
+            bins[0][(int) (low * 10)]++;
+            bins[1][(int) (high * 10)]++;
+            products += (low - 0.5) * (previous - 0.5) + (high - 0.5) * (low - 0.5);
+            previous = high;
+        }
+        for (int[] half : bins) {
+            for (int bin : half) {
+                assertThat(bin).isBetween(n / 10 - 600, n / 10 + 600);
+            }
+        }
+        assertThat(products / (2 * n)).isCloseTo(0.0, within(0.002));
+        assertThat(SeededRandom.bits(43, 1)).isNotEqualTo(SeededRandom.bits(42, 1));
     }
 
     @Test

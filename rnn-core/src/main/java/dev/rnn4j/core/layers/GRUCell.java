@@ -1,8 +1,6 @@
 package dev.rnn4j.core.layers;
 
 import dev.rnn4j.api.ActivationFunction;
-import dev.rnn4j.api.Initializer;
-import dev.rnn4j.api.Regularizer;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -26,13 +24,7 @@ public final class GRUCell extends RecurrentCell {
 
     private final ActivationFunction activation;
     private final ActivationFunction recurrentActivation;
-    private final boolean useBias;
-    private final Initializer kernelInitializer;
-    private final Initializer recurrentInitializer;
-    private final Initializer biasInitializer;
-    private final Regularizer kernelRegularizer;
-    private final Regularizer recurrentRegularizer;
-    private final Regularizer biasRegularizer;
+    private final RecurrentBuilder.CellWeights weightSettings;
 
     /**
      * Keras's defaults: tanh and sigmoid, bias, reset after, no dropout.
@@ -48,13 +40,7 @@ public final class GRUCell extends RecurrentCell {
         settings.check("GRU");
         this.activation = settings.activation;
         this.recurrentActivation = settings.recurrentActivation;
-        this.useBias = settings.useBias;
-        this.kernelInitializer = settings.kernelInitializer;
-        this.recurrentInitializer = settings.recurrentInitializer;
-        this.biasInitializer = settings.biasInitializer;
-        this.kernelRegularizer = settings.kernelRegularizer;
-        this.recurrentRegularizer = settings.recurrentRegularizer;
-        this.biasRegularizer = settings.biasRegularizer;
+        this.weightSettings = settings.weights();
     }
 
     @Override
@@ -84,11 +70,7 @@ public final class GRUCell extends RecurrentCell {
 
     @Override
     public void declareWeights(Weights weights) {
-        weights.kernel(kernelInitializer, kernelRegularizer);
-        weights.recurrentKernel(recurrentInitializer, recurrentRegularizer);
-        if (useBias) {
-            weights.biasPair(biasInitializer, biasRegularizer);
-        }
+        weightSettings.declare(weights, true, weightSettings.biasInitializer());
     }
 
     @Override
@@ -154,8 +136,7 @@ public final class GRUCell extends RecurrentCell {
 
     @Override
     public Map<String, Object> config() {
-        Map<String, Object> config = RecurrentBuilder.writeConfig(this, activation, useBias, kernelInitializer,
-                recurrentInitializer, biasInitializer, kernelRegularizer, recurrentRegularizer, biasRegularizer);
+        Map<String, Object> config = weightSettings.config(this, activation);
         config.put("recurrent_activation", recurrentActivation.kerasName());
         config.put("reset_after", true);
         return config;

@@ -1,8 +1,6 @@
 package dev.rnn4j.core.layers;
 
 import dev.rnn4j.api.ActivationFunction;
-import dev.rnn4j.api.Initializer;
-import dev.rnn4j.api.Regularizer;
 import java.util.Arrays;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -31,14 +29,8 @@ public final class LSTMCell extends RecurrentCell {
 
     private final ActivationFunction activation;
     private final ActivationFunction recurrentActivation;
-    private final boolean useBias;
     private final boolean unitForgetBias;
-    private final Initializer kernelInitializer;
-    private final Initializer recurrentInitializer;
-    private final Initializer biasInitializer;
-    private final Regularizer kernelRegularizer;
-    private final Regularizer recurrentRegularizer;
-    private final Regularizer biasRegularizer;
+    private final RecurrentBuilder.CellWeights weightSettings;
 
     /**
      * Keras's defaults: tanh and sigmoid, bias with unit forget bias, no dropout.
@@ -54,14 +46,8 @@ public final class LSTMCell extends RecurrentCell {
         settings.check("LSTM");
         this.activation = settings.activation;
         this.recurrentActivation = settings.recurrentActivation;
-        this.useBias = settings.useBias;
         this.unitForgetBias = unitForgetBias;
-        this.kernelInitializer = settings.kernelInitializer;
-        this.recurrentInitializer = settings.recurrentInitializer;
-        this.biasInitializer = settings.biasInitializer;
-        this.kernelRegularizer = settings.kernelRegularizer;
-        this.recurrentRegularizer = settings.recurrentRegularizer;
-        this.biasRegularizer = settings.biasRegularizer;
+        this.weightSettings = settings.weights();
     }
 
     @Override
@@ -91,19 +77,16 @@ public final class LSTMCell extends RecurrentCell {
 
     @Override
     public void declareWeights(Weights weights) {
-        weights.kernel(kernelInitializer, kernelRegularizer);
-        weights.recurrentKernel(recurrentInitializer, recurrentRegularizer);
-        if (useBias) {
-            weights.bias(unitForgetBias ? this::withForgetOnes : biasInitializer, biasRegularizer);
-        }
+        weightSettings.declare(weights, false,
+                unitForgetBias ? this::withForgetOnes : weightSettings.biasInitializer());
     }
 
     /** Keras's {@code unit_forget_bias}: the bias initializer for i, ones for f, the initializer again for c and o. */
     private double[] withForgetOnes(int[] shape, java.util.Random random) {
         double[] values = new double[4 * units];
-        System.arraycopy(biasInitializer.initialize(new int[] {units}, random), 0, values, 0, units);
+        System.arraycopy(weightSettings.biasInitializer().initialize(new int[] {units}, random), 0, values, 0, units);
         Arrays.fill(values, units, 2 * units, 1.0);
-        System.arraycopy(biasInitializer.initialize(new int[] {2 * units}, random), 0, values, 2 * units, 2 * units);
+        System.arraycopy(weightSettings.biasInitializer().initialize(new int[] {2 * units}, random), 0, values, 2 * units, 2 * units);
         return values;
     }
 
@@ -162,8 +145,7 @@ public final class LSTMCell extends RecurrentCell {
 
     @Override
     public Map<String, Object> config() {
-        Map<String, Object> config = RecurrentBuilder.writeConfig(this, activation, useBias, kernelInitializer,
-                recurrentInitializer, biasInitializer, kernelRegularizer, recurrentRegularizer, biasRegularizer);
+        Map<String, Object> config = weightSettings.config(this, activation);
         config.put("recurrent_activation", recurrentActivation.kerasName());
         config.put("unit_forget_bias", unitForgetBias);
         return config;

@@ -212,23 +212,59 @@ public abstract class RecurrentBuilder<B extends RecurrentBuilder<B>> {
         return self();
     }
 
-    /** Writes the settings every cell shares, under Keras's names, for a cell's {@link RecurrentCell#config()}. */
-    static Map<String, Object> writeConfig(RecurrentCell cell, ActivationFunction activation, boolean useBias,
-            Initializer kernelInitializer, Initializer recurrentInitializer, Initializer biasInitializer,
-            Regularizer kernelRegularizer, Regularizer recurrentRegularizer, Regularizer biasRegularizer) {
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("units", cell.units());
-        config.put("activation", activation.kerasName());
-        config.put("use_bias", useBias);
-        ConfigValues.putInitializer(config, "kernel_initializer", kernelInitializer);
-        ConfigValues.putInitializer(config, "recurrent_initializer", recurrentInitializer);
-        ConfigValues.putInitializer(config, "bias_initializer", biasInitializer);
-        ConfigValues.putRegularizer(config, "kernel_regularizer", kernelRegularizer);
-        ConfigValues.putRegularizer(config, "recurrent_regularizer", recurrentRegularizer);
-        ConfigValues.putRegularizer(config, "bias_regularizer", biasRegularizer);
-        config.put("dropout", cell.dropout());
-        config.put("recurrent_dropout", cell.recurrentDropout());
-        return config;
+    /** @return the weight settings for a cell made from this builder */
+    CellWeights weights() {
+        return new CellWeights(useBias, kernelInitializer, recurrentInitializer, biasInitializer, kernelRegularizer,
+                recurrentRegularizer, biasRegularizer);
+    }
+
+    /**
+     * The settings of a cell's three projection weights, which every built-in cell shares.
+     *
+     * @param useBias              whether there is a bias
+     * @param kernelInitializer    the kernel's initial values
+     * @param recurrentInitializer the recurrent kernel's initial values
+     * @param biasInitializer      the bias's initial values
+     * @param kernelRegularizer    the kernel's penalty, or null
+     * @param recurrentRegularizer the recurrent kernel's penalty, or null
+     * @param biasRegularizer      the bias's penalty, or null
+     */
+    record CellWeights(boolean useBias, Initializer kernelInitializer, Initializer recurrentInitializer,
+            Initializer biasInitializer, Regularizer kernelRegularizer, Regularizer recurrentRegularizer,
+            Regularizer biasRegularizer) {
+        /**
+         * Declares kernel, recurrent kernel and, with {@code useBias}, the bias.
+         *
+         * @param weights  where to declare them
+         * @param biasPair the bias as {@code [2, gates * units]} (GRU's {@code reset_after}) instead of a vector
+         * @param bias     the bias's initial values (the cell may adjust {@link #biasInitializer}, as LSTM does)
+         */
+        void declare(RecurrentCell.Weights weights, boolean biasPair, Initializer bias) {
+            weights.kernel(kernelInitializer, kernelRegularizer);
+            weights.recurrentKernel(recurrentInitializer, recurrentRegularizer);
+            if (useBias && biasPair) {
+                weights.biasPair(bias, biasRegularizer);
+            } else if (useBias) {
+                weights.bias(bias, biasRegularizer);
+            }
+        }
+
+        /** @return the settings every cell shares, under Keras's names, for a cell's {@link RecurrentCell#config()} */
+        Map<String, Object> config(RecurrentCell cell, ActivationFunction activation) {
+            Map<String, Object> config = new LinkedHashMap<>();
+            config.put("units", cell.units());
+            config.put("activation", activation.kerasName());
+            config.put("use_bias", useBias);
+            ConfigValues.putInitializer(config, "kernel_initializer", kernelInitializer);
+            ConfigValues.putInitializer(config, "recurrent_initializer", recurrentInitializer);
+            ConfigValues.putInitializer(config, "bias_initializer", biasInitializer);
+            ConfigValues.putRegularizer(config, "kernel_regularizer", kernelRegularizer);
+            ConfigValues.putRegularizer(config, "recurrent_regularizer", recurrentRegularizer);
+            ConfigValues.putRegularizer(config, "bias_regularizer", biasRegularizer);
+            config.put("dropout", cell.dropout());
+            config.put("recurrent_dropout", cell.recurrentDropout());
+            return config;
+        }
     }
 
     /**

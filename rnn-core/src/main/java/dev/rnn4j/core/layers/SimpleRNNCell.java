@@ -1,8 +1,6 @@
 package dev.rnn4j.core.layers;
 
 import dev.rnn4j.api.ActivationFunction;
-import dev.rnn4j.api.Initializer;
-import dev.rnn4j.api.Regularizer;
 import java.util.Map;
 
 /**
@@ -12,13 +10,7 @@ import java.util.Map;
  */
 public final class SimpleRNNCell extends RecurrentCell {
     private final ActivationFunction activation;
-    private final boolean useBias;
-    private final Initializer kernelInitializer;
-    private final Initializer recurrentInitializer;
-    private final Initializer biasInitializer;
-    private final Regularizer kernelRegularizer;
-    private final Regularizer recurrentRegularizer;
-    private final Regularizer biasRegularizer;
+    private final RecurrentBuilder.CellWeights weightSettings;
 
     /**
      * Keras's defaults: tanh, bias, no dropout.
@@ -33,22 +25,12 @@ public final class SimpleRNNCell extends RecurrentCell {
         super(settings.units, settings.dropout, settings.recurrentDropout);
         settings.check("SimpleRNN");
         this.activation = settings.activation;
-        this.useBias = settings.useBias;
-        this.kernelInitializer = settings.kernelInitializer;
-        this.recurrentInitializer = settings.recurrentInitializer;
-        this.biasInitializer = settings.biasInitializer;
-        this.kernelRegularizer = settings.kernelRegularizer;
-        this.recurrentRegularizer = settings.recurrentRegularizer;
-        this.biasRegularizer = settings.biasRegularizer;
+        this.weightSettings = settings.weights();
     }
 
     @Override
     public void declareWeights(Weights weights) {
-        weights.kernel(kernelInitializer, kernelRegularizer);
-        weights.recurrentKernel(recurrentInitializer, recurrentRegularizer);
-        if (useBias) {
-            weights.bias(biasInitializer, biasRegularizer);
-        }
+        weightSettings.declare(weights, false, weightSettings.biasInitializer());
     }
 
     @Override
@@ -72,7 +54,6 @@ public final class SimpleRNNCell extends RecurrentCell {
 
     @Override
     public Map<String, Object> config() {
-        return RecurrentBuilder.writeConfig(this, activation, useBias, kernelInitializer,
-                recurrentInitializer, biasInitializer, kernelRegularizer, recurrentRegularizer, biasRegularizer);
+        return weightSettings.config(this, activation);
     }
 }
